@@ -1,0 +1,98 @@
+package wire
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+// writeBatch is how many encoded bytes the writer gathers from the queue before one write, so
+// that bursts of small messages (keepalives, acknowledgements) cost one syscall.
+const writeBatch = 64 << 10
+
+func (c *Conn) writeLoop() {
+	defer c.exited()
+	var buf []byte
+	for {
+		select {
+		case <-c.closing:
+			return
+		case f := <-c.queue:
+			batch, err := c.encodeBatch(buf[:0], f)
+			buf = batch.encoded
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			if err := c.write(buf); err != nil {
+				c.fail(err)
+				return
+			}
+			c.messagesOut.Add(batch.messages)
+			c.framesOut.Add(batch.frames)
+			if cap(buf) > maxRetainedBuffer {
+				putBuffer(buf)
+				buf = nil
+			}
+		}
+	}
+}
+
+// encodedBatch is what one write carries.
+type encodedBatch struct {
+	encoded  []byte
+	messages uint64
+	frames   uint64
+}
+
+// encodeBatch encodes f and then whatever else is already queued, up to writeBatch bytes. Each
+// message's frames are contiguous, so divided parts go out back to back as Wazuh expects.
+func (c *Conn) encodeBatch(buf []byte, f messages.Frame) (encodedBatch, error) {
+	batch := encodedBatch{encoded: buf}
+	for {
+		batch.encoded = reserve(batch.encoded, encodedLen(c.cfg.Cipher, f, c.cfg.Chunk))
+		var err error
+		if batch.encoded, err = AppendMessage(batch.encoded, c.cfg.Cipher, f, c.cfg.Chunk); err != nil {
+			return batch, fmt.Errorf("wire: encoding %s, counter %d: %w", f.Command, f.Counter, err)
+		}
+		batch.messages++
+		batch.frames += uint64(partCount(len(f.Payload), c.cfg.Cipher.TokenLen(len(f.Payload)), c.cfg.Chunk))
+		if len(batch.encoded) >= writeBatch {
+			return batch, nil
+		}
+		select {
+		case f = <-c.queue:
+		default:
+			return batch, nil
+		}
+	}
+}
+
+// reserve makes room for n more bytes, taking big buffers from the shared pools.
+func reserve(buf []byte, n int) []byte {
+	if len(buf)+n <= cap(buf) {
+		return buf
+	}
+	grown := append(getBuffer(len(buf)+n), buf...)
+	putBuffer(buf)
+	return grown
+}
+
+// write sends buf in pieces of at most RequestChunk bytes, each under its own WriteTimeout, so
+// that a large message is bounded by progress rather than by one fixed deadline.
+func (c *Conn) write(buf []byte) error {
+	for len(buf) > 0 {
+		piece := buf[:min(len(buf), RequestChunk)]
+		if err := c.nc.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout)); err != nil {
+			return fmt.Errorf("wire: setting write deadline: %w", err)
+		}
+		n, err := c.nc.Write(piece)
+		c.bytesOut.Add(uint64(n))
+		if err != nil {
+			return fmt.Errorf("wire: writing to %s: %w", c.nc.RemoteAddr(), err)
+		}
+		buf = buf[n:]
+	}
+	return nil
+}
