@@ -1,0 +1,229 @@
+package messages
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// ParseAgentInfoSync decodes the worker's agent-info document in any JSON spacing. A missing
+// chunks object or list is empty; set_data_command, when present, must be
+// "global sync-agent-info-set"; payload is not read. Every item needs an integer id; other
+// members may be missing or null (empty) but must have their type when present. A
+// syncreq_keepalive item may also be a bare id, as some wazuh-db versions write it.
+func ParseAgentInfoSync(b []byte) (AgentInfoChunks, error) {
+	o, err := decodeObjectPayload(b)
+	if err != nil {
+		return AgentInfoChunks{}, fmt.Errorf("parse agent-info sync: %w", err)
+	}
+	c, err := parseAgentInfoDocument(o)
+	if err != nil {
+		return AgentInfoChunks{}, fmt.Errorf("parse agent-info sync: %w: %w", ErrAgentInfoSync, err)
+	}
+	return c, nil
+}
+
+func parseAgentInfoDocument(o Object) (AgentInfoChunks, error) {
+	if v, ok := o.Get("set_data_command"); ok {
+		command, err := asString(v, "set_data_command")
+		if err != nil {
+			return AgentInfoChunks{}, err
+		}
+		if command != SyncAgentInfoSetCommand {
+			return AgentInfoChunks{}, fmt.Errorf("set_data_command %q", command)
+		}
+	}
+	var c AgentInfoChunks
+	v, ok := o.Get("chunks")
+	if !ok || v == nil {
+		return c, nil
+	}
+	chunks, err := asObject(v, "chunks")
+	if err != nil {
+		return AgentInfoChunks{}, err
+	}
+	if c.Syncreq, err = parseItems(chunks, agentInfoSyncreqKey, parseAgentInfoItem); err != nil {
+		return AgentInfoChunks{}, err
+	}
+	if c.Keepalive, err = parseItems(chunks, agentInfoKeepaliveKey, parseKeepaliveItem); err != nil {
+		return AgentInfoChunks{}, err
+	}
+	if c.Status, err = parseItems(chunks, agentInfoStatusKey, parseStatusItem); err != nil {
+		return AgentInfoChunks{}, err
+	}
+	return c, nil
+}
+
+// parseItems reads the list under key: nil when the key is absent (or null), else a non-nil
+// slice.
+func parseItems[T any](chunks Object, key string, parse func(v any) (T, error)) ([]T, error) {
+	v, ok := chunks.Get(key)
+	if !ok || v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q must be a list", ErrMalformedPayload, key)
+	}
+	out := make([]T, 0, len(list))
+	for i, e := range list {
+		item, err := parse(e)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// itemReader reads optional typed members of one item, keeping the first error.
+type itemReader struct {
+	o   Object
+	err error
+}
+
+func newItemReader(v any) (*itemReader, error) {
+	o, err := asObject(v, "item")
+	if err != nil {
+		return nil, err
+	}
+	return &itemReader{o: o}, nil
+}
+
+func (r *itemReader) value(key string) any {
+	if r.err != nil {
+		return nil
+	}
+	v, _ := r.o.Get(key)
+	return v
+}
+
+func (r *itemReader) str(key string) string {
+	v := r.value(key)
+	if v == nil {
+		return ""
+	}
+	s, err := asString(v, key)
+	r.err = err
+	return s
+}
+
+func (r *itemReader) int64(key string) int64 {
+	v := r.value(key)
+	if v == nil {
+		return 0
+	}
+	n, err := asInt64(v, key)
+	r.err = err
+	return n
+}
+
+func (r *itemReader) int(key string) int {
+	n := r.int64(key)
+	if r.err == nil && int64(int(n)) != n {
+		r.err = fmt.Errorf("%w: %q out of range", ErrMalformedPayload, key)
+	}
+	return int(n)
+}
+
+// id reads the required integer id.
+func (r *itemReader) id() int {
+	if r.err == nil && r.value("id") == nil {
+		r.err = fmt.Errorf("%w: missing %q", ErrMalformedPayload, "id")
+		return 0
+	}
+	return r.int("id")
+}
+
+func (r *itemReader) labels() []AgentLabel {
+	v := r.value("labels")
+	if v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		r.err = fmt.Errorf("%w: %q must be a list", ErrMalformedPayload, "labels")
+		return nil
+	}
+	out := make([]AgentLabel, 0, len(list))
+	for _, e := range list {
+		lr, err := newItemReader(e)
+		if err != nil {
+			r.err = fmt.Errorf("labels: %w", err)
+			return nil
+		}
+		l := AgentLabel{Key: lr.str("key"), Value: lr.str("value")}
+		if lr.err != nil {
+			r.err = fmt.Errorf("labels: %w", lr.err)
+			return nil
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func asInt64(v any, key string) (int64, error) {
+	n, ok := v.(json.Number)
+	if !ok || !isIntegerLiteral(string(n)) {
+		return 0, fmt.Errorf("%w: %q must be an integer", ErrMalformedPayload, key)
+	}
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q out of range: %w", ErrMalformedPayload, key, err)
+	}
+	return i, nil
+}
+
+func parseAgentInfoItem(v any) (AgentInfoItem, error) {
+	r, err := newItemReader(v)
+	if err != nil {
+		return AgentInfoItem{}, err
+	}
+	a := AgentInfoItem{
+		ID: r.id(), Name: r.str("name"), IP: r.str("ip"),
+		OSName: r.str("os_name"), OSVersion: r.str("os_version"), OSMajor: r.str("os_major"),
+		OSMinor: r.str("os_minor"), OSCodename: r.str("os_codename"), OSBuild: r.str("os_build"),
+		OSPlatform: r.str("os_platform"), OSUname: r.str("os_uname"), OSArch: r.str("os_arch"),
+		Version: r.str("version"), ConfigSum: r.str("config_sum"), MergedSum: r.str("merged_sum"),
+		ManagerHost: r.str("manager_host"), NodeName: r.str("node_name"),
+		LastKeepalive: r.int64("last_keepalive"), ConnectionStatus: r.str("connection_status"),
+		DisconnectionTime: r.int64("disconnection_time"), GroupConfigStatus: r.str("group_config_status"),
+		StatusCode: r.int("status_code"), Labels: r.labels(),
+	}
+	if r.err != nil {
+		return AgentInfoItem{}, r.err
+	}
+	return a, nil
+}
+
+func parseKeepaliveItem(v any) (AgentKeepaliveItem, error) {
+	if _, bare := v.(json.Number); bare {
+		id, err := asInt64(v, "id")
+		if err != nil || int64(int(id)) != id {
+			return AgentKeepaliveItem{}, fmt.Errorf("%w: bad id", ErrMalformedPayload)
+		}
+		return AgentKeepaliveItem{ID: int(id)}, nil
+	}
+	r, err := newItemReader(v)
+	if err != nil {
+		return AgentKeepaliveItem{}, err
+	}
+	k := AgentKeepaliveItem{ID: r.id(), Version: r.str("version")}
+	if r.err != nil {
+		return AgentKeepaliveItem{}, r.err
+	}
+	return k, nil
+}
+
+func parseStatusItem(v any) (AgentStatusItem, error) {
+	r, err := newItemReader(v)
+	if err != nil {
+		return AgentStatusItem{}, err
+	}
+	st := AgentStatusItem{ID: r.id(), Version: r.str("version"), ConnectionStatus: r.str("connection_status"),
+		DisconnectionTime: r.int64("disconnection_time"), StatusCode: r.int("status_code")}
+	if r.err != nil {
+		return AgentStatusItem{}, r.err
+	}
+	return st, nil
+}

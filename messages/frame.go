@@ -1,0 +1,13 @@
+// Package messages holds the plain values that travel between the wire adapter and the actors:
+// one complete protocol message (Frame), one type per protocol command, and the payload codecs
+// (Wazuh exception JSON, node and health documents).
+package messages
+
+// Frame is one complete protocol message: divided parts already reassembled and the payload
+// already decrypted. Counter correlates a response with its request (Wazuh reuses the request's
+// counter verbatim); Command is the parsed command name without padding.
+type Frame struct {
+	Counter uint32
+	Command string
+	Payload []byte
+}

@@ -1,0 +1,283 @@
+package messages
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// scanner is a small recursive-descent JSON parser. encoding/json cannot keep object member
+// order except through its Token API, which is several times slower; payloads such as health
+// documents and DAPI results are parsed on every request.
+type scanner struct {
+	data []byte
+	pos  int
+}
+
+func (s *scanner) fail(what string) error {
+	if s.pos >= len(s.data) {
+		return fmt.Errorf("%w: unexpected end of input, expected %s", ErrInvalidJSON, what)
+	}
+	return fmt.Errorf("%w: invalid character %q at offset %d, expected %s", ErrInvalidJSON, s.data[s.pos], s.pos, what)
+}
+
+func (s *scanner) skipSpace() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) value(depth int) (any, error) {
+	if s.pos >= len(s.data) {
+		return nil, s.fail("a value")
+	}
+	switch c := s.data[s.pos]; {
+	case c == '{':
+		if depth >= maxJSONDepth {
+			return nil, ErrJSONTooDeep
+		}
+		return s.object(depth + 1)
+	case c == '[':
+		if depth >= maxJSONDepth {
+			return nil, ErrJSONTooDeep
+		}
+		return s.array(depth + 1)
+	case c == '"':
+		return s.string()
+	case c == '-' || c >= '0' && c <= '9':
+		return s.number()
+	case c == 't':
+		return true, s.literal("true")
+	case c == 'f':
+		return false, s.literal("false")
+	case c == 'n':
+		return nil, s.literal("null")
+	}
+	return nil, s.fail("a value")
+}
+
+func (s *scanner) literal(word string) error {
+	if len(s.data)-s.pos < len(word) || string(s.data[s.pos:s.pos+len(word)]) != word {
+		return s.fail(word)
+	}
+	s.pos += len(word)
+	return nil
+}
+
+func (s *scanner) object(depth int) (Object, error) {
+	s.pos++ // '{'
+	obj := Object{}
+	s.skipSpace()
+	if s.pos < len(s.data) && s.data[s.pos] == '}' {
+		s.pos++
+		return obj, nil
+	}
+	for {
+		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+			return nil, s.fail("an object key")
+		}
+		key, err := s.string()
+		if err != nil {
+			return nil, err
+		}
+		s.skipSpace()
+		if s.pos >= len(s.data) || s.data[s.pos] != ':' {
+			return nil, s.fail("':'")
+		}
+		s.pos++
+		s.skipSpace()
+		v, err := s.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		obj = append(obj, Member{Key: key, Value: v})
+		s.skipSpace()
+		if s.pos < len(s.data) && s.data[s.pos] == '}' {
+			s.pos++
+			return obj, nil
+		}
+		if s.pos >= len(s.data) || s.data[s.pos] != ',' {
+			return nil, s.fail("',' or '}'")
+		}
+		s.pos++
+		s.skipSpace()
+	}
+}
+
+func (s *scanner) array(depth int) ([]any, error) {
+	s.pos++ // '['
+	arr := []any{}
+	s.skipSpace()
+	if s.pos < len(s.data) && s.data[s.pos] == ']' {
+		s.pos++
+		return arr, nil
+	}
+	for {
+		v, err := s.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, v)
+		s.skipSpace()
+		if s.pos < len(s.data) && s.data[s.pos] == ']' {
+			s.pos++
+			return arr, nil
+		}
+		if s.pos >= len(s.data) || s.data[s.pos] != ',' {
+			return nil, s.fail("',' or ']'")
+		}
+		s.pos++
+		s.skipSpace()
+	}
+}
+
+// number accepts exactly RFC 8259's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *scanner) number() (json.Number, error) {
+	start := s.pos
+	if s.data[s.pos] == '-' {
+		s.pos++
+	}
+	switch {
+	case s.pos < len(s.data) && s.data[s.pos] == '0':
+		s.pos++
+	case s.digits() == 0:
+		return "", s.fail("a digit")
+	}
+	if s.pos < len(s.data) && s.data[s.pos] == '.' {
+		s.pos++
+		if s.digits() == 0 {
+			return "", s.fail("a digit")
+		}
+	}
+	if s.pos < len(s.data) && (s.data[s.pos] == 'e' || s.data[s.pos] == 'E') {
+		s.pos++
+		if s.pos < len(s.data) && (s.data[s.pos] == '+' || s.data[s.pos] == '-') {
+			s.pos++
+		}
+		if s.digits() == 0 {
+			return "", s.fail("a digit")
+		}
+	}
+	return json.Number(s.data[start:s.pos]), nil
+}
+
+func (s *scanner) digits() int {
+	n := 0
+	for s.pos < len(s.data) && s.data[s.pos] >= '0' && s.data[s.pos] <= '9' {
+		s.pos++
+		n++
+	}
+	return n
+}
+
+func (s *scanner) string() (string, error) {
+	s.pos++ // opening quote
+	start := s.pos
+	// Fast path: no escapes and nothing to replace.
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		if c == '"' {
+			out := string(s.data[start:s.pos])
+			s.pos++
+			return out, nil
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+		s.pos++
+	}
+	buf := append([]byte(nil), s.data[start:s.pos]...)
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			s.pos++
+			return string(buf), nil
+		case c < 0x20:
+			return "", s.fail("a string character")
+		case c == '\\':
+			var err error
+			if buf, err = s.escape(buf); err != nil {
+				return "", err
+			}
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+			s.pos++
+		default:
+			r, size := utf8.DecodeRune(s.data[s.pos:])
+			buf = utf8.AppendRune(buf, r) // RuneError for invalid bytes, as encoding/json does
+			s.pos += size
+		}
+	}
+	return "", s.fail("'\"'")
+}
+
+func (s *scanner) escape(buf []byte) ([]byte, error) {
+	s.pos++ // backslash
+	if s.pos >= len(s.data) {
+		return nil, s.fail("an escape")
+	}
+	c := s.data[s.pos]
+	s.pos++
+	switch c {
+	case '"', '\\', '/':
+		return append(buf, c), nil
+	case 'b':
+		return append(buf, '\b'), nil
+	case 'f':
+		return append(buf, '\f'), nil
+	case 'n':
+		return append(buf, '\n'), nil
+	case 'r':
+		return append(buf, '\r'), nil
+	case 't':
+		return append(buf, '\t'), nil
+	case 'u':
+		r, err := s.hex4()
+		if err != nil {
+			return nil, err
+		}
+		if utf16.IsSurrogate(r) {
+			r = s.lowSurrogate(r)
+		}
+		return utf8.AppendRune(buf, r), nil
+	}
+	s.pos--
+	return nil, s.fail("an escape")
+}
+
+// lowSurrogate completes a high surrogate with a following \uXXXX low surrogate; a lone
+// surrogate decodes to U+FFFD and the following escape, if any, is left for the caller.
+func (s *scanner) lowSurrogate(high rune) rune {
+	if s.pos+6 <= len(s.data) && s.data[s.pos] == '\\' && s.data[s.pos+1] == 'u' {
+		save := s.pos
+		s.pos += 2
+		if low, err := s.hex4(); err == nil {
+			if r := utf16.DecodeRune(high, low); r != utf8.RuneError {
+				return r
+			}
+		}
+		s.pos = save
+	}
+	return utf8.RuneError
+}
+
+func (s *scanner) hex4() (rune, error) {
+	if len(s.data)-s.pos < 4 {
+		s.pos = len(s.data)
+		return 0, s.fail("4 hex digits")
+	}
+	n, err := strconv.ParseUint(string(s.data[s.pos:s.pos+4]), 16, 16)
+	if err != nil {
+		return 0, s.fail("4 hex digits")
+	}
+	s.pos += 4
+	return rune(n), nil
+}
