@@ -1,0 +1,30 @@
+package actors
+
+import (
+	"errors"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+var (
+	// ErrNotConnected is returned to a task that asks a handler to send while no peer is connected.
+	ErrNotConnected = errors.New("not connected")
+	// ErrConnectionLost fails every request still pending when a connection closes.
+	ErrConnectionLost = errors.New("connection lost")
+	// ErrUnknownActor is returned by introspection calls that name no live actor.
+	ErrUnknownActor = errors.New("no such actor")
+	// ErrShuttingDown refuses work once the node has begun its shutdown.
+	ErrShuttingDown = errors.New("node is shutting down")
+	// ErrMasterUnreachable fails a sendsync request while the worker has no master connection.
+	ErrMasterUnreachable = errors.New("master unreachable")
+	// ErrSendsyncTimeout fails a sendsync request whose answer did not come in time.
+	ErrSendsyncTimeout = errors.New("no answer from the master in time")
+	// ErrNoStore refuses store-backed requests on a node started without one.
+	ErrNoStore = errors.New("no agent store on this node")
+
+	errGroupsRefused = errors.New("agent-groups refused by the worker")
+	errMasterDaemon  = errors.New("the master's daemon failed")
+)
+
+// asWazuh reports whether err carries a Wazuh exception, and sets *target to it.
+func asWazuh(err error, target **messages.WazuhError) bool { return errors.As(err, target) }

@@ -1,0 +1,191 @@
+package actors
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/actors/integrity"
+	"github.com/clusterd/clusterd/messages"
+)
+
+// maxGroupsChunk is how large one agent-groups page may grow, as wazuh-db cuts its answers.
+const maxGroupsChunk = messages.WazuhDBMaxResponseSize
+
+// sharedPrefix is where group folders live, as integrity metadata names them.
+const sharedPrefix = "etc/shared/"
+
+// LocalGroups is the master's node/local-groups: every sync_agent_groups (after
+// agent_group_start_delay) it reads the assignments the workers have not received yet and the
+// global group hash from the store, and hands them to GroupsSend. Nothing is marked delivered
+// here: GroupsSend does that once every worker took the broadcast, so a restart of either
+// actor mid-broadcast only causes a resend.
+//
+// It also keeps each group's merged.mg current (remoted's job in Wazuh): all of them once at
+// start, then those whose files the master's integrity scan saw change, so the integrity sync
+// ships them. Beyond Wazuh: GroupsChanged (sent by the node after an assignment changes) and a
+// changed group folder start a cycle at once instead of waiting for the tick.
+type LocalGroups struct {
+	kit      *Kit
+	settings Settings
+	send     *actor.PID
+	log      *logrus.Entry
+
+	tick     timer
+	running  bool
+	again    bool
+	cancel   context.CancelFunc
+	rebuild  map[string]bool // groups whose merged.mg must be rebuilt; nil entry set = all
+	all      bool
+	lastSeen map[string]string // hash of every etc/shared file at the last scan
+}
+
+// GroupsChanged tells the master's local-groups actor that assignments or groups changed.
+type GroupsChanged struct{}
+
+// groupsTick starts a cycle.
+type groupsTick struct{}
+
+// groupsRead is what a cycle read from the store.
+type groupsRead struct{ batch *groupsBatch }
+
+// groupsBatch is one broadcast: the chunks to send and the assignments they carry.
+type groupsBatch struct {
+	chunks  []string
+	entries []messages.AgentGroupsEntry
+}
+
+// NewLocalGroups returns the producer of the master's local-groups actor.
+func NewLocalGroups(kit *Kit, settings Settings, send *actor.PID) actor.Producer {
+	return func() actor.Actor {
+		return &LocalGroups{kit: kit, settings: settings, send: send, log: kit.Logger("Master", "Local agent-groups")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (l *LocalGroups) Receive(c actor.Context) {
+	if l.settings.Services.Groups == nil {
+		return
+	}
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		l.rebuild, l.all = map[string]bool{}, true
+		delay := l.settings.AgentGroupStartDelay
+		l.log.Infof("Sleeping %gs before starting the agent-groups task, waiting for the workers connection.", delay.Seconds())
+		l.tick.after(l.kit, delay, c.Self(), &groupsTick{})
+	case *IntegrityUpdated:
+		if l.noteShared(m.Meta) {
+			l.trigger(c)
+		}
+	case *groupsTick, *GroupsChanged:
+		l.trigger(c)
+	case *groupsRead:
+		l.running = false
+		l.cancel = nil
+		if m.batch != nil && len(m.batch.chunks) > 0 {
+			c.Send(l.send, m.batch)
+		}
+		if l.again {
+			l.again = false
+			l.start(c)
+			return
+		}
+		l.tick.after(l.kit, l.settings.SyncAgentGroups, c.Self(), &groupsTick{})
+	case *actor.Restarting, *actor.Stopping:
+		l.tick.stop()
+		if l.cancel != nil {
+			l.cancel()
+		}
+	}
+}
+
+func (l *LocalGroups) trigger(c actor.Context) {
+	if l.running {
+		l.again = true
+		return
+	}
+	l.start(c)
+}
+
+// noteShared compares the master's etc/shared files with the last scan and marks the groups
+// whose files changed (every group when ar.conf did). merged.mg itself is ignored, so writing
+// it does not trigger another rebuild.
+func (l *LocalGroups) noteShared(meta integrity.Metadata) bool {
+	seen := make(map[string]string, len(l.lastSeen))
+	changed := false
+	mark := func(path string) {
+		rel := strings.TrimPrefix(path, sharedPrefix)
+		group, rest, found := strings.Cut(rel, "/")
+		switch {
+		case !found && rel == "ar.conf":
+			l.all = true
+		case found && !strings.HasPrefix(rest, "merged.mg"):
+			l.rebuild[group] = true
+		default:
+			return
+		}
+		changed = true
+	}
+	for path, fm := range meta {
+		if !strings.HasPrefix(path, sharedPrefix) {
+			continue
+		}
+		seen[path] = fm.Hash
+		if l.lastSeen != nil && l.lastSeen[path] != fm.Hash {
+			mark(path)
+		}
+	}
+	for path := range l.lastSeen {
+		if _, ok := seen[path]; !ok {
+			mark(path)
+		}
+	}
+	l.lastSeen = seen
+	return changed
+}
+
+func (l *LocalGroups) start(c actor.Context) {
+	l.running = true
+	l.tick.stop()
+	var groups []string // nil: every group
+	if !l.all {
+		groups = make([]string, 0, len(l.rebuild))
+		for g := range l.rebuild {
+			groups = append(groups, g)
+		}
+	}
+	l.all, l.rebuild = false, map[string]bool{}
+	ctx, cancel := context.WithTimeout(context.Background(), l.settings.TimeoutAgentGroups)
+	l.cancel = cancel
+	store, root, self, log := l.settings.Services.Groups, l.kit.System.Root, c.Self(), l.log
+	l.kit.Go(func() {
+		defer cancel()
+		root.Send(self, &groupsRead{batch: readGroupsBatch(ctx, store, groups, log)})
+	})
+}
+
+// readGroupsBatch rebuilds merged.mg files and reads one broadcast; nil when the store failed.
+func readGroupsBatch(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) *groupsBatch {
+	start := time.Now()
+	if groups == nil || len(groups) > 0 {
+		if err := store.RebuildShared(ctx, groups); err != nil {
+			log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
+		}
+	}
+	entries, err := store.PendingGroups(ctx)
+	if err != nil {
+		log.WithError(err).Error("Could not read the agent-groups to send.")
+		return nil
+	}
+	hash, ok, err := store.GlobalGroupHash(ctx)
+	if err != nil {
+		log.WithError(err).Error("Could not compute the global agent-groups hash.")
+		return nil
+	}
+	chunks := messages.ChunkAgentGroups(entries, hash, ok, maxGroupsChunk)
+	log.Debugf("Obtained %d chunks of data in %.3fs.", len(chunks), time.Since(start).Seconds())
+	return &groupsBatch{chunks: chunks, entries: entries}
+}

@@ -1,0 +1,232 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/wire"
+)
+
+// GroupsSend is the master's node/groups-send: it ships each agent-groups broadcast to every
+// connected worker (new_str/str_upd, then syn_g_m_w), and a full copy (syn_g_m_w_c) to a worker
+// that asks for it (syn_w_g_c) or has just connected. Assignments are marked delivered only
+// when every worker took the broadcast; otherwise the next cycle sends them again (an override
+// is idempotent).
+type GroupsSend struct {
+	kit      *Kit
+	settings Settings
+	peers    *actor.PID
+	log      *logrus.Entry
+
+	workers map[string]*peerLink
+	running bool
+	next    *groupsBatch
+	cancel  context.CancelFunc
+}
+
+// peerLink is one connected worker as GroupsSend sees it: its handler, and a context that ends
+// with the connection so no send waits on a worker that is gone.
+type peerLink struct {
+	pid      *actor.PID
+	ctx      context.Context
+	cancel   context.CancelFunc
+	fullSent bool
+}
+
+// workerJoined and workerLeft keep GroupsSend's list of connected workers. Clusterd says
+// memberlist knows the worker as a clusterd node (it may come after the connection).
+type workerJoined struct {
+	name     string
+	pid      *actor.PID
+	clusterd bool
+}
+
+type workerLeft struct{ name string }
+
+// workersQuery asks Peers for the connected workers; workersList answers it.
+type workersQuery struct{}
+
+type workersList struct{ workers map[string]*actor.PID }
+
+// fullGroupsRequest asks for a full agent-groups copy to one worker.
+type fullGroupsRequest struct{ name string }
+
+// broadcastDone ends a broadcast.
+type broadcastDone struct{}
+
+// NewGroupsSend returns the producer of the master's groups-send actor.
+func NewGroupsSend(kit *Kit, settings Settings, peers *actor.PID) actor.Producer {
+	return func() actor.Actor {
+		return &GroupsSend{kit: kit, settings: settings, peers: peers, log: kit.Logger("Master", "Agent-groups send")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (g *GroupsSend) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		g.workers = map[string]*peerLink{}
+		c.Request(g.peers, &workersQuery{})
+	case *workersList:
+		for name, pid := range m.workers {
+			g.join(&workerJoined{name: name, pid: pid})
+		}
+	case *workerJoined:
+		g.join(m)
+	case *workerLeft:
+		if w, ok := g.workers[m.name]; ok {
+			w.cancel()
+			delete(g.workers, m.name)
+		}
+	case *fullGroupsRequest:
+		if w, ok := g.workers[m.name]; ok {
+			g.sendFull(m.name, w)
+		}
+	case *groupsBatch:
+		if g.running {
+			g.next = m // the newer read holds everything the older one did
+			return
+		}
+		g.broadcast(c, m)
+	case *broadcastDone:
+		g.running = false
+		g.cancel = nil
+		if n := g.next; n != nil {
+			g.next = nil
+			g.broadcast(c, n)
+		}
+	case *actor.Restarting, *actor.Stopping:
+		if g.cancel != nil {
+			g.cancel()
+		}
+		for _, w := range g.workers {
+			w.cancel()
+		}
+	}
+}
+
+// join records a connected worker. A clusterd worker gets a full copy at once (beyond Wazuh,
+// whose worker waits for agent_groups_mismatch_limit failed checksums); a Wazuh worker gets
+// only the periodic broadcasts, as from a Wazuh master.
+func (g *GroupsSend) join(m *workerJoined) {
+	w, ok := g.workers[m.name]
+	if !ok || !w.pid.Equal(m.pid) {
+		if ok {
+			w.cancel()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		w = &peerLink{pid: m.pid, ctx: ctx, cancel: cancel}
+		g.workers[m.name] = w
+	}
+	if m.clusterd && !w.fullSent {
+		w.fullSent = true
+		g.sendFull(m.name, w)
+	}
+}
+
+func (g *GroupsSend) broadcast(c actor.Context, b *groupsBatch) {
+	store := g.settings.Services.Groups
+	if store == nil {
+		return
+	}
+	if len(g.workers) == 0 {
+		g.log.Debug("No clients connected. Skipping.")
+		// A worker that connects later gets a full copy, so nothing is owed to anyone.
+		if len(b.entries) > 0 {
+			timeout, log := g.settings.TimeoutAgentGroups, g.log
+			g.kit.Go(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), timeout)
+				defer cancel()
+				if err := store.MarkGroupsSynced(ctx, b.entries); err != nil {
+					log.WithError(err).Error("Could not mark the agent-groups as synced.")
+				}
+			})
+		}
+		return
+	}
+	g.running = true
+	ctx, cancel := context.WithTimeout(context.Background(), g.settings.TimeoutAgentGroups)
+	g.cancel = cancel
+	doc := messages.EncodeAgentGroupsSync(messages.AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: b.chunks})
+	targets := make(map[string]*peerLink, len(g.workers))
+	for name, w := range g.workers {
+		targets[name] = w
+	}
+	root, self := g.kit.System.Root, c.Self()
+	g.kit.Go(func() {
+		defer cancel()
+		defer root.Send(self, &broadcastDone{})
+		results := make(chan error, len(targets))
+		for name, w := range targets {
+			log := g.kit.Logger("Worker "+name, "Agent-groups send")
+			go func() {
+				wctx, wcancel := context.WithCancel(ctx)
+				defer wcancel()
+				stop := context.AfterFunc(w.ctx, wcancel)
+				defer stop()
+				results <- sendGroups(wctx, NewRequester(g.kit, w.pid), messages.CmdSynGMW, doc, log)
+			}()
+		}
+		failed := 0
+		for range targets {
+			if err := <-results; err != nil {
+				failed++
+			}
+		}
+		if failed == 0 && len(b.entries) > 0 {
+			if err := store.MarkGroupsSynced(ctx, b.entries); err != nil {
+				g.log.WithError(err).Error("Could not mark the agent-groups as synced.")
+			}
+		}
+	})
+}
+
+// sendFull ships every assignment to one worker, as Wazuh's "Agent-groups send full" task.
+func (g *GroupsSend) sendFull(name string, w *peerLink) {
+	store := g.settings.Services.Groups
+	if store == nil {
+		return
+	}
+	log := g.kit.Logger("Worker "+name, "Agent-groups send full")
+	timeout := g.settings.TimeoutAgentGroups
+	g.kit.Go(func() {
+		ctx, cancel := context.WithTimeout(w.ctx, timeout)
+		defer cancel()
+		entries, err := store.AllGroups(ctx)
+		if err != nil {
+			log.WithError(err).Error("Could not read the agent-groups.")
+			return
+		}
+		chunks := messages.ChunkAgentGroups(entries, "", false, maxGroupsChunk)
+		doc := messages.EncodeAgentGroupsSync(messages.AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: chunks})
+		_ = sendGroups(ctx, NewRequester(g.kit, w.pid), messages.CmdSynGMWC, doc, log)
+	})
+}
+
+// sendGroups sends one agent-groups document as a long string and names it with command.
+func sendGroups(ctx context.Context, r *Requester, command string, doc []byte, log *logrus.Entry) error {
+	start := time.Now()
+	log.Info("Starting.")
+	id, err := wire.SendString(ctx, r, doc, wire.RequestChunk)
+	if err == nil {
+		var resp messages.Frame
+		resp, err = r.Request(ctx, command, []byte(id))
+		if err == nil && resp.Command == messages.CmdErr {
+			err = fmt.Errorf("%w: %s", errGroupsRefused, resp.Payload)
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			log.Errorf("Error sending agent-groups information: %v", err)
+		}
+		return err
+	}
+	log.Debugf("Sent in %.3fs.", time.Since(start).Seconds())
+	return nil
+}

@@ -1,0 +1,5 @@
+package integrity
+
+import "syscall"
+
+const sysFstatat = syscall.SYS_NEWFSTATAT

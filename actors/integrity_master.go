@@ -1,0 +1,356 @@
+package actors
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/actors/integrity"
+	"github.com/clusterd/clusterd/messages"
+)
+
+// masterIntegrity is a MasterHandler's side of integrity synchronisation (§5.6): the
+// permission rule, the lock (one sync per worker at a time, released when the sync ends for
+// any reason, or after max_locked_integrity_time), the task waiting for the worker's package,
+// and the goroutine that compares and ships the master's files.
+type masterIntegrity struct {
+	current      integrity.Metadata
+	free         bool
+	lockedAt     time.Time
+	askedInCycle bool
+	receiveTask  string
+	receiveTimer timer
+	running      bool
+	cancel       context.CancelFunc
+	zipLimit     int64
+}
+
+type integrityReceiveTimeout struct{ task string }
+
+// integrityDone reports the end of one check (and sync, when one was needed) to the handler.
+type integrityDone struct {
+	checkStart, checkEnd time.Time
+	synced               bool
+	syncStart, syncEnd   time.Time
+	diff                 integrity.Diff
+	zipLimit             int64
+	ruleset              bool
+	err                  error
+}
+
+func (mi *masterIntegrity) init(s Settings) {
+	mi.free = true
+	mi.zipLimit = s.MaxZipSize
+}
+
+// updated takes the master's new metadata; a new local-integrity cycle lets every worker ask
+// for permission once more.
+func (h *MasterHandler) integrityUpdated(c actor.Context, m *IntegrityUpdated) {
+	h.integ.current = m.Meta
+	h.integ.askedInCycle = false
+}
+
+func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
+	mi := &h.integ
+	log := h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check")
+	switch f.Command {
+	case messages.CmdSynIWMP:
+		now := h.kit.Now()
+		if !mi.free && now.Sub(mi.lockedAt) > h.settings.MaxLockedIntegrityTime {
+			log.Warnf("Automatically releasing Integrity check permissions flag (b'syn_i_w_m_p') after being locked out for more than %gs.",
+				h.settings.MaxLockedIntegrityTime.Seconds())
+			h.releaseIntegrity(c)
+		}
+		granted := false
+		if !mi.askedInCycle && mi.current != nil {
+			mi.askedInCycle = true
+			granted = mi.free
+		}
+		h.sess.respond(f.Counter, messages.CmdOK, messages.PermissionReply(granted))
+	case messages.CmdSynIWM:
+		mi.free, mi.lockedAt = false, h.kit.Now()
+		mi.receiveTask = newTaskID()
+		mi.receiveTimer.after(h.kit, h.settings.TimeoutReceivingFile, c.Self(), &integrityReceiveTimeout{task: mi.receiveTask})
+		h.publishStatus(c)
+		h.sess.respond(f.Counter, messages.CmdOK, []byte(mi.receiveTask))
+	case messages.CmdSynIWME:
+		tf, err := messages.ParseTaskFile(f.Payload)
+		var rel string
+		if err == nil {
+			rel, err = packagePath(h.settings.Home, h.conn.info.Name, tf.Path)
+		}
+		if err != nil || tf.TaskID != mi.receiveTask || mi.running {
+			h.sess.respondError(f.Counter, messages.NewClusterError(3027, tf.TaskID))
+			return
+		}
+		mi.receiveTimer.stop()
+		mi.receiveTask = ""
+		h.sess.respond(f.Counter, messages.CmdOK, []byte("File correctly received"))
+		h.startIntegrity(c, rel)
+	case messages.CmdSynIWMR:
+		log.Errorf("Error received from the worker during integrity synchronisation: %s", taskErrorText(f.Payload))
+		mi.receiveTimer.stop()
+		mi.receiveTask = ""
+		if !mi.running {
+			h.releaseIntegrity(c)
+		}
+		h.sess.respond(f.Counter, messages.CmdOK, []byte("Error received"))
+	}
+}
+
+func (h *MasterHandler) releaseIntegrity(c actor.Context) {
+	h.integ.free = true
+	h.publishStatus(c)
+}
+
+func (h *MasterHandler) integrityReceiveTimedOut(c actor.Context, m *integrityReceiveTimeout) {
+	if h.integ.receiveTask != m.task {
+		return
+	}
+	h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check").Error(messages.NewClusterError(3039, nil).Error())
+	h.integ.receiveTask = ""
+	h.releaseIntegrity(c)
+}
+
+// startIntegrity compares the worker's metadata with the master's and, when they differ,
+// sends the master's files, in a goroutine that reports back with integrityDone.
+func (h *MasterHandler) startIntegrity(c actor.Context, rel string) {
+	mi := &h.integ
+	mi.running = true
+	ctx, cancel := context.WithCancel(context.Background())
+	mi.cancel = cancel
+	job := masterIntegrityJob{
+		home: h.settings.Home, worker: h.conn.info.Name, pkg: rel, master: mi.current,
+		zipLimit: mi.zipLimit, settings: h.settings, req: NewRequester(h.kit, c.Self()),
+		cancelled: h.sess.cancelled, now: h.kit.Now,
+		checkLog: h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check"),
+		syncLog:  h.kit.Logger("Worker "+h.conn.info.Name, "Integrity sync"),
+	}
+	root, self := h.kit.System.Root, c.Self()
+	h.kit.Go(func() {
+		defer cancel()
+		root.Send(self, job.run(ctx))
+	})
+}
+
+func (h *MasterHandler) integrityFinished(c actor.Context, m *integrityDone) {
+	mi := &h.integ
+	mi.running, mi.cancel = false, nil
+	mi.zipLimit = m.zipLimit
+	st := &h.status
+	if !m.checkEnd.IsZero() {
+		st.LastCheckIntegrity.DateStartMaster = messages.FormatDate(m.checkStart)
+		st.LastCheckIntegrity.DateEndMaster = messages.FormatDate(m.checkEnd)
+	}
+	if m.synced {
+		st.LastSyncIntegrity.DateStartMaster = messages.FormatDate(m.syncStart)
+		st.LastSyncIntegrity.DateEndMaster = messages.FormatDate(m.syncEnd)
+		st.LastSyncIntegrity.TotalFiles = map[string]int{
+			"missing": len(m.diff.Missing), "shared": len(m.diff.Shared), "extra": len(m.diff.Extra)}
+		if m.ruleset {
+			st.RulesetReloadPending = true
+		}
+	}
+	h.releaseIntegrity(c)
+}
+
+// masterIntegrityJob is everything the integrity goroutine needs, copied out of the handler so
+// that the goroutine shares nothing mutable with it.
+type masterIntegrityJob struct {
+	home, worker, pkg string
+	master            integrity.Metadata
+	zipLimit          int64
+	settings          Settings
+	req               *Requester
+	cancelled         *taskSet
+	now               func() time.Time
+	checkLog, syncLog *logrus.Entry
+}
+
+func (j masterIntegrityJob) run(ctx context.Context) *integrityDone {
+	done := &integrityDone{checkStart: j.now(), zipLimit: j.zipLimit}
+	j.checkLog.Info("Starting.")
+	workerMeta, err := j.readWorkerPackage()
+	if err != nil {
+		done.err = err
+		j.checkLog.Errorf("Error receiving the worker's files: %v", err)
+		return done
+	}
+	diff := integrity.Compare(j.master, workerMeta)
+	done.checkEnd = j.now()
+	if diff.Empty() {
+		j.checkLog.Infof("Finished in %.3fs. Received metadata of %d files. Sync not required.",
+			done.checkEnd.Sub(done.checkStart).Seconds(), len(workerMeta))
+		if _, err := j.req.Request(ctx, messages.CmdSynMCOK, nil); err != nil {
+			j.checkLog.Errorf("Error sending %s: %v", messages.CmdSynMCOK, err)
+		}
+		return done
+	}
+	j.checkLog.Infof("Finished in %.3fs. Received metadata of %d files. Sync required.",
+		done.checkEnd.Sub(done.checkStart).Seconds(), len(workerMeta))
+	done.syncStart = j.now()
+	j.syncLog.Info("Starting.")
+	j.syncLog.Infof("Files to create in worker: %d | Files to update in worker: %d | Files to delete in worker: %d",
+		len(diff.Missing), len(diff.Shared), len(diff.Extra))
+	sent, err := j.sync(ctx, diff, done)
+	done.syncEnd = j.now()
+	if err != nil {
+		done.err = err
+		j.syncLog.Errorf("Error synchronizing files: %v", err)
+		return done
+	}
+	done.synced, done.diff, done.ruleset = true, sent, touchesRuleset(sent)
+	j.syncLog.Infof("Finished in %.3fs.", done.syncEnd.Sub(done.syncStart).Seconds())
+	return done
+}
+
+// readWorkerPackage extracts the worker's package (only files_metadata.json is expected) and
+// removes it and its extraction folder afterwards.
+func (j masterIntegrityJob) readWorkerPackage() (integrity.Metadata, error) {
+	path := filepath.Join(j.home, j.pkg)
+	dest := path + ".dir"
+	defer os.RemoveAll(dest)
+	defer os.Remove(path)
+	files, metaJSON, err := integrity.ReadPackage(path, dest, j.settings.MaxZipSize)
+	if err != nil {
+		return nil, fmt.Errorf("read package: %w", err)
+	}
+	if err := integrity.CheckWorkerFiles(files); err != nil {
+		return nil, err
+	}
+	return integrity.ParseMetadata(metaJSON)
+}
+
+// sync asks the worker for a receiving task, then builds the package within the current zip
+// limit and sends it at once, the sender reading what the builder writes: the package is never
+// written to disk here, and compressing overlaps encrypting and sending. The limit adapts as
+// Wazuh's does (§5.7).
+func (j masterIntegrityJob) sync(ctx context.Context, diff integrity.Diff, done *integrityDone) (integrity.Diff, error) {
+	resp, err := j.req.Request(ctx, messages.CmdSynMC, nil)
+	if err != nil || resp.Command != messages.CmdOK {
+		return integrity.Diff{}, fmt.Errorf("%s: %v %s", messages.CmdSynMC, err, resp.Payload)
+	}
+	task := string(resp.Payload)
+	rel := packageName(j.worker, j.now())
+	interrupted := func() bool { return j.cancelled.has(task) }
+	start := j.now()
+	pkg := j.buildInBackground(diff, filepath.Dir(filepath.Join(j.home, rel)))
+	bytesSent, err := sendPackage(ctx, j.req, pkg.out, rel, messages.CmdSynMCE, task, interrupted)
+	built := pkg.wait(err)
+	done.zipLimit = j.adaptZipLimit(j.cancelled.has(task), bytesSent, j.now().Sub(start))
+	j.cancelled.remove(task)
+	if built.err != nil && err == nil {
+		err = fmt.Errorf("build package: %w", built.err)
+	}
+	if err != nil {
+		j.reportError(ctx, task, err)
+		return integrity.Diff{}, err
+	}
+	for _, p := range built.stats.TooLarge {
+		j.syncLog.Warnf("File too large to be synced: %s", filepath.Join(j.home, p))
+	}
+	if built.stats.Truncated {
+		j.syncLog.Warn("Maximum zip size exceeded. Not all files will be compressed during this sync.")
+	}
+	return built.sent, nil
+}
+
+// packageBuild is a master package being built into a pipe.
+type packageBuild struct {
+	out    *packagePipe
+	result chan builtPackage
+}
+
+type builtPackage struct {
+	sent  integrity.Diff
+	stats integrity.PackageStats
+	err   error
+}
+
+// buildInBackground starts building the package for diff; its bytes are read from out. A
+// failed build makes out's reader fail, so the package is never sent whole. spillDir holds
+// big compressed files while they wait (the worker's queue folder, else the system's).
+func (j masterIntegrityJob) buildInBackground(diff integrity.Diff, spillDir string) *packageBuild {
+	if fi, err := os.Stat(spillDir); err != nil || !fi.IsDir() {
+		spillDir = ""
+	}
+	b := &packageBuild{out: newPackagePipe(), result: make(chan builtPackage, 1)}
+	go func() {
+		sent, stats, err := integrity.BuildMasterPackageTo(b.out, spillDir, j.home, diff,
+			j.settings.CompressLevel, j.zipLimit, j.settings.MaxZipSize)
+		b.out.closeWrite(err) // nil: the reader sees the end of the package
+		b.result <- builtPackage{sent: sent, stats: stats, err: err}
+	}()
+	return b
+}
+
+// wait returns the build's outcome once the sending ended with sendErr. A send that failed
+// stops the build; one that stopped early (cancel_task) lets it finish, as the whole package
+// was built before it was sent, so that what it reports stays the same.
+func (b *packageBuild) wait(sendErr error) builtPackage {
+	if sendErr != nil {
+		b.out.closeRead(sendErr)
+	} else {
+		_, _ = io.Copy(io.Discard, b.out)
+	}
+	return <-b.result
+}
+
+// adaptZipLimit shrinks the package limit after the worker gave up receiving (cancel_task) and
+// grows it back after quick sends (§5.7).
+func (j masterIntegrityJob) adaptZipLimit(cancelled bool, sent int64, took time.Duration) int64 {
+	s, limit := j.settings, j.zipLimit
+	switch {
+	case cancelled:
+		limit = max(s.MinZipSize, int64(float64(sent)*(1-s.ZipLimitTolerance)))
+		j.syncLog.Debugf("Decreasing sync size limit to %.2f MB.", float64(limit)/(1024*1024))
+	case limit < s.MaxZipSize && took.Seconds() < s.TimeoutReceivingFile.Seconds()*(1-s.ZipLimitTolerance):
+		limit = min(s.MaxZipSize, int64(float64(limit)/(1-s.ZipLimitTolerance)))
+		j.syncLog.Debugf("Increasing sync size limit to %.2f MB.", float64(limit)/(1024*1024))
+	}
+	return limit
+}
+
+// reportError tells the worker the sync failed (syn_m_c_r), so it stops waiting for the file.
+func (j masterIntegrityJob) reportError(ctx context.Context, task string, err error) {
+	exc := messages.EncodeException(messages.NewClusterError(3016, err.Error()))
+	_, _ = j.req.Request(ctx, messages.CmdSynMCR, append([]byte(task+" "), exc...))
+}
+
+// touchesRuleset reports whether a diff writes or removes rules, decoders or lists.
+func touchesRuleset(d integrity.Diff) bool {
+	for _, m := range []integrity.Metadata{d.Missing, d.Shared, d.Extra} {
+		for _, f := range m {
+			for _, k := range integrity.RulesetKeys {
+				if f.ClusterItemKey == k {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// taskErrorText is the error a "<task id> <JSON exception>" payload carries, as text.
+func taskErrorText(p []byte) string {
+	te, err := messages.ParseTaskError(p)
+	switch {
+	case err != nil:
+		return string(p)
+	case te.Err != nil:
+		return te.Err.Error()
+	default:
+		return string(te.Raw)
+	}
+}
+
+// CmdIntegrityNow is clusterd's own request from the master to a worker: "my files changed,
+// check your integrity now" instead of at the next sync_integrity tick. It is sent only to
+// peers that memberlist reports as clusterd nodes; Wazuh workers keep their timer.
+const CmdIntegrityNow = "syn_m_i_now"

@@ -1,0 +1,347 @@
+package actors
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/actors/integrity"
+	"github.com/clusterd/clusterd/messages"
+)
+
+// IntegritySync is the worker's integrity task (node/integrity-sync, §5.6): every
+// sync_integrity seconds after the previous cycle, it asks the master for permission, hashes
+// its own synced files, sends their metadata, and applies the package the master sends back.
+// A clusterd master can ask it to run at once (CmdIntegrityNow) when its files change.
+type IntegritySync struct {
+	kit      *Kit
+	settings Settings
+	master   *actor.PID
+	checkLog *logrus.Entry
+	syncLog  *logrus.Entry
+
+	scanner  *integrity.Scanner
+	previous integrity.Metadata
+	// applying serialises package applications across restarts of this actor: a goroutine of
+	// a failed instance may still be writing when the new instance receives the next package.
+	applying *sync.Mutex
+	// streams extracts the master's packages while they arrive; shared by restarts too.
+	streams    *packageStreams
+	stopFollow func()
+	state      integrityState
+	tick       timer
+	wait       timer
+	cancel     context.CancelFunc
+	again      bool
+	started    time.Time
+	// notRequired records a syn_m_c_ok that overtook the check job's own report.
+	notRequired bool
+}
+
+type integrityState int
+
+const (
+	integrityIdle     integrityState = iota
+	integrityAsking                  // syn_i_w_m_p sent
+	integrityChecking                // hashing and sending the metadata
+	integrityWaiting                 // waiting for syn_m_c_ok or syn_m_c
+	integrityApplying                // receiving or applying the master's package
+)
+
+// Messages from the worker handler, which answers the master's requests itself and passes on
+// what they mean.
+type (
+	integrityNotRequired struct{}
+	integrityExpect      struct{ task string }
+	integrityPackage     struct{ rel string }
+	integrityMasterError struct{ text string }
+	checkIntegrityNow    struct{}
+	// masterLink tells the task actors that the connection to the master came up or went down.
+	masterLink struct{ up bool }
+)
+
+type (
+	permissionTag      struct{}
+	integrityCheckSent struct {
+		meta integrity.Metadata
+		err  error
+	}
+	integrityApplied struct {
+		diff   integrity.Diff
+		result integrity.ApplyResult
+		err    error
+	}
+	integrityWaitTimeout struct{}
+)
+
+// NewIntegritySync returns the producer of a worker's integrity-sync actor.
+func NewIntegritySync(kit *Kit, settings Settings, master *actor.PID) actor.Producer {
+	applying := &sync.Mutex{}
+	streams := newPackageStreams(kit, settings)
+	return func() actor.Actor {
+		tag := "Worker " + settings.NodeName
+		return &IntegritySync{kit: kit, settings: settings, master: master, applying: applying, streams: streams,
+			checkLog: kit.Logger(tag, "Integrity check"), syncLog: kit.Logger(tag, "Integrity sync")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (s *IntegritySync) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		s.scanner = &integrity.Scanner{Home: s.settings.Home, Workers: s.settings.HashWorkers}
+		s.stopFollow = s.streams.follow()
+		s.tick.after(s.kit, s.settings.SyncIntegrity, c.Self(), &integrityTick{})
+	case *integrityTick:
+		s.askPermission(c)
+	case *checkIntegrityNow:
+		if s.state == integrityIdle {
+			s.askPermission(c)
+		} else {
+			s.again = true
+		}
+	case *Response:
+		if _, ok := m.Tag.(permissionTag); ok {
+			s.permission(c, m)
+		}
+	case *integrityCheckSent:
+		s.checkSent(c, m)
+	case *integrityNotRequired:
+		switch s.state {
+		case integrityWaiting:
+			s.checkLog.Debug("Synchronization not required.")
+			s.finish(c)
+		case integrityChecking:
+			// The master answered before the check job reported back: remember it, or the
+			// cycle would wait for a package that never comes.
+			s.notRequired = true
+		}
+	case *integrityExpect:
+		s.state = integrityApplying
+		s.wait.after(s.kit, s.settings.TimeoutReceivingFile, c.Self(), &integrityWaitTimeout{})
+	case *integrityPackage:
+		s.apply(c, m.rel)
+	case *integrityApplied:
+		s.applied(c, m)
+	case *integrityMasterError:
+		s.syncLog.Errorf("The master reported an error during the synchronization: %s", m.text)
+		s.finish(c)
+	case *integrityWaitTimeout:
+		if s.state == integrityWaiting || s.state == integrityApplying {
+			s.syncLog.Error(messages.NewClusterError(3039, nil).Error())
+			s.finish(c)
+		}
+	case *masterLink:
+		if !m.up && s.state != integrityIdle {
+			s.finish(c)
+		}
+	case *actor.Restarting, *actor.Stopping:
+		s.tick.stop()
+		s.wait.stop()
+		if s.cancel != nil {
+			s.cancel()
+		}
+		if s.stopFollow != nil {
+			s.stopFollow()
+			s.stopFollow = nil
+		}
+	}
+}
+
+func (s *IntegritySync) askPermission(c actor.Context) {
+	if s.state != integrityIdle {
+		return
+	}
+	s.tick.stop()
+	s.state = integrityAsking
+	c.Request(s.master, &SendRequest{Command: messages.CmdSynIWMP, Tag: permissionTag{}})
+}
+
+func (s *IntegritySync) permission(c actor.Context, m *Response) {
+	if s.state != integrityAsking {
+		return
+	}
+	if m.Err != nil || string(m.Frame.Payload) != "True" {
+		if m.Err == nil {
+			s.checkLog.Debugf("Master didn't grant permission to start a new synchronization: b'%s'", m.Frame.Payload)
+		}
+		s.finish(c)
+		return
+	}
+	s.checkLog.Debug("Permission to synchronize granted.")
+	s.checkLog.Info("Starting.")
+	s.state = integrityChecking
+	s.started = s.kit.Now()
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	job := workerCheckJob{home: s.settings.Home, worker: s.settings.NodeName, scanner: s.scanner, prev: s.previous,
+		level: s.settings.CompressLevel, req: NewRequester(s.kit, s.master), now: s.kit.Now}
+	root, self := s.kit.System.Root, c.Self()
+	s.kit.Go(func() {
+		defer cancel()
+		meta, err := job.run(ctx)
+		root.Send(self, &integrityCheckSent{meta: meta, err: err})
+	})
+}
+
+func (s *IntegritySync) checkSent(c actor.Context, m *integrityCheckSent) {
+	s.cancel = nil
+	if s.state != integrityChecking {
+		return
+	}
+	if m.err != nil {
+		s.checkLog.Errorf("Error synchronizing integrity: %v", m.err)
+		s.finish(c)
+		return
+	}
+	s.previous = m.meta
+	s.checkLog.Infof("Finished in %.3fs.", s.kit.Now().Sub(s.started).Seconds())
+	if s.notRequired {
+		s.checkLog.Debug("Synchronization not required.")
+		s.finish(c)
+		return
+	}
+	s.state = integrityWaiting
+	s.wait.after(s.kit, s.settings.TimeoutReceivingFile, c.Self(), &integrityWaitTimeout{})
+}
+
+func (s *IntegritySync) apply(c actor.Context, rel string) {
+	s.wait.stop()
+	s.state = integrityApplying
+	s.started = s.kit.Now()
+	s.syncLog.Info("Starting.")
+	home, maxZip, root, self, lock := s.settings.Home, s.settings.MaxZipSize, s.kit.System.Root, c.Self(), s.applying
+	stream := s.streams.claim(rel)
+	s.kit.Go(func() {
+		lock.Lock()
+		defer lock.Unlock()
+		root.Send(self, applyMasterPackage(home, rel, maxZip, stream))
+	})
+}
+
+func (s *IntegritySync) applied(c actor.Context, m *integrityApplied) {
+	if s.state != integrityApplying {
+		return // applied for an instance that failed since; this one has its own cycle
+	}
+	if m.err != nil {
+		s.syncLog.Errorf("Error updating the files from the master: %v", m.err)
+		s.finish(c)
+		return
+	}
+	s.syncLog.Infof("Files to create: %d | Files to update: %d | Files to delete: %d",
+		len(m.diff.Missing), len(m.diff.Shared), len(m.diff.Extra))
+	if r := m.result; r.Errors.Overwriting+r.Errors.Creating+r.Errors.Removing > 0 {
+		s.syncLog.Error(r.Summary())
+		for _, msg := range r.Messages {
+			s.syncLog.Debug(msg)
+		}
+	}
+	if m.result.RulesetChanged {
+		s.syncLog.Warn("Rules, decoders or lists changed: the ruleset must be reloaded for them to take effect (reload or restart the manager).")
+		s.kit.Registry.SetNote(c.Self().Id, "ruleset reload pending since "+messages.FormatDate(s.kit.Now()))
+	}
+	s.syncLog.Infof("Finished in %.3fs.", s.kit.Now().Sub(s.started).Seconds())
+	// The files just written have new inodes and change times: the scanner's cache hashes
+	// exactly those again, and nothing else, at the next check.
+	s.finish(c)
+}
+
+// finish ends the cycle and schedules the next one (at once if the master asked meanwhile).
+func (s *IntegritySync) finish(c actor.Context) {
+	s.wait.stop()
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.streams.discardAll() // a package received in this cycle but never announced is stale
+	s.state = integrityIdle
+	s.notRequired = false
+	if s.again {
+		s.again = false
+		s.askPermission(c)
+		return
+	}
+	s.tick.after(s.kit, s.settings.SyncIntegrity, c.Self(), &integrityTick{})
+}
+
+// workerCheckJob hashes the worker's files and sends their metadata to the master.
+type workerCheckJob struct {
+	home, worker string
+	scanner      *integrity.Scanner
+	prev         integrity.Metadata
+	level        int
+	req          *Requester
+	now          func() time.Time
+}
+
+func (j workerCheckJob) run(ctx context.Context) (integrity.Metadata, error) {
+	meta, _, err := j.scanner.Scan(ctx, j.prev)
+	if err != nil {
+		return nil, fmt.Errorf("calculate integrity: %w", err)
+	}
+	rel := packageName(j.worker, j.now())
+	path := filepath.Join(j.home, rel)
+	if err := os.MkdirAll(filepath.Dir(path), 0o770); err != nil {
+		return nil, fmt.Errorf("create queue folder: %w", err)
+	}
+	defer os.Remove(path)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("create package: %w", err)
+	}
+	err = integrity.BuildWorkerPackage(f, meta, j.level)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build package: %w", err)
+	}
+	resp, err := j.req.Request(ctx, messages.CmdSynIWM, nil)
+	if err != nil || resp.Command != messages.CmdOK {
+		return nil, fmt.Errorf("%s: %v %s", messages.CmdSynIWM, err, resp.Payload)
+	}
+	task := string(resp.Payload)
+	if _, err := sendPackageFile(ctx, j.req, j.home, rel, messages.CmdSynIWME, task, func() bool { return false }); err != nil {
+		exc := messages.EncodeException(messages.NewClusterError(3016, err.Error()))
+		_, _ = j.req.Request(ctx, messages.CmdSynIWMR, append([]byte(task+" "), exc...))
+		return nil, err
+	}
+	return meta, nil
+}
+
+// applyMasterPackage applies the master's package: the files its stream extracted while it
+// arrived, or else those extracted now from the received file. The package and its extraction
+// folder are removed afterwards.
+func applyMasterPackage(home, rel string, maxZip int64, stream *packageStream) *integrityApplied {
+	path := filepath.Join(home, rel)
+	dest := path + ".dir"
+	defer os.RemoveAll(dest)
+	defer os.Remove(path)
+	var (
+		files    map[string]string
+		metaJSON []byte
+		err      error
+	)
+	if stream != nil {
+		defer os.RemoveAll(stream.dest)
+		files, metaJSON, err = stream.result()
+	}
+	if stream == nil || err != nil {
+		// The received file, checked whole, is read again.
+		files, metaJSON, err = integrity.ReadPackage(path, dest, maxZip)
+	}
+	if err != nil {
+		return &integrityApplied{err: fmt.Errorf("read package: %w", err)}
+	}
+	diff, err := integrity.ParseDiff(metaJSON)
+	if err != nil {
+		return &integrityApplied{err: fmt.Errorf("read files_metadata.json: %w", err)}
+	}
+	return &integrityApplied{diff: diff, result: integrity.Apply(home, diff, files)}
+}

@@ -1,0 +1,96 @@
+package actors
+
+import (
+	"errors"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+// Keepalive sends echo-c to the master every keep_alive while connected (§8). After
+// max_failed_keepalive_attempts failures in a row it tells the worker handler to disconnect,
+// which makes it reconnect.
+type Keepalive struct {
+	kit      *Kit
+	settings Settings
+	master   *actor.PID
+	log      *logrus.Entry
+
+	tick     timer
+	failures int
+}
+
+type keepaliveTick struct{}
+
+// NewKeepalive returns the producer of a worker's keepalive actor; master is the worker
+// handler's PID.
+func NewKeepalive(kit *Kit, settings Settings, master *actor.PID) actor.Producer {
+	return func() actor.Actor {
+		return &Keepalive{kit: kit, settings: settings, master: master,
+			log: kit.Logger("Worker "+settings.NodeName, "Keep Alive")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (k *Keepalive) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		k.tick.after(k.kit, k.settings.KeepAlive, c.Self(), &keepaliveTick{})
+	case *keepaliveTick:
+		c.Request(k.master, &SendRequest{Command: messages.CmdEchoC, Payload: []byte("keepalive")})
+	case *Response:
+		k.answered(c, m)
+		k.tick.after(k.kit, k.settings.KeepAlive, c.Self(), &keepaliveTick{})
+	case *actor.Restarting, *actor.Stopping:
+		k.tick.stop()
+	}
+}
+
+func (k *Keepalive) answered(c actor.Context, m *Response) {
+	var werr *messages.WazuhError
+	switch {
+	case m.Err == nil:
+		k.failures = 0
+		k.log.Infof("Successful response from master: %s", m.Frame.Payload)
+	case errors.As(m.Err, &werr) && werr.Code == 3023:
+		// Not connected: nothing to keep alive, and not a failure of the link.
+		k.failures = 0
+	default:
+		k.failures++
+		k.log.Errorf("Error sending keep alive: %v", m.Err)
+		if k.failures >= k.settings.MaxFailedKeepaliveAttempts {
+			k.log.Error("Maximum number of failed keep alives reached. Disconnecting.")
+			k.failures = 0
+			c.Send(k.master, &Disconnect{Reason: "too many failed keep alives"})
+		}
+	}
+}
+
+// KeepaliveCheck makes the master drop workers that sent no echo-c for longer than
+// max_allowed_time_without_keepalive, every check_worker_lastkeepalive (§8).
+type KeepaliveCheck struct {
+	kit      *Kit
+	settings Settings
+	peers    *actor.PID
+	tick     timer
+}
+
+// NewKeepaliveCheck returns the producer of the master's keepalive-check actor.
+func NewKeepaliveCheck(kit *Kit, settings Settings, peers *actor.PID) actor.Producer {
+	return func() actor.Actor { return &KeepaliveCheck{kit: kit, settings: settings, peers: peers} }
+}
+
+// Receive implements actor.Actor.
+func (k *KeepaliveCheck) Receive(c actor.Context) {
+	switch c.Message().(type) {
+	case *actor.Started:
+		k.tick.after(k.kit, k.settings.CheckWorkerLastKeepalive, c.Self(), &keepaliveTick{})
+	case *keepaliveTick:
+		c.Send(k.peers, &checkKeepalives{now: k.kit.Now(), maxAge: k.settings.MaxAllowedTimeWithoutKeepalive})
+		k.tick.after(k.kit, k.settings.CheckWorkerLastKeepalive, c.Self(), &keepaliveTick{})
+	case *actor.Restarting, *actor.Stopping:
+		k.tick.stop()
+	}
+}

@@ -1,0 +1,95 @@
+package actors
+
+import (
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/scheduler"
+	"github.com/sirupsen/logrus"
+)
+
+// Kit is what every actor of a node shares: the actor system, the stats registry that
+// introspection reads, the fault injector that chaos tests drive, the timer scheduler and the
+// node's logger. Spawn is the only way actors are created, so every actor carries the stats and
+// fault middleware.
+type Kit struct {
+	System   *actor.ActorSystem
+	Registry *Registry
+	Faults   *Faults
+	Timers   *scheduler.TimerScheduler
+	Log      *logrus.Entry
+	Now      func() time.Time
+
+	// running counts the goroutines actors started (connection readers and writers, dials,
+	// joins), so that shutdown can wait for every one of them.
+	running sync.WaitGroup
+}
+
+// NewKit builds a kit around a fresh actor system. faultSeed seeds the fault injector's random
+// source so a chaos run can be replayed.
+func NewKit(log *logrus.Entry, faultSeed int64, opts ...actor.ConfigOption) *Kit {
+	// The dead-letter log throttle runs a goroutine for one interval after each burst; keep it
+	// short so a node (or a test) that stops is not left with it. Dead letters are counted by
+	// the registry, so the log lines are only a hint.
+	opts = append([]actor.ConfigOption{actor.WithDeadLetterThrottleInterval(100 * time.Millisecond)}, opts...)
+	system := actor.NewActorSystem(opts...)
+	k := &Kit{
+		System:   system,
+		Registry: NewRegistry(time.Now),
+		Faults:   NewFaults(faultSeed),
+		Timers:   scheduler.NewTimerScheduler(system.Root),
+		Log:      log,
+		Now:      time.Now,
+	}
+	k.Registry.Subscribe(system)
+	return k
+}
+
+// Props wraps producer with the stats mailbox middleware and the stats and fault receiver
+// middleware. A Props value must be used for exactly one spawn: the mailbox statistics it
+// carries belong to that actor (they survive the actor's restarts, as its mailbox does).
+func (k *Kit) Props(producer actor.Producer, opts ...actor.PropsOption) *actor.Props {
+	rec := k.Registry.newRecord()
+	base := []actor.PropsOption{
+		actor.WithMailbox(actor.Unbounded(rec)),
+		actor.WithReceiverMiddleware(rec.middleware(k.Registry), k.Faults.middleware()),
+	}
+	return actor.PropsFromProducer(producer, append(base, opts...)...)
+}
+
+// Spawn creates a named child of parent through Props. Names are stable so that an actor's path
+// ("node/peers/worker1") is its identity in logs, introspection and chaos tests.
+func (k *Kit) Spawn(parent actor.SpawnerContext, name string, producer actor.Producer, opts ...actor.PropsOption) (*actor.PID, error) {
+	return parent.SpawnNamed(k.Props(producer, opts...), name)
+}
+
+// Logger returns the node logger with Wazuh's tag and subtag fields set.
+func (k *Kit) Logger(tag, subtag string) *logrus.Entry {
+	return k.Log.WithFields(logrus.Fields{"tag": tag, "subtag": subtag})
+}
+
+// Go runs fn on a goroutine that shutdown waits for. fn must return once its context ends.
+func (k *Kit) Go(fn func()) {
+	k.running.Add(1)
+	go func() {
+		defer k.running.Done()
+		fn()
+	}()
+}
+
+// Wait blocks until every goroutine started with Go (and every connection) has ended, or
+// timeout has passed; it reports whether they all ended.
+func (k *Kit) Wait(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		k.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}

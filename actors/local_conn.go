@@ -1,0 +1,140 @@
+package actors
+
+import (
+	"net"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+// LocalConn serves one client of c-internal.sock (§9.4): no hello, no encryption. On a worker,
+// node and health queries are relayed to the master and the answer is sent back later as a
+// control_res request, as Wazuh's worker does.
+type LocalConn struct {
+	kit      *Kit
+	settings Settings
+	nc       *handshakeConn
+	peers    *actor.PID // master only
+	master   *actor.PID // worker only
+	log      *logrus.Entry
+
+	sess *session
+}
+
+// relayTag remembers which local request a relayed master request answers.
+type relayTag struct{ counter uint32 }
+
+func newLocalConn(kit *Kit, settings Settings, name string, nc net.Conn, peers, master *actor.PID) actor.Producer {
+	hc := &handshakeConn{nc: nc}
+	return func() actor.Actor {
+		return &LocalConn{kit: kit, settings: settings, nc: hc, peers: peers, master: master,
+			log: kit.Logger("Local "+name, "Main")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (l *LocalConn) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		if l.nc.link != nil {
+			l.nc.link.close()
+			c.Stop(c.Self())
+			return
+		}
+		l.nc.link = startLink(l.kit, l.nc.nc, l.settings.connConfig(""), c.Self(), nil)
+		l.sess = newSession(l.kit, l.log, l.nc.link, l.settings.RequestTimeout, nil)
+	case *inboundFrame:
+		if !l.sess.takeResponse(c, m.frame) {
+			l.request(c, m.frame)
+		}
+	case *NodesSnapshot:
+		tag := m.Tag.(nodesTag)
+		payload, werr := answerNodesQuery(tag.command, tag.payload, m)
+		if werr != nil {
+			l.sess.respondError(tag.counter, werr)
+			return
+		}
+		l.sess.respond(tag.counter, messages.CmdOK, payload)
+	case *agentsAnswer:
+		if m.err != nil {
+			l.sess.respondError(m.counter, messages.ToWazuhError(m.err))
+			return
+		}
+		l.sess.respond(m.counter, messages.CmdOK, m.payload)
+	case *localSendsyncDone:
+		if m.err != nil {
+			l.sess.respond(m.counter, messages.CmdErr, []byte(messages.ToWazuhError(m.err).Error()))
+			return
+		}
+		l.sess.respond(m.counter, messages.CmdOK, m.data)
+	case *SendRequest:
+		l.sess.request(c, m)
+	case *RequestSent:
+		if tag, ok := m.Tag.(relayTag); ok {
+			l.sess.respond(tag.counter, messages.CmdOK, []byte("Sent request to master node"))
+		}
+	case *Response:
+		l.relayed(c, m)
+	case *sweepPending:
+		l.sess.sweep(c)
+	case *linkClosed:
+		c.Stop(c.Self())
+	case *actor.Restarting, *actor.Stopping:
+		if l.sess != nil {
+			l.sess.close(c, ErrConnectionLost)
+		}
+	}
+}
+
+func (l *LocalConn) request(c actor.Context, f messages.Frame) {
+	switch f.Command {
+	case messages.CmdGetConfig:
+		l.sess.respond(f.Counter, messages.CmdOK, l.settings.ConfigJSON)
+	case messages.CmdEchoC:
+		l.sess.respond(f.Counter, messages.CmdOKM, f.Payload)
+	case messages.CmdGetHash:
+		// The ruleset hashes come with file integrity; until then there is nothing to compare.
+		l.sess.respond(f.Counter, messages.CmdOK, []byte("{}"))
+	case messages.CmdSendSync:
+		l.sendsync(c, f)
+	case messages.CmdDapi:
+		l.dapi(c, f)
+	case CmdGetAgents:
+		if l.peers != nil {
+			queryAgents(l.kit, l.settings.Services.Agents, l.settings.RequestTimeout, f.Counter, f.Payload, c.Self())
+			return
+		}
+		c.Request(l.master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
+	case messages.CmdGetNodes, messages.CmdGetHealth:
+		if l.peers != nil {
+			c.Request(l.peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
+			return
+		}
+		c.Request(l.master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
+	default:
+		if !l.sess.handleCommon(f) {
+			l.sess.respondUnknown(f)
+		}
+	}
+}
+
+// relayed handles the master's answer to a relayed query: refused before it was sent (not
+// connected) it is the local request's answer; otherwise it goes back as control_res.
+func (l *LocalConn) relayed(c actor.Context, m *Response) {
+	tag, ok := m.Tag.(relayTag)
+	if !ok {
+		return
+	}
+	var werr *messages.WazuhError
+	if m.Err != nil && asWazuh(m.Err, &werr) && werr.Code == 3023 {
+		l.sess.respondError(tag.counter, werr)
+		return
+	}
+	payload := m.Frame.Payload
+	if m.Err != nil {
+		payload = []byte(m.Err.Error())
+	}
+	l.sess.request(c, &SendRequest{Command: messages.CmdControlRes, Payload: payload})
+}

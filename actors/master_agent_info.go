@@ -1,0 +1,86 @@
+package actors
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+// agentInfoApplied ends the master's agent-info task for one worker.
+type agentInfoApplied struct {
+	start, end time.Time
+	result     messages.SyncResult
+	err        error
+}
+
+// agentInfoPermission answers syn_a_w_m_p: one agent-info sync per worker at a time.
+func (h *MasterHandler) agentInfoPermission(f messages.Frame) {
+	if h.settings.Services.AgentInfo == nil || h.agentInfoBusy {
+		h.sess.respond(f.Counter, messages.CmdOK, []byte("False"))
+		return
+	}
+	h.sess.respond(f.Counter, messages.CmdOK, []byte("True"))
+}
+
+// agentInfoReceived takes the worker's agent-info string (syn_a_w_m) and applies it off the
+// actor; the worker gets syn_m_a_e or syn_m_a_err when it is done.
+func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
+	id := string(f.Payload)
+	data, ok := h.sess.strings.Take(id)
+	store := h.settings.Services.AgentInfo
+	if !ok || store == nil {
+		h.sess.respondError(f.Counter, messages.NewClusterError(3035, id))
+		return
+	}
+	h.sess.respond(f.Counter, messages.CmdOK, f.Payload)
+	h.agentInfoBusy = true
+	h.status.SyncAgentInfoFree = false
+	h.publishStatus(c)
+	log := h.kit.Logger("Worker "+h.conn.info.Name, "Agent-info sync")
+	log.Info("Starting.")
+	timeout, root, self, now := h.settings.TimeoutAgentInfo, h.kit.System.Root, c.Self(), h.kit.Now
+	h.kit.Go(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		done := &agentInfoApplied{start: now()}
+		defer func() { done.end = now(); root.Send(self, done) }()
+		chunks, err := messages.ParseAgentInfoSync(data)
+		if err != nil {
+			done.err = fmt.Errorf("error while trying to load JSON: %w", err)
+			return
+		}
+		if _, err := store.ApplyAgentInfo(ctx, chunks); err != nil {
+			done.result.ErrorMessages = append(done.result.ErrorMessages, err.Error())
+		} else {
+			done.result.UpdatedChunks = chunks.Count()
+		}
+	})
+}
+
+// agentInfoDone answers the worker and records the sync in its status.
+func (h *MasterHandler) agentInfoDone(c actor.Context, m *agentInfoApplied) {
+	h.agentInfoBusy = false
+	h.status.SyncAgentInfoFree = true
+	log := h.kit.Logger("Worker "+h.conn.info.Name, "Agent-info sync")
+	if m.err != nil {
+		log.Errorf("Error processing agent-info: %v", m.err)
+		h.sess.request(c, &SendRequest{Command: messages.CmdSynMAErr, Payload: []byte(m.err.Error()), ReplyTo: c.Self()})
+		h.publishStatus(c)
+		return
+	}
+	m.result.TimeSpent = m.end.Sub(m.start).Seconds()
+	h.sess.request(c, &SendRequest{Command: messages.CmdSynMAE, Payload: m.result.Encode(), ReplyTo: c.Self()})
+	if len(m.result.ErrorMessages) > 0 {
+		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
+			m.result.TimeSpent, m.result.UpdatedChunks, len(m.result.ErrorMessages), m.result.ErrorMessages)
+	} else {
+		log.Infof("Finished in %.3fs. Updated %d chunks.", m.result.TimeSpent, m.result.UpdatedChunks)
+	}
+	h.status.LastSyncAgentInfo = messages.AgentInfoSyncStatus{DateStartMaster: messages.FormatDate(m.start),
+		DateEndMaster: messages.FormatDate(m.end), NSyncedChunks: m.result.UpdatedChunks}
+	h.publishStatus(c)
+}

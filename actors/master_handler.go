@@ -1,0 +1,205 @@
+package actors
+
+import (
+	"maps"
+	"os"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/wire"
+)
+
+// MasterHandler is the master's side of one worker's connection (node/peers/<worker>): it
+// answers the worker's requests, sends the master's requests for the task actors, and reports
+// the worker's status to the peers supervisor. Its life is the connection's: when either ends,
+// so does the other, and the worker reconnects.
+type MasterHandler struct {
+	kit      *Kit
+	settings Settings
+	peers    *actor.PID
+	conn     *handlerConn
+	log      *logrus.Entry
+
+	sess          *session
+	status        messages.WorkerStatus
+	lastKeepalive time.Time
+	integ         masterIntegrity
+	agentInfoBusy bool // an agent-info sync of this worker is being applied
+}
+
+// pushIntegrityCheck asks a handler to tell its (clusterd) worker to check integrity now.
+type pushIntegrityCheck struct{}
+
+// handlerConn is what a handler keeps across a restart of its actor: the connection and whether
+// it was already answered. A restarted handler gives the connection up, because its protocol
+// state was lost with the failed instance.
+type handlerConn struct {
+	link         *link
+	info         messages.NodeInfo
+	helloCounter uint32
+	answered     bool
+}
+
+func newMasterHandler(kit *Kit, settings Settings, peers *actor.PID, l *link, info messages.NodeInfo, helloCounter uint32) actor.Producer {
+	hc := &handlerConn{link: l, info: info, helloCounter: helloCounter}
+	return func() actor.Actor {
+		return &MasterHandler{kit: kit, settings: settings, peers: peers, conn: hc,
+			log: kit.Logger("Worker "+info.Name, "Main")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (h *MasterHandler) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		h.started(c)
+	case *inboundFrame:
+		if m.link != h.conn.link {
+			return
+		}
+		if !h.sess.takeResponse(c, m.frame) {
+			h.request(c, m.frame)
+		}
+	case *SendRequest:
+		h.sess.request(c, m)
+	case *sweepPending:
+		h.sess.sweep(c)
+	case *NodesSnapshot:
+		h.answerNodes(m)
+	case *IntegrityUpdated:
+		h.integrityUpdated(c, m)
+	case *integrityDone:
+		h.integrityFinished(c, m)
+	case *integrityReceiveTimeout:
+		h.integrityReceiveTimedOut(c, m)
+	case *agentsAnswer:
+		h.answerAgents(m)
+	case *agentInfoApplied:
+		h.agentInfoDone(c, m)
+	case *pushIntegrityCheck:
+		h.sess.request(c, &SendRequest{Command: CmdIntegrityNow, ReplyTo: c.Self()})
+	case *Response:
+		// Answers to the master's own fire-and-forget requests (the integrity push).
+	case *checkKeepalives:
+		if m.now.Sub(h.lastKeepalive) > m.maxAge {
+			h.kit.Logger("Master", "Keep alive").Errorf(
+				"No keep alives have been received from %s in the last minute. Disconnecting", h.conn.info.Name)
+			h.sess.close(c, ErrConnectionLost)
+		}
+	case *Disconnect:
+		h.log.Infof("Closing the connection: %s.", m.Reason)
+		h.sess.close(c, ErrConnectionLost)
+	case *linkClosed:
+		if m.link == h.conn.link {
+			h.log.Infof("Disconnected %s.", h.conn.info.Name)
+			c.Stop(c.Self())
+		}
+	case *actor.Restarting:
+		h.shutdown(c)
+	case *actor.Stopping:
+		h.shutdown(c)
+	}
+}
+
+func (h *MasterHandler) started(c actor.Context) {
+	h.sess = newSession(h.kit, h.log, h.conn.link, h.settings.RequestTimeout, wire.NewFileReceiver(h.settings.Home))
+	if h.conn.answered {
+		h.log.Warn("Handler restarted after a failure; closing the connection so the worker starts afresh.")
+		h.sess.close(c, ErrConnectionLost)
+		c.Stop(c.Self())
+		return
+	}
+	h.conn.link.handTo(c.Self())
+	if err := os.MkdirAll(h.settings.QueueDir(h.conn.info.Name), 0o770); err != nil {
+		h.log.WithError(err).Error("Could not create the worker's queue folder.")
+	}
+	h.status = messages.NewWorkerStatus()
+	h.integ.init(h.settings)
+	h.touchKeepalive(c)
+	h.conn.answered = true
+	h.sess.respond(h.conn.helloCounter, messages.CmdOK, []byte("Client "+h.conn.info.Name+" added"))
+}
+
+func (h *MasterHandler) request(c actor.Context, f messages.Frame) {
+	switch f.Command {
+	case messages.CmdEchoC:
+		h.touchKeepalive(c)
+		h.sess.respond(f.Counter, messages.CmdOKM, f.Payload)
+	case messages.CmdHello:
+		h.sess.respondError(f.Counter, messages.NewClusterError(3028, h.conn.info.Name))
+	case messages.CmdGetNodes, messages.CmdGetHealth:
+		c.Request(h.peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
+	case messages.CmdSynIWMP, messages.CmdSynIWM, messages.CmdSynIWME, messages.CmdSynIWMR:
+		h.integrityRequest(c, f)
+	case messages.CmdSynAWMP:
+		h.agentInfoPermission(f)
+	case messages.CmdSynAWM:
+		h.agentInfoReceived(c, f)
+	case messages.CmdSynWGE, messages.CmdSynWGCE, messages.CmdSynWGErr, messages.CmdSynWGCErr:
+		h.sess.respond(f.Counter, messages.CmdOK, []byte("Thanks"))
+		h.groupsResult(c, f)
+	case messages.CmdSynWGC:
+		h.sess.respond(f.Counter, messages.CmdOK, []byte("Sending all agent-groups information"))
+		c.Send(h.kit.System.NewLocalPID(Path(NameGroupsSend)), &fullGroupsRequest{name: h.conn.info.Name})
+	case messages.CmdSendSync:
+		h.sendsync(c, f)
+	case CmdGetAgents:
+		h.getAgents(c, f)
+	default:
+		if !h.sess.handleCommon(f) {
+			h.sess.respondUnknown(f)
+		}
+	}
+}
+
+// nodesTag remembers which request a NodesQuery answers.
+type nodesTag struct {
+	counter uint32
+	command string
+	payload []byte
+}
+
+func (h *MasterHandler) answerNodes(m *NodesSnapshot) {
+	tag, ok := m.Tag.(nodesTag)
+	if !ok {
+		return
+	}
+	payload, werr := answerNodesQuery(tag.command, tag.payload, m)
+	if werr != nil {
+		h.sess.respondError(tag.counter, werr)
+		return
+	}
+	h.sess.respond(tag.counter, messages.CmdOK, payload)
+}
+
+func (h *MasterHandler) touchKeepalive(c actor.Context) {
+	now := h.kit.Now()
+	h.lastKeepalive = now
+	h.status.LastKeepAlive = messages.FormatDate(now)
+	h.publishStatus(c)
+}
+
+// publishStatus sends the worker's current status to the peers supervisor, which answers node
+// and health queries from it.
+func (h *MasterHandler) publishStatus(c actor.Context) {
+	h.status.SyncIntegrityFree = h.integ.free
+	st := h.status
+	st.LastSyncIntegrity.TotalFiles = maps.Clone(st.LastSyncIntegrity.TotalFiles)
+	c.Send(h.peers, &workerStatus{name: h.conn.info.Name, status: st})
+}
+
+func (h *MasterHandler) shutdown(c actor.Context) {
+	h.integ.receiveTimer.stop()
+	if h.integ.cancel != nil {
+		h.integ.cancel()
+	}
+	if h.sess != nil {
+		h.sess.close(c, ErrConnectionLost)
+	}
+	if h.conn.answered {
+		_ = os.RemoveAll(h.settings.QueueDir(h.conn.info.Name))
+	}
+}

@@ -1,0 +1,194 @@
+package actors
+
+import (
+	"context"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+// Peers supervises the master's per-worker handlers. It admits workers (the hello checks that
+// need the list of connected workers), keeps each worker's last reported status so that node
+// and health queries are answered without asking every handler, and fans out what concerns all
+// of them (keepalive checks, memberlist verdicts).
+type Peers struct {
+	kit      *Kit
+	settings Settings
+	log      *logrus.Entry
+
+	order    []string // worker names in connection order, as get_nodes lists them
+	workers  map[string]*peerEntry
+	byPID    map[string]string
+	clusterd map[string]bool // workers memberlist reports as clusterd nodes
+	files    *IntegrityUpdated
+
+	activeAgents map[string]int // active agents by node, for the health report
+	counting     bool
+	countTimer   timer
+	cancelCount  context.CancelFunc
+}
+
+type peerEntry struct {
+	info   messages.NodeInfo
+	pid    *actor.PID
+	status messages.WorkerStatus
+}
+
+// workerStatus is a handler's report of its worker's current health status.
+type workerStatus struct {
+	name   string
+	status messages.WorkerStatus
+}
+
+// checkKeepalives asks every handler to drop its worker if it has been silent too long.
+type checkKeepalives struct {
+	now    time.Time
+	maxAge time.Duration
+}
+
+// NodesQuery asks for the nodes of the cluster and their health, as the master knows them.
+type NodesQuery struct{ Tag any }
+
+// NodesSnapshot answers a NodesQuery: the master first, then the workers in connection order.
+type NodesSnapshot struct {
+	Tag    any
+	Nodes  []messages.NodeInfo
+	Health map[string]messages.NodeHealth
+}
+
+// NewPeers returns the producer of the master's peers supervisor.
+func NewPeers(kit *Kit, settings Settings) actor.Producer {
+	return func() actor.Actor {
+		return &Peers{kit: kit, settings: settings, log: kit.Logger("Master", "Main")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (p *Peers) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		p.workers = map[string]*peerEntry{}
+		p.byPID = map[string]string{}
+		p.clusterd = map[string]bool{}
+		p.startAgentCount(c)
+	case *countActiveAgents:
+		p.startAgentCount(c)
+	case *activeAgentsCounted:
+		p.agentsCounted(c, m)
+	case *actor.Restarting, *actor.Stopping:
+		p.countTimer.stop()
+		if p.cancelCount != nil {
+			p.cancelCount()
+		}
+		// Handlers of a previous incarnation were stopped with it; their workers reconnect.
+	case *registerWorker:
+		c.Respond(p.register(c, m))
+	case *actor.Terminated:
+		p.forget(m.Who)
+	case *workerStatus:
+		if e, ok := p.workers[m.name]; ok {
+			e.status = m.status
+		}
+	case *NodesQuery:
+		c.Respond(p.snapshot(m.Tag))
+	case *workersQuery:
+		list := &workersList{workers: map[string]*actor.PID{}}
+		for name, e := range p.workers {
+			list.workers[name] = e.pid
+		}
+		c.Respond(list)
+	case *checkKeepalives:
+		for _, e := range p.workers {
+			c.Send(e.pid, m)
+		}
+	case *MemberEvent:
+		p.clusterd[m.Name] = m.Up && m.Clusterd
+		if e, ok := p.workers[m.Name]; ok && m.Up && m.Clusterd {
+			c.Send(p.kit.System.NewLocalPID(Path(NameGroupsSend)), &workerJoined{name: m.Name, pid: e.pid, clusterd: true})
+		}
+		if e, ok := p.workers[m.Name]; ok && !m.Up {
+			c.Send(e.pid, &Disconnect{Reason: "memberlist reports the node as gone"})
+		}
+	case *IntegrityUpdated:
+		p.files = m
+		if m.Changed {
+			c.Send(p.kit.System.NewLocalPID(Path(NameLocalGroups)), m)
+		}
+		for name, e := range p.workers {
+			c.Send(e.pid, m)
+			if m.Changed && p.clusterd[name] {
+				c.Send(e.pid, &pushIntegrityCheck{})
+			}
+		}
+	}
+}
+
+func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
+	h := m.hello
+	switch {
+	case p.workers[h.Name] != nil:
+		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
+	case h.Name == p.settings.NodeName:
+		return &registerResult{err: messages.NewClusterError(3029, nil)}
+	case h.Cluster != p.settings.ClusterName:
+		return &registerResult{err: messages.NewClusterError(3030, nil)}
+	case h.Version != p.settings.Version:
+		return &registerResult{err: messages.NewClusterError(3031, nil)}
+	}
+	info := messages.NodeInfo{Name: h.Name, Type: h.NodeType, Version: h.Version, IP: m.link.remoteIP}
+	pid, err := p.kit.Spawn(c, h.Name, newMasterHandler(p.kit, p.settings, c.Self(), m.link, info, m.counter))
+	if err != nil {
+		// The previous handler of this name is still stopping.
+		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
+	}
+	c.Watch(pid)
+	if p.files != nil {
+		c.Send(pid, p.files)
+	}
+	p.workers[h.Name] = &peerEntry{info: info, pid: pid, status: messages.NewWorkerStatus()}
+	p.byPID[pid.Id] = h.Name
+	p.order = append(p.order, h.Name)
+	c.Send(p.kit.System.NewLocalPID(Path(NameGroupsSend)), &workerJoined{name: h.Name, pid: pid, clusterd: p.clusterd[h.Name]})
+	return &registerResult{handler: pid}
+}
+
+func (p *Peers) forget(pid *actor.PID) {
+	name, ok := p.byPID[pid.Id]
+	if !ok {
+		return
+	}
+	delete(p.byPID, pid.Id)
+	delete(p.workers, name)
+	p.kit.System.Root.Send(p.kit.System.NewLocalPID(Path(NameGroupsSend)), &workerLeft{name: name})
+	for i, n := range p.order {
+		if n == name {
+			p.order = append(p.order[:i], p.order[i+1:]...)
+			break
+		}
+	}
+}
+
+func (p *Peers) snapshot(tag any) *NodesSnapshot {
+	s := p.settings
+	master := messages.NodeInfo{Name: s.NodeName, Type: TypeMaster, Version: s.Version, IP: s.NodeIP}
+	out := &NodesSnapshot{Tag: tag, Nodes: []messages.NodeInfo{master}, Health: map[string]messages.NodeHealth{}}
+	masterInfo := healthInfo(master)
+	masterInfo.NActiveAgents = p.activeAgents[master.Name]
+	out.Health[master.Name] = messages.NodeHealth{Info: masterInfo}
+	for _, name := range p.order {
+		e := p.workers[name]
+		out.Nodes = append(out.Nodes, e.info)
+		st := e.status
+		info := healthInfo(e.info)
+		info.NActiveAgents = p.activeAgents[name]
+		out.Health[name] = messages.NodeHealth{Info: info, Status: &st}
+	}
+	return out
+}
+
+func healthInfo(n messages.NodeInfo) messages.HealthInfo {
+	return messages.HealthInfo{Name: n.Name, Type: n.Type, Version: n.Version, IP: n.IP}
+}

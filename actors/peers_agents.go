@@ -1,0 +1,51 @@
+package actors
+
+import (
+	"context"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+)
+
+// activeAgentsPeriod is how often the master counts the active agents of each node for the
+// health report (n_active_agents). Wazuh counts on every request; a cached count keeps a health
+// request from ever waiting on the store.
+const activeAgentsPeriod = 5 * time.Second
+
+// countActiveAgents asks for a new count; activeAgentsCounted carries it back.
+type (
+	countActiveAgents   struct{}
+	activeAgentsCounted struct{ byNode map[string]int }
+)
+
+// startAgentCount counts, off the actor, the agents the master's store shows active per node.
+func (p *Peers) startAgentCount(c actor.Context) {
+	lister := p.settings.Services.Agents
+	if lister == nil || p.counting {
+		return
+	}
+	p.counting = true
+	root, self, timeout := p.kit.System.Root, c.Self(), p.settings.RequestTimeout
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	p.cancelCount = cancel
+	p.kit.Go(func() {
+		defer cancel()
+		counts := map[string]int{}
+		rows, err := lister.AgentsOverview(ctx)
+		if err == nil {
+			for _, r := range rows {
+				if r.Status == "active" {
+					counts[r.NodeName]++
+				}
+			}
+		}
+		root.Send(self, &activeAgentsCounted{byNode: counts})
+	})
+}
+
+func (p *Peers) agentsCounted(c actor.Context, m *activeAgentsCounted) {
+	p.counting = false
+	p.cancelCount = nil
+	p.activeAgents = m.byNode
+	p.countTimer.after(p.kit, activeAgentsPeriod, c.Self(), &countActiveAgents{})
+}

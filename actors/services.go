@@ -1,0 +1,73 @@
+package actors
+
+import (
+	"context"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+// Services are what the node hands the actors beyond configuration: the agent store and the
+// master's local daemons. Any of them may be nil (a node started without a store, as in some
+// tests); the actors then answer as Wazuh does when the service is unavailable.
+type Services struct {
+	// Daemons serves sendsync requests on the master (authd, wazuh-db).
+	Daemons Daemons
+	// Groups is the agent-groups side of the store, on both node types.
+	Groups GroupsStore
+	// Keys imports etc/client.keys into the store after the master's copy arrives (worker).
+	Keys KeysImporter
+	// Agents lists the agents for cluster_control -a (master).
+	Agents AgentLister
+	// AgentInfo is the agent-info side of the store (both node types).
+	AgentInfo AgentInfoStore
+}
+
+// AgentInfoToken identifies what a PendingAgentInfo read, for its confirmation.
+type AgentInfoToken any
+
+// AgentInfoStore is the agent-info side of the store (Wazuh's /v1/agents/sync, both ways).
+type AgentInfoStore interface {
+	// PendingAgentInfo returns what changed on this worker since the last confirmed sync; nothing
+	// is marked synced until ConfirmAgentInfo, so a sync that dies half-way is sent again.
+	PendingAgentInfo(ctx context.Context) (messages.AgentInfoChunks, AgentInfoToken, error)
+	// ConfirmAgentInfo marks what PendingAgentInfo returned as synced, except rows written since.
+	ConfirmAgentInfo(ctx context.Context, token AgentInfoToken) error
+	// ApplyAgentInfo writes a worker's agent-info into the master's store in one transaction
+	// (unknown agents skipped) and returns how many agents it updated.
+	ApplyAgentInfo(ctx context.Context, c messages.AgentInfoChunks) (int, error)
+}
+
+// Daemons runs one request for a master daemon and returns its raw answer.
+type Daemons interface {
+	Dispatch(ctx context.Context, daemon string, message []byte) ([]byte, error)
+}
+
+// GroupsStore is the agent-groups part of the store (Wazuh's wazuh-db global commands).
+type GroupsStore interface {
+	// PendingGroups returns the assignments not yet sent to the workers (group_sync_status
+	// syncreq), by agent id.
+	PendingGroups(ctx context.Context) ([]messages.AgentGroupsEntry, error)
+	// AllGroups returns every agent's assignment, by agent id.
+	AllGroups(ctx context.Context) ([]messages.AgentGroupsEntry, error)
+	// MarkGroupsSynced marks these assignments delivered, unless they changed since they were read.
+	MarkGroupsSynced(ctx context.Context, sent []messages.AgentGroupsEntry) error
+	// GlobalGroupHash is Wazuh's checksum of every agent's groups; false when no agent has one.
+	GlobalGroupHash(ctx context.Context) (string, bool, error)
+	// ApplyGroups overrides the groups of the listed agents (worker).
+	ApplyGroups(ctx context.Context, entries []messages.AgentGroupsEntry) error
+	// RecalculateGroupHashes recomputes every agent's group hash (after a full resync).
+	RecalculateGroupHashes(ctx context.Context) error
+	// RebuildShared rebuilds the merged.mg of the named groups, of every group when groups is
+	// nil (master).
+	RebuildShared(ctx context.Context, groups []string) error
+}
+
+// KeysImporter makes the store's agents match etc/client.keys.
+type KeysImporter interface {
+	ImportKeys(ctx context.Context) error
+}
+
+// AgentLister answers cluster_control -a.
+type AgentLister interface {
+	AgentsOverview(ctx context.Context) ([]messages.AgentOverview, error)
+}

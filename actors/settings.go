@@ -1,0 +1,103 @@
+package actors
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/clusterd/clusterd/wire"
+)
+
+// Node types.
+const (
+	TypeMaster = "master"
+	TypeWorker = "worker"
+)
+
+// Settings is everything the actors of one node need to know, assembled by package node from
+// ossec.conf and cluster.json.
+type Settings struct {
+	NodeName    string
+	NodeType    string
+	ClusterName string
+	Key         string
+	Version     string // announced in hello and compared by the master (exact match, §4.2)
+	Home        string
+
+	BindAddr string // master: where the cluster port listens
+	Port     int
+	NodeIP   string // nodes[0]: the master's address; what the master reports as its own IP
+
+	KeepAlive                      time.Duration
+	ConnectionRetry                time.Duration
+	MaxFailedKeepaliveAttempts     int
+	CheckWorkerLastKeepalive       time.Duration
+	MaxAllowedTimeWithoutKeepalive time.Duration
+	RequestTimeout                 time.Duration // timeout_cluster_request
+	HelloTimeout                   time.Duration // how long an accepted connection may stay silent before its hello
+	DialTimeout                    time.Duration
+	SendQueueLen                   int
+	PayloadDeadline                time.Duration
+
+	// Integrity synchronisation (intervals.worker.sync_integrity and friends).
+	SyncIntegrity          time.Duration
+	RecalculateIntegrity   time.Duration
+	MaxLockedIntegrityTime time.Duration
+	TimeoutReceivingFile   time.Duration
+	MaxZipSize             int64
+	MinZipSize             int64
+	ZipLimitTolerance      float64
+	CompressLevel          int
+	HashWorkers            int // process_pool_size: goroutines hashing files
+
+	// Agent-groups (intervals.master.sync_agent_groups, agent_group_start_delay,
+	// intervals.worker.agent_groups_mismatch_limit, timeout_agent_groups).
+	SyncAgentGroups          time.Duration
+	AgentGroupStartDelay     time.Duration
+	AgentGroupsMismatchLimit int
+	TimeoutAgentGroups       time.Duration
+	// Agent-info (intervals.worker.sync_agent_info, intervals.master.timeout_agent_info).
+	SyncAgentInfo    time.Duration
+	TimeoutAgentInfo time.Duration
+	// SendsyncTimeout bounds a worker's wait for the master's answer to a sendsync request.
+	SendsyncTimeout time.Duration
+
+	// Services are the store and daemons the node hands in.
+	Services Services
+
+	// ConfigJSON is the answer to the local get_config command.
+	ConfigJSON []byte
+
+	// Join asks memberlist to join the master's gossip address (worker side; nil when gossip
+	// is off). It blocks, so actors call it from a goroutine.
+	Join func(ctx context.Context) error
+}
+
+// IsMaster reports whether this node is the master.
+func (s Settings) IsMaster() bool { return s.NodeType == TypeMaster }
+
+// LocalSocketPath is the Wazuh local socket, queue/cluster/c-internal.sock.
+func (s Settings) LocalSocketPath() string {
+	return filepath.Join(s.Home, "queue", "cluster", "c-internal.sock")
+}
+
+// ControlSocketPath is clusterd's introspection socket (actorctl), readable by its owner only.
+func (s Settings) ControlSocketPath() string {
+	return filepath.Join(s.Home, "queue", "cluster", "actorctl.sock")
+}
+
+// QueueDir is queue/cluster/<peer>/, where a peer's temporary files live.
+func (s Settings) QueueDir(peer string) string {
+	return filepath.Join(s.Home, "queue", "cluster", peer)
+}
+
+func (s Settings) connConfig(key string) wire.ConnConfig {
+	cfg := wire.ConnConfig{QueueLen: s.SendQueueLen, PayloadDeadline: s.PayloadDeadline}
+	if key != "" {
+		c, err := wire.NewCipher(key)
+		if err == nil {
+			cfg.Cipher = c
+		}
+	}
+	return cfg
+}

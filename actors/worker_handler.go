@@ -1,0 +1,313 @@
+package actors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"syscall"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/wire"
+)
+
+// WorkerHandler is the worker's connection to its master (node/master): it connects, says
+// hello, reconnects every connection_retry after a loss, answers the master's requests and
+// sends the task actors' requests. While it is not connected, every SendRequest is refused at
+// once with 3023, so no task ever waits on a dead link.
+type WorkerHandler struct {
+	kit      *Kit
+	settings Settings
+	log      *logrus.Entry
+
+	state      workerState
+	sess       *session
+	integTask  string // the task id given to the master's syn_m_c
+	retry      timer
+	dialCancel context.CancelFunc
+	gen        int
+}
+
+type workerState int
+
+const (
+	stateDisconnected workerState = iota
+	stateDialing
+	stateHelloSent
+	stateConnected
+)
+
+type connectNow struct{}
+
+type dialed struct {
+	gen int
+	nc  net.Conn
+	err error
+}
+
+type helloTag struct{}
+
+// MasterStatus asks the worker handler whether it is connected; it answers *MasterStatusReply.
+type MasterStatus struct{}
+
+// MasterStatusReply tells whether the worker is connected to its master.
+type MasterStatusReply struct{ Connected bool }
+
+// NewWorkerHandler returns the producer of a worker's master connection actor.
+func NewWorkerHandler(kit *Kit, settings Settings) actor.Producer {
+	return func() actor.Actor {
+		return &WorkerHandler{kit: kit, settings: settings, log: kit.Logger("Worker "+settings.NodeName, "Main")}
+	}
+}
+
+// Receive implements actor.Actor.
+func (w *WorkerHandler) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *actor.Started:
+		c.Send(c.Self(), &connectNow{})
+	case *connectNow:
+		w.dial(c)
+	case *dialed:
+		w.dialDone(c, m)
+	case *inboundFrame:
+		if w.sess == nil || m.link != w.sess.link {
+			return
+		}
+		if !w.sess.takeResponse(c, m.frame) {
+			w.request(c, m.frame)
+		}
+	case *Response:
+		if _, ok := m.Tag.(helloTag); ok {
+			w.helloAnswered(c, m)
+		}
+	case *SendRequest:
+		if w.state != stateConnected {
+			w.refuse(c, m)
+			return
+		}
+		w.sess.request(c, m)
+	case *sweepPending:
+		if w.sess != nil && m.link == w.sess.link {
+			w.sess.sweep(c)
+		}
+	case *Disconnect:
+		if w.sess != nil {
+			w.log.Infof("Closing the connection: %s.", m.Reason)
+			w.sess.close(c, ErrConnectionLost)
+		}
+	case *MemberEvent:
+		w.memberEvent(c, m)
+	case *MasterStatus:
+		c.Respond(&MasterStatusReply{Connected: w.state == stateConnected})
+	case *linkClosed:
+		if w.sess != nil && m.link == w.sess.link {
+			w.lost(c, m.err)
+		}
+	case *actor.Restarting, *actor.Stopping:
+		w.retry.stop()
+		if w.dialCancel != nil {
+			w.dialCancel()
+		}
+		if w.sess != nil {
+			w.sess.close(c, ErrConnectionLost)
+		}
+	}
+}
+
+func (w *WorkerHandler) dial(c actor.Context) {
+	if w.state != stateDisconnected {
+		return
+	}
+	w.state = stateDialing
+	w.gen++
+	gen := w.gen
+	ctx, cancel := context.WithTimeout(context.Background(), w.settings.DialTimeout)
+	w.dialCancel = cancel
+	addr := net.JoinHostPort(w.settings.NodeIP, strconv.Itoa(w.settings.Port))
+	root, self := w.kit.System.Root, c.Self()
+	var d net.Dialer
+	// A worker bound to one address connects from it, so the master reports that address.
+	if ip := net.ParseIP(w.settings.BindAddr); ip != nil && !ip.IsUnspecified() {
+		d.LocalAddr = &net.TCPAddr{IP: ip}
+	}
+	w.kit.Go(func() {
+		defer cancel()
+		nc, err := d.DialContext(ctx, "tcp", addr)
+		root.Send(self, &dialed{gen: gen, nc: nc, err: err})
+	})
+}
+
+func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
+	if m.gen != w.gen || w.state != stateDialing {
+		if m.nc != nil {
+			_ = m.nc.Close()
+		}
+		return
+	}
+	w.dialCancel = nil
+	if m.err != nil {
+		w.state = stateDisconnected
+		if errors.Is(m.err, syscall.ECONNREFUSED) {
+			w.log.Errorf("Could not connect to master. Trying again in %s.", seconds(w.settings.ConnectionRetry))
+		} else {
+			w.log.Errorf("Could not connect to master: %v. Trying again in %s.", m.err, seconds(w.settings.ConnectionRetry))
+		}
+		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+		return
+	}
+	l := startLink(w.kit, m.nc, w.settings.connConfig(w.settings.Key), c.Self(), nil)
+	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, wire.NewFileReceiver(w.settings.Home))
+	w.state = stateHelloSent
+	hello := messages.Hello{Name: w.settings.NodeName, Cluster: w.settings.ClusterName, NodeType: TypeWorker, Version: w.settings.Version}
+	w.sess.request(c, &SendRequest{Command: messages.CmdHello, Payload: hello.Encode(), Tag: helloTag{}, ReplyTo: c.Self()})
+}
+
+func (w *WorkerHandler) helloAnswered(c actor.Context, m *Response) {
+	if w.state != stateHelloSent {
+		return
+	}
+	if m.Err != nil {
+		w.log.Errorf("Could not connect to master: %v.", m.Err)
+		w.sess.close(c, m.Err)
+		return
+	}
+	w.state = stateConnected
+	if err := os.MkdirAll(w.settings.QueueDir(w.settings.NodeName), 0o770); err != nil {
+		w.log.WithError(err).Error("Could not create the queue folder.")
+	}
+	w.log.Info("Successfully connected to master.")
+	w.tellTasks(c, &masterLink{up: true})
+}
+
+// tellTasks tells every task actor of the worker that the master link changed.
+func (w *WorkerHandler) tellTasks(c actor.Context, m *masterLink) {
+	for _, name := range []string{NameIntegritySync, NameSendsync, NameAgentGroups, NameAgentInfo} {
+		c.Send(w.task(name), m)
+	}
+}
+
+func (w *WorkerHandler) task(name string) *actor.PID { return w.kit.System.NewLocalPID(Path(name)) }
+
+func (w *WorkerHandler) integritySync() *actor.PID {
+	return w.kit.System.NewLocalPID(Path(NameIntegritySync))
+}
+
+func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
+	switch f.Command {
+	case messages.CmdEchoM:
+		w.sess.respond(f.Counter, messages.CmdOKC, f.Payload)
+	case messages.CmdSynMCOK:
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("Thanks"))
+		c.Send(w.integritySync(), &integrityNotRequired{})
+	case messages.CmdSynMC:
+		w.integTask = newTaskID()
+		w.sess.respond(f.Counter, messages.CmdOK, []byte(w.integTask))
+		c.Send(w.integritySync(), &integrityExpect{task: w.integTask})
+	case messages.CmdSynMCE:
+		tf, err := messages.ParseTaskFile(f.Payload)
+		var rel string
+		if err == nil {
+			rel, err = packagePath(w.settings.Home, w.settings.NodeName, tf.Path)
+		}
+		if err != nil || tf.TaskID != w.integTask || w.integTask == "" {
+			w.sess.respondError(f.Counter, messages.NewClusterError(3027, tf.TaskID))
+			return
+		}
+		w.integTask = ""
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("File correctly received"))
+		c.Send(w.integritySync(), &integrityPackage{rel: rel})
+	case messages.CmdSynMCR:
+		w.integTask = ""
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("Error received"))
+		c.Send(w.integritySync(), &integrityMasterError{text: taskErrorText(f.Payload)})
+	case CmdIntegrityNow:
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("Checking now"))
+		c.Send(w.integritySync(), &checkIntegrityNow{})
+	case messages.CmdSynMAE, messages.CmdSynMAErr:
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("Thanks"))
+		c.Send(w.task(NameAgentInfo), &agentInfoResult{failed: f.Command == messages.CmdSynMAErr, payload: f.Payload})
+	case messages.CmdSynGMW, messages.CmdSynGMWC:
+		w.agentGroups(c, f)
+	case messages.CmdSendSynRes:
+		res, err := messages.ParseSendSyncResult(f.Payload)
+		if err != nil {
+			w.sess.respondError(f.Counter, messages.NewClusterError(3036, err.Error()))
+			return
+		}
+		data, ok := w.sess.strings.Take(res.StringID)
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
+		arrived := &sendsyncArrived{client: res.Client, data: data}
+		if !ok {
+			arrived.err = messages.NewClusterError(3035, res.StringID)
+		}
+		c.Send(w.task(NameSendsync), arrived)
+	case messages.CmdSendSynErr:
+		e, err := messages.ParseSendSyncError(f.Payload)
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
+		if err == nil {
+			c.Send(w.task(NameSendsync), &sendsyncArrived{client: e.Client, err: fmt.Errorf("%w: %s", errMasterDaemon, e.Text)})
+		}
+	default:
+		if !w.sess.handleCommon(f) {
+			w.sess.respondUnknown(f)
+		}
+	}
+}
+
+func (w *WorkerHandler) refuse(c actor.Context, m *SendRequest) {
+	resp := &Response{Tag: m.Tag, Err: messages.NewClusterError(3023, nil)}
+	if m.Reply != nil {
+		select {
+		case m.Reply <- resp:
+		default:
+		}
+		return
+	}
+	if c.Sender() != nil {
+		c.Send(c.Sender(), resp)
+	}
+}
+
+func (w *WorkerHandler) lost(c actor.Context, err error) {
+	switch {
+	case w.state == stateConnected && (err == nil || errors.Is(err, os.ErrClosed) || isEOF(err)):
+		w.log.Info("The master closed the connection")
+	case w.state == stateConnected:
+		w.log.Errorf("Connection closed due to an unhandled error: %v", err)
+	}
+	w.sess.close(c, ErrConnectionLost)
+	w.sess = nil
+	w.integTask = ""
+	w.state = stateDisconnected
+	w.tellTasks(c, &masterLink{up: false})
+	_ = os.RemoveAll(w.settings.QueueDir(w.settings.NodeName))
+	w.log.Infof("Connection with server has been lost. Reconnecting in %s.", seconds(w.settings.ConnectionRetry))
+	w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+}
+
+func (w *WorkerHandler) memberEvent(c actor.Context, m *MemberEvent) {
+	if m.Type != TypeMaster {
+		return
+	}
+	switch {
+	case !m.Up && w.sess != nil:
+		w.log.Info("Memberlist reports the master as gone; closing the connection.")
+		w.sess.close(c, ErrConnectionLost)
+	case m.Up && w.state == stateDisconnected:
+		// The master is back: do not wait for the rest of connection_retry.
+		w.retry.stop()
+		w.dial(c)
+	}
+}
+
+func seconds(d interface{ Seconds() float64 }) string {
+	return fmt.Sprintf("%g seconds", d.Seconds())
+}
+
+func isEOF(err error) bool { return errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) }
