@@ -1,0 +1,407 @@
+package enroll
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var (
+	serverCertOnce sync.Once
+	serverCert     tls.Certificate
+	serverCertErr  error
+)
+
+// testServerCert is one generated authd certificate shared by the TLS tests (RSA generation is
+// slow under the race detector).
+func testServerCert(t testing.TB) tls.Certificate {
+	t.Helper()
+	serverCertOnce.Do(func() {
+		certPEM, keyPEM, err := selfSignedCert("vec-manager")
+		if err != nil {
+			serverCertErr = err
+			return
+		}
+		serverCert, serverCertErr = tls.X509KeyPair(certPEM, keyPEM)
+	})
+	if serverCertErr != nil {
+		t.Fatal(serverCertErr)
+	}
+	return serverCert
+}
+
+type runningServer struct {
+	srv    *Server
+	addr   string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startServer(t testing.TB, svc *Service, opts ServerOptions) *runningServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rs := &runningServer{srv: NewServer(svc, testServerCert(t), nil, opts), addr: ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	go func() { rs.done <- rs.srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-rs.done:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("Serve did not return after cancel")
+		}
+	})
+	return rs
+}
+
+func clientTLSConfig(t testing.TB, version uint16) *tls.Config {
+	pool := x509.NewCertPool()
+	leaf, err := x509.ParseCertificate(testServerCert(t).Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.AddCert(leaf)
+	return &tls.Config{RootCAs: pool, ServerName: "vec-manager", MinVersion: version, MaxVersion: version}
+}
+
+// enrollOverTLS sends one request line and returns the whole reply.
+func enrollOverTLS(addr string, cfg *tls.Config, line string) (string, tls.ConnectionState, error) {
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	conn, err := tls.DialWithDialer(d, "tcp", addr, cfg)
+	if err != nil {
+		return "", tls.ConnectionState{}, err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(20 * time.Second)); err != nil {
+		return "", tls.ConnectionState{}, err
+	}
+	if _, err := io.WriteString(conn, line); err != nil {
+		return "", tls.ConnectionState{}, err
+	}
+	reply, err := io.ReadAll(conn)
+	return string(reply), conn.ConnectionState(), err
+}
+
+func TestServerEnrollsOverTLS12And13(t *testing.T) {
+	svc, st, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{})
+	for i, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		reply, state, err := enrollOverTLS(rs.addr, clientTLSConfig(t, version), fmt.Sprintf("OSSEC A:'tls%d' V:'v4.14.7'\n", i))
+		if err != nil {
+			t.Fatalf("version %x: %v", version, err)
+		}
+		if state.Version != version {
+			t.Errorf("negotiated %x, want %x", state.Version, version)
+		}
+		want := fmt.Sprintf("OSSEC K:'%03d tls%d any ", 7+i, i)
+		if !strings.HasPrefix(reply, want) {
+			t.Errorf("reply %q, want prefix %q", reply, want)
+		}
+	}
+	reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'db01'\n")
+	if err != nil || reply != "ERROR: Duplicate agent name: db01. Unable to add agent" {
+		t.Fatalf("reply %q, %v", reply, err)
+	}
+	if _, ok, _ := st.AgentByName(context.Background(), "tls1"); !ok {
+		t.Fatal("agent not stored")
+	}
+}
+
+func TestServerUsesPeerAddress(t *testing.T) {
+	svc, _, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{})
+	reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'peer01' IP:'src'\n")
+	if err != nil || !strings.HasPrefix(reply, "OSSEC K:'007 peer01 127.0.0.1 ") {
+		t.Fatalf("reply %q, %v", reply, err)
+	}
+}
+
+func TestServerRefusesOldTLS(t *testing.T) {
+	svc, _, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{})
+	cfg := clientTLSConfig(t, tls.VersionTLS11)
+	if _, _, err := enrollOverTLS(rs.addr, cfg, "OSSEC A:'old'\n"); err == nil {
+		t.Fatal("TLS 1.1 accepted")
+	}
+}
+
+func TestServerConcurrentEnrollments(t *testing.T) {
+	svc, st, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{})
+	const n = 200
+	replies := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			replies[i], _, errs[i] = enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), fmt.Sprintf("OSSEC A:'many%03d'\n", i))
+		}()
+	}
+	wg.Wait()
+	ids := map[string]bool{}
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("enrollment %d: %v", i, errs[i])
+		}
+		m := okReply.FindStringSubmatch(replies[i])
+		if m == nil {
+			t.Fatalf("enrollment %d: reply %q", i, replies[i])
+		}
+		if ids[m[1]] {
+			t.Fatalf("id %s given twice", m[1])
+		}
+		ids[m[1]] = true
+	}
+	if len(ids) != n || len(st.Agents()) != 5+n {
+		t.Fatalf("%d unique ids, %d agents", len(ids), len(st.Agents()))
+	}
+}
+
+func TestServerRejectsBeyondMaxClients(t *testing.T) {
+	svc, _, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{MaxClients: 1, ReadTimeout: 20 * time.Second})
+	holder, err := net.Dial("tcp", rs.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	// The holder occupies the only slot (it never starts its handshake); the next one is closed.
+	_, _, err = enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'second'\n")
+	if err == nil {
+		t.Fatal("second connection was served")
+	}
+	holder.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'third'\n")
+		if err == nil && strings.HasPrefix(reply, "OSSEC K:'007 third ") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("slot never freed: %q, %v", reply, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestServerRequiresAgentCertificate(t *testing.T) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "agents-ca"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	agentKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	agentTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "agent"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
+	agentDER, err := x509.CreateCertificate(rand.Reader, agentTmpl, ca, &agentKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+
+	svc, _, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{AgentCA: pool})
+	if reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS12), "OSSEC A:'nocert'\n"); err == nil {
+		t.Fatalf("enrolled without a client certificate: %q", reply)
+	}
+	cfg := clientTLSConfig(t, tls.VersionTLS13)
+	cfg.Certificates = []tls.Certificate{{Certificate: [][]byte{agentDER}, PrivateKey: agentKey}}
+	reply, _, err := enrollOverTLS(rs.addr, cfg, "OSSEC A:'withcert'\n")
+	if err != nil || !strings.HasPrefix(reply, "OSSEC K:'007 withcert ") {
+		t.Fatalf("reply %q, %v", reply, err)
+	}
+}
+
+func TestServerCloseAndCancel(t *testing.T) {
+	svc, _, _ := newVectorMaster(t, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(svc, testServerCert(t), nil, ServerOptions{})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(context.Background(), ln) }()
+	reply, _, err := enrollOverTLS(ln.Addr().String(), clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'beforeclose'\n")
+	if err != nil || !strings.HasPrefix(reply, "OSSEC K:") {
+		t.Fatalf("reply %q, %v", reply, err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrServerClosed) {
+			t.Fatalf("Serve returned %v, want ErrServerClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after Close")
+	}
+	ln2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Serve(context.Background(), ln2); !errors.Is(err, ErrServerClosed) {
+		t.Fatalf("Serve after Close returned %v", err)
+	}
+}
+
+func TestServerCancelCutsIdleConnections(t *testing.T) {
+	svc, _, _ := newVectorMaster(t, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := NewServer(svc, testServerCert(t), nil, ServerOptions{ReadTimeout: time.Hour})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	conn, err := tls.Dial("tcp", ln.Addr().String(), clientTLSConfig(t, tls.VersionTLS13))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve kept waiting for an idle connection after cancel")
+	}
+}
+
+func TestPeerIPMapsIPv4(t *testing.T) {
+	got := peerIP(&net.TCPAddr{IP: net.ParseIP("::ffff:10.1.2.3"), Port: 1})
+	if len(got) != net.IPv4len || got.String() != "10.1.2.3" {
+		t.Fatalf("peerIP = %v (len %d)", got, len(got))
+	}
+	if got := sourceIPString(net.ParseIP("::ffff:10.1.2.3")); got != "10.1.2.3" {
+		t.Fatalf("sourceIPString = %q", got)
+	}
+}
+
+func TestReadRequestLineLimit(t *testing.T) {
+	long := strings.Repeat("a", MaxRequestSize)
+	if _, err := readRequestLine(strings.NewReader(long + "\n")); !errors.Is(err, errRequestTooLong) {
+		t.Fatalf("err = %v", err)
+	}
+	line, err := readRequestLine(strings.NewReader(long[:MaxRequestSize-1] + "\nrest"))
+	if err != nil || len(line) != MaxRequestSize {
+		t.Fatalf("len %d, err %v", len(line), err)
+	}
+	if _, err := readRequestLine(strings.NewReader("no newline")); err == nil {
+		t.Fatal("EOF before newline accepted")
+	}
+}
+
+// breakableListener hands out connections whose writes can be made to fail.
+type breakableListener struct {
+	net.Listener
+	mu   sync.Mutex
+	last *breakableConn
+}
+
+type breakableConn struct {
+	net.Conn
+	broken atomic.Bool
+}
+
+func (c *breakableConn) Write(p []byte) (int, error) {
+	if c.broken.Load() {
+		return 0, errors.New("connection reset by agent")
+	}
+	return c.Conn.Write(p)
+}
+
+func (l *breakableListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	bc := &breakableConn{Conn: c}
+	l.mu.Lock()
+	l.last = bc
+	l.mu.Unlock()
+	return bc, nil
+}
+
+func (l *breakableListener) breakLast() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.last.broken.Store(true)
+}
+
+func TestServerUndoesEnrollmentWhenReplyFails(t *testing.T) {
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := &breakableListener{Listener: raw}
+	var changes atomic.Int32
+	v := loadVectors(t)
+	cfg := vectorConfig(v, makeSharedDir(t))
+	st := vectorStore(t, v)
+	// The first save happens after the agent was added and before the reply is written: break
+	// the connection there so the reply cannot be delivered.
+	svc := NewMaster(cfg, st, func(context.Context) error {
+		if changes.Add(1) == 1 {
+			ln.breakLast()
+		}
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := NewServer(svc, testServerCert(t), nil, ServerOptions{})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+	if reply, _, err := enrollOverTLS(raw.Addr().String(), clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'unlucky'\n"); err == nil && reply != "" {
+		t.Fatalf("agent got a reply %q through a broken connection", reply)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for changes.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("enrollment was not undone")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, ok, _ := st.AgentByName(context.Background(), "unlucky"); ok {
+		t.Fatal("agent kept although its key never reached it")
+	}
+}
