@@ -1,0 +1,260 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/enroll"
+	"github.com/clusterd/clusterd/node/fsutil"
+	"github.com/clusterd/clusterd/node/logging"
+	"github.com/clusterd/clusterd/node/remoted"
+	"github.com/clusterd/clusterd/node/store"
+)
+
+// storeOpenTimeout bounds the work on the store at start (key import, client.keys write).
+const storeOpenTimeout = time.Minute
+
+// agentDB is a node's agent database and the services built on it: the enrollment service
+// and its TLS listener, and what the actors are handed (actors.Services).
+type agentDB struct {
+	st        *store.Store
+	sharedDir string
+	enroll    *enroll.Service
+	server    *enroll.Server
+	listener  net.Listener
+	serveDone chan struct{}
+	remoted   *remoted.Server
+	keys      *keysWriter // master: client.keys follows the store
+}
+
+// DBPath is where a node keeps its agent database under home.
+func DBPath(home string) string { return filepath.Join(home, "var", "db", "global.db") }
+
+// openAgents opens the store, takes over an existing client.keys when the store is new, and
+// builds the services of this node's type. The enrollment listener starts in startEnrollment,
+// once the actor system that a worker forwards through exists.
+func (n *Node) openAgents() error {
+	home := n.opts.Home
+	st, err := store.Open(DBPath(home))
+	if err != nil {
+		return fmt.Errorf("open the agent database: %w", err)
+	}
+	db := &agentDB{st: st, sharedDir: filepath.Join(home, "etc", "shared")}
+	n.agents = db
+	ctx, cancel := context.WithTimeout(context.Background(), storeOpenTimeout)
+	defer cancel()
+	keys := keysImporter{st: st, path: keysFile(home)}
+	if st.IsNew() {
+		if err := keys.ImportKeys(ctx); err != nil {
+			return err
+		}
+	}
+	services := actors.Services{Groups: groupsStore{st: st, sharedDir: db.sharedDir},
+		AgentInfo: agentInfoStore{st: st, now: time.Now}}
+	cfg, err := n.enrollConfig()
+	if err != nil {
+		return err
+	}
+	if n.settings.IsMaster() {
+		if err := db.ensureDefaultGroup(ctx); err != nil {
+			return err
+		}
+		if err := st.WriteClientKeys(ctx, keysFile(home)); err != nil {
+			return fmt.Errorf("write client.keys: %w", err)
+		}
+		db.keys = startKeysWriter(st, keysFile(home), logging.Tagged(n.log, "Authd", "Main"))
+		db.enroll = enroll.NewMaster(cfg, enrollStore{st: st}, func(context.Context) error {
+			db.keys.changed()
+			n.groupsChanged()
+			return nil
+		})
+		services.Daemons = daemons{authd: db.enroll, wdb: &wdbCommands{st: st, sharedDir: db.sharedDir, changed: n.groupsChanged},
+			remoted: func(ctx context.Context, message []byte) []byte {
+				return db.assignGroupAnswer(ctx, message, n.groupsChanged)
+			}}
+		services.Agents = agentsOverview{st: st, nodeName: n.settings.NodeName, version: n.settings.Version}
+	} else {
+		db.enroll = enroll.NewWorker(cfg, masterForwarder{n: n})
+		services.Keys = keys
+	}
+	n.settings.Services = services
+	return nil
+}
+
+// ensureDefaultGroup gives a master the "default" group every Wazuh manager has.
+func (db *agentDB) ensureDefaultGroup(ctx context.Context) error {
+	dir := filepath.Join(db.sharedDir, "default")
+	if err := os.MkdirAll(dir, 0o770); err != nil {
+		return fmt.Errorf("create the default group: %w", err)
+	}
+	conf := filepath.Join(dir, "agent.conf")
+	if _, err := os.Stat(conf); errors.Is(err, os.ErrNotExist) {
+		if err := fsutil.WriteFileAtomic(conf, []byte(defaultAgentConf), 0o660); err != nil {
+			return err
+		}
+	}
+	return db.st.CreateGroup(ctx, "default")
+}
+
+// enrollConfig maps <auth> onto the enrollment service's configuration.
+func (n *Node) enrollConfig() (enroll.Config, error) {
+	a := n.cfg.Auth
+	cfg := enroll.DefaultConfig()
+	cfg.UseSourceIP = a.UseSourceIP
+	cfg.Purge = a.Purge
+	cfg.AllowHigherVersions = a.AllowHigherVersions
+	cfg.ManagerVersion = "v" + n.settings.Version
+	cfg.SharedDir = filepath.Join(n.opts.Home, "etc", "shared")
+	cfg.ManagerHostname, _ = os.Hostname()
+	cfg.Log = logging.Tagged(n.log, "Authd", "Main")
+	cfg.Force = enroll.ForceConfig{Enabled: a.Force.Enabled, KeyMismatch: a.Force.KeyMismatch,
+		DisconnectedTimeEnabled: a.Force.DisconnectedTimeEnabled, DisconnectedTime: a.Force.DisconnectedTime,
+		AfterRegistrationTime: a.Force.AfterRegistrationTime}
+	if a.UsePassword {
+		pass, err := readAuthPass(filepath.Join(n.opts.Home, "etc", "authd.pass"))
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Password = pass
+	}
+	return cfg, nil
+}
+
+// readAuthPass reads the enrollment password: the first line of etc/authd.pass, more than two
+// characters, as Wazuh requires.
+func readAuthPass(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("use_password is set: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimRight(line, "\r")
+	if len(line) <= 2 {
+		return "", fmt.Errorf("%s: %w", path, ErrShortPassword)
+	}
+	return line, nil
+}
+
+// startEnrollment starts the TLS enrollment listener (<auth><port>, on the node's bind
+// address), with the configured certificate or a self-signed one made at first start.
+func (n *Node) startEnrollment() error {
+	db := n.agents
+	a := n.cfg.Auth
+	if db == nil || a.Disabled {
+		return nil
+	}
+	home := n.opts.Home
+	host, _ := os.Hostname()
+	cert, err := enroll.LoadOrCreateCert(homePath(home, a.SSLManagerCert), homePath(home, a.SSLManagerKey), host)
+	if err != nil {
+		return fmt.Errorf("enrollment certificate: %w", err)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(n.settings.BindAddr, strconv.Itoa(a.Port)))
+	if err != nil {
+		return fmt.Errorf("enrollment listener: %w", err)
+	}
+	db.listener = ln
+	db.server = enroll.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), enroll.ServerOptions{})
+	db.serveDone = make(chan struct{})
+	go func() {
+		defer close(db.serveDone)
+		if err := db.server.Serve(context.Background(), ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, enroll.ErrServerClosed) {
+			n.log.WithError(err).Error("The enrollment listener stopped.")
+		}
+	}()
+	n.log.Infof("Accepting agent enrollments on %s.", ln.Addr())
+	return nil
+}
+
+// stopEnrollment closes the enrollment listener and waits for its connections.
+func (n *Node) stopEnrollment() error {
+	db := n.agents
+	if db == nil || db.server == nil {
+		return nil
+	}
+	err := db.server.Close()
+	<-db.serveDone
+	db.server = nil
+	if err != nil {
+		return fmt.Errorf("stop enrollment: %w", err)
+	}
+	return nil
+}
+
+// closeStore closes the agent database, once the actors that use it have stopped.
+func (n *Node) closeStore() error {
+	if n.agents == nil {
+		return nil
+	}
+	if n.agents.keys != nil {
+		n.agents.keys.stop()
+	}
+	if err := n.agents.st.Close(); err != nil {
+		return fmt.Errorf("close the agent database: %w", err)
+	}
+	return nil
+}
+
+// groupsChanged tells the master's local-groups actor to broadcast at once.
+func (n *Node) groupsChanged() {
+	if n.kit == nil || !n.settings.IsMaster() {
+		return
+	}
+	n.kit.System.Root.Send(n.kit.System.NewLocalPID(actors.Path(actors.NameLocalGroups)), &actors.GroupsChanged{})
+}
+
+// EnrollAddr is the bound enrollment address (nil when enrollment is off).
+func (n *Node) EnrollAddr() net.Addr {
+	if n.agents == nil || n.agents.listener == nil {
+		return nil
+	}
+	return n.agents.listener.Addr()
+}
+
+// Store is the node's agent database (tests and tools in-process).
+func (n *Node) Store() *store.Store {
+	if n.agents == nil {
+		return nil
+	}
+	return n.agents.st
+}
+
+// homePath resolves a path of the configuration relative to home.
+func homePath(home, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(home, p)
+}
+
+// masterForwarder sends a worker's enrollment requests to the master's authd (sendsync). Like
+// Wazuh's authd it tries up to forwardTries times, a second apart, while the master is not
+// reachable, then gives up with an error the enrollment service turns into Wazuh's reply.
+type masterForwarder struct{ n *Node }
+
+const forwardTries = 10
+
+func (f masterForwarder) Forward(ctx context.Context, body []byte) ([]byte, error) {
+	var err error
+	for try := 1; try <= forwardTries; try++ {
+		var answer []byte
+		answer, err = actors.Forward(ctx, f.n.kit, body)
+		if err == nil || !errors.Is(err, actors.ErrMasterUnreachable) || try == forwardTries {
+			return answer, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	return nil, err
+}

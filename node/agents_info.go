@@ -1,0 +1,83 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/store"
+)
+
+// agentInfoStore is the agent-info side of the store (actors.AgentInfoStore): the worker's
+// pending rows in Wazuh's document shape, their confirmation, and the master's apply.
+type agentInfoStore struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+func (a agentInfoStore) PendingAgentInfo(ctx context.Context) (messages.AgentInfoChunks, actors.AgentInfoToken, error) {
+	b, err := a.st.PendingAgentInfo(ctx, 0)
+	if err != nil {
+		return messages.AgentInfoChunks{}, nil, fmt.Errorf("read pending agent-info: %w", err)
+	}
+	var c messages.AgentInfoChunks
+	for _, ag := range b.Syncreq {
+		c.Syncreq = append(c.Syncreq, toInfoItem(ag))
+	}
+	for _, k := range b.Keepalive {
+		c.Keepalive = append(c.Keepalive, messages.AgentKeepaliveItem{ID: k.ID, Version: k.Version})
+	}
+	for _, s := range b.Status {
+		c.Status = append(c.Status, messages.AgentStatusItem{ID: s.ID, Version: s.Version,
+			ConnectionStatus: s.ConnectionStatus, DisconnectionTime: s.DisconnectionTime, StatusCode: s.StatusCode})
+	}
+	return c, b.Marks, nil
+}
+
+func (a agentInfoStore) ConfirmAgentInfo(ctx context.Context, token actors.AgentInfoToken) error {
+	marks, _ := token.([]store.SyncMark)
+	return a.st.MarkAgentInfoSynced(ctx, marks)
+}
+
+func (a agentInfoStore) ApplyAgentInfo(ctx context.Context, c messages.AgentInfoChunks) (int, error) {
+	var b store.AgentInfoBatch
+	for _, it := range c.Syncreq {
+		b.Syncreq = append(b.Syncreq, fromInfoItem(it))
+	}
+	for _, k := range c.Keepalive {
+		b.Keepalive = append(b.Keepalive, store.AgentKeepalive{ID: k.ID, Version: k.Version})
+	}
+	for _, s := range c.Status {
+		b.Status = append(b.Status, store.AgentStatus{ID: s.ID, Version: s.Version,
+			ConnectionStatus: s.ConnectionStatus, DisconnectionTime: s.DisconnectionTime, StatusCode: s.StatusCode})
+	}
+	return a.st.ApplyAgentInfo(ctx, b, a.now().Unix())
+}
+
+func toInfoItem(a store.Agent) messages.AgentInfoItem {
+	labels := make([]messages.AgentLabel, len(a.Labels))
+	for i, l := range a.Labels {
+		labels[i] = messages.AgentLabel{Key: l.Key, Value: l.Value}
+	}
+	return messages.AgentInfoItem{ID: a.ID, Name: a.Name, IP: a.IP,
+		OSName: a.OSName, OSVersion: a.OSVersion, OSMajor: a.OSMajor, OSMinor: a.OSMinor, OSCodename: a.OSCodename,
+		OSBuild: a.OSBuild, OSPlatform: a.OSPlatform, OSUname: a.OSUname, OSArch: a.OSArch,
+		Version: a.Version, ConfigSum: a.ConfigSum, MergedSum: a.MergedSum, ManagerHost: a.ManagerHost, NodeName: a.NodeName,
+		LastKeepalive: a.LastKeepalive, ConnectionStatus: a.ConnectionStatus, DisconnectionTime: a.DisconnectionTime,
+		GroupConfigStatus: a.GroupConfigStatus, StatusCode: a.StatusCode, Labels: labels}
+}
+
+func fromInfoItem(it messages.AgentInfoItem) store.Agent {
+	labels := make([]store.Label, len(it.Labels))
+	for i, l := range it.Labels {
+		labels[i] = store.Label{Key: l.Key, Value: l.Value}
+	}
+	return store.Agent{ID: it.ID, Name: it.Name, IP: it.IP,
+		OSName: it.OSName, OSVersion: it.OSVersion, OSMajor: it.OSMajor, OSMinor: it.OSMinor, OSCodename: it.OSCodename,
+		OSBuild: it.OSBuild, OSPlatform: it.OSPlatform, OSUname: it.OSUname, OSArch: it.OSArch,
+		Version: it.Version, ConfigSum: it.ConfigSum, MergedSum: it.MergedSum, ManagerHost: it.ManagerHost, NodeName: it.NodeName,
+		LastKeepalive: it.LastKeepalive, ConnectionStatus: it.ConnectionStatus, DisconnectionTime: it.DisconnectionTime,
+		GroupConfigStatus: it.GroupConfigStatus, StatusCode: it.StatusCode, Labels: labels}
+}

@@ -1,0 +1,288 @@
+package nodetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node"
+	"github.com/clusterd/clusterd/node/config"
+	"github.com/clusterd/clusterd/node/control"
+	"github.com/clusterd/clusterd/node/gossip"
+)
+
+// Key is the cluster key every test cluster uses.
+const Key = "c98b62a9b6169ac5f67dae55ae4a9088"
+
+// Options shape a test cluster.
+type Options struct {
+	Workers int
+	// Tune adjusts the internal options of every node after the fast test defaults are set.
+	Tune func(*config.Internal)
+	// NoGossip runs the nodes without memberlist, as Wazuh nodes are: liveness then rests on
+	// the TCP keepalives alone.
+	NoGossip bool
+	// FaultSeed seeds every node's fault injector.
+	FaultSeed int64
+	// GossipTimers replaces the fast memberlist timers of test clusters (tests that load the
+	// machine use gossip.DefaultTimers, whose probes tolerate a busy CPU).
+	GossipTimers *gossip.Timers
+	// NoStore runs the nodes without their agent database, enrollment and agent-groups (the
+	// integrity tests and benchmarks, whose group folders are not about agents).
+	NoStore bool
+	// Remote adjusts every node's <remote> section (agents connect on a free port by default).
+	Remote func(*config.Remote)
+	// Auth adjusts every node's <auth> section (enrollment listens on a free port by default).
+	Auth func(*config.Auth)
+}
+
+// Cluster is a running in-process cluster.
+type Cluster struct {
+	t       testing.TB
+	opts    Options
+	members []*Member
+}
+
+// Member is one node of a test cluster.
+type Member struct {
+	Name string
+	IP   string
+	Home string
+
+	cfg    node.Config
+	opts   Options
+	t      testing.TB
+	mu     sync.Mutex
+	node   *node.Node
+	writer *testWriter
+}
+
+// FastInternal returns Wazuh's internal options with timers short enough for tests.
+func FastInternal() config.Internal {
+	in := config.DefaultInternal()
+	in.Worker.KeepAlive = 300 * time.Millisecond
+	in.Worker.ConnectionRetry = 300 * time.Millisecond
+	in.Master.CheckWorkerLastKeepalive = 300 * time.Millisecond
+	in.Master.MaxAllowedTimeWithoutKeepalive = 2 * time.Second
+	in.Communication.TimeoutClusterRequest = 2 * time.Second
+	in.Worker.SyncIntegrity = 500 * time.Millisecond
+	in.Master.RecalculateIntegrity = 500 * time.Millisecond
+	in.Master.AgentGroupStartDelay = 200 * time.Millisecond
+	in.Master.SyncAgentGroups = 500 * time.Millisecond
+	in.Worker.SyncAgentInfo = 500 * time.Millisecond
+	return in
+}
+
+// Start starts a master ("master") and opts.Workers workers ("worker1"…) and waits until every
+// worker is connected. Everything is stopped when the test ends.
+func Start(t testing.TB, opts Options) *Cluster {
+	t.Helper()
+	c := &Cluster{t: t, opts: opts}
+	masterIP := nextIP()
+	port, gossipPort, err := freePorts(masterIP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"master"}
+	for i := 1; i <= opts.Workers; i++ {
+		names = append(names, fmt.Sprintf("worker%d", i))
+	}
+	for i, name := range names {
+		ip := masterIP
+		if i > 0 {
+			ip = nextIP()
+		}
+		m := c.newMember(name, ip, masterIP, port, gossipPort, i == 0)
+		c.members = append(c.members, m)
+	}
+	t.Cleanup(c.Stop)
+	for _, m := range c.members {
+		if err := m.Start(); err != nil {
+			t.Fatalf("start %s: %v", m.Name, err)
+		}
+	}
+	c.WaitConnected(15 * time.Second)
+	return c
+}
+
+func (c *Cluster) newMember(name, ip, masterIP string, port, gossipPort int, master bool) *Member {
+	home, err := os.MkdirTemp("", "clusterd-")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { _ = os.RemoveAll(home) })
+	cl := config.DefaultCluster()
+	cl.Name, cl.NodeName, cl.Key = "wazuh", name, Key
+	cl.NodeType = "worker"
+	if master {
+		cl.NodeType = "master"
+	}
+	cl.Port, cl.BindAddr, cl.Nodes = port, ip, []string{masterIP}
+	in := FastInternal()
+	in.Clusterd.Gossip.Enabled = !c.opts.NoGossip
+	in.Clusterd.Gossip.Port = gossipPort
+	if c.opts.Tune != nil {
+		c.opts.Tune(&in)
+	}
+	auth := config.DefaultAuth()
+	auth.Port = 0 // the system chooses; EnrollAddr tells which
+	if c.opts.Auth != nil {
+		c.opts.Auth(&auth)
+	}
+	remote := config.DefaultRemote()
+	remote.Port = 0 // the system chooses; AgentAddr tells which
+	remote.UDP = true
+	if c.opts.Remote != nil {
+		c.opts.Remote(&remote)
+	}
+	return &Member{Name: name, IP: ip, Home: home, cfg: node.Config{Cluster: cl, Auth: auth, Remote: remote, Internal: in}, opts: c.opts, t: c.t}
+}
+
+// Start starts (or starts again) the member's node.
+func (m *Member) Start() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.node != nil {
+		return fmt.Errorf("%s is already running", m.Name)
+	}
+	log, w := testLogger(m.t, m.Name)
+	timers := gossip.FastTimers()
+	if m.opts.GossipTimers != nil {
+		timers = *m.opts.GossipTimers
+	}
+	n, err := node.New(m.cfg, node.Options{Home: m.Home, Logger: log, FaultSeed: m.opts.FaultSeed, GossipTimers: &timers, NoStore: m.opts.NoStore})
+	if err != nil {
+		return err
+	}
+	if err := n.Start(); err != nil {
+		_ = n.Stop()
+		return err
+	}
+	m.node, m.writer = n, w
+	return nil
+}
+
+// Stop stops the member's node gracefully.
+func (m *Member) Stop() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.node == nil {
+		return nil
+	}
+	err := m.node.Stop()
+	m.node = nil
+	m.writer.close()
+	return err
+}
+
+// Node is the member's running node, or nil.
+func (m *Member) Node() *node.Node {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.node
+}
+
+// Client talks to the member's c-internal.sock.
+func (m *Member) Client() *control.Client {
+	return &control.Client{SocketPath: control.SocketPath(m.Home), Timeout: 5 * time.Second}
+}
+
+// WorkerConnected asks a worker's own handler whether it is connected to the master.
+func (m *Member) WorkerConnected() (bool, error) {
+	n := m.Node()
+	if n == nil {
+		return false, fmt.Errorf("%s is not running", m.Name)
+	}
+	kit := n.Kit()
+	res, err := kit.System.Root.RequestFuture(kit.System.NewLocalPID(actors.Path(actors.NameMaster)), &actors.MasterStatus{}, 2*time.Second).Result()
+	if err != nil {
+		return false, fmt.Errorf("ask %s: %w", m.Name, err)
+	}
+	reply, ok := res.(*actors.MasterStatusReply)
+	if !ok {
+		return false, fmt.Errorf("%s answered %T", m.Name, res)
+	}
+	return reply.Connected, nil
+}
+
+// Master is the master member.
+func (c *Cluster) Master() *Member { return c.members[0] }
+
+// Workers are the worker members.
+func (c *Cluster) Workers() []*Member { return c.members[1:] }
+
+// Members are all members, master first.
+func (c *Cluster) Members() []*Member { return c.members }
+
+// Stop stops every node, workers first.
+func (c *Cluster) Stop() {
+	for i := len(c.members) - 1; i >= 0; i-- {
+		if err := c.members[i].Stop(); err != nil {
+			c.t.Errorf("stop %s: %v", c.members[i].Name, err)
+		}
+	}
+}
+
+// ConnectedWorkers asks the master which workers are connected, by name.
+func (c *Cluster) ConnectedWorkers() ([]string, error) {
+	payload, err := c.Master().Client().Do(context.Background(), messages.CmdGetNodes, nil)
+	if err != nil {
+		return nil, err
+	}
+	var nodes control.NodesDoc
+	if err := json.Unmarshal(payload, &nodes); err != nil {
+		return nil, fmt.Errorf("decode get_nodes answer %q: %w", payload, err)
+	}
+	var out []string
+	for _, n := range nodes.Items {
+		if n.Type == "worker" {
+			out = append(out, n.Name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// WaitConnected waits until the master lists every running worker and no other.
+func (c *Cluster) WaitConnected(timeout time.Duration) {
+	c.t.Helper()
+	c.WaitConnectedFor(c.t, timeout)
+}
+
+// WaitConnectedFor is WaitConnected reporting to t, for use inside a subtest.
+func (c *Cluster) WaitConnectedFor(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	Eventually(t, timeout, func() error {
+		var want []string
+		for _, w := range c.Workers() {
+			if w.Node() != nil {
+				want = append(want, w.Name)
+			}
+		}
+		sort.Strings(want)
+		got, err := c.ConnectedWorkers()
+		if err != nil {
+			return err
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			return fmt.Errorf("connected workers %v, want %v", got, want)
+		}
+		for _, w := range c.Workers() {
+			if w.Node() == nil {
+				continue
+			}
+			if ok, err := w.WorkerConnected(); err != nil || !ok {
+				return fmt.Errorf("%s does not see itself connected (%v)", w.Name, err)
+			}
+		}
+		return nil
+	})
+}

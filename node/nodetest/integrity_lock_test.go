@@ -1,0 +1,119 @@
+package nodetest_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/config"
+	"github.com/clusterd/clusterd/node/nodetest"
+)
+
+// helloRaw connects a hand-driven worker and completes its hello.
+func helloRaw(t *testing.T, c *nodetest.Cluster, name string) *rawPeer {
+	t.Helper()
+	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+	if f := p.request(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+		t.Fatalf("hello: %s %q", f.Command, f.Payload)
+	}
+	return p
+}
+
+func permission(t *testing.T, p *rawPeer) string {
+	t.Helper()
+	f := p.request(messages.CmdSynIWMP, nil)
+	if f.Command != messages.CmdOK {
+		t.Fatalf("syn_i_w_m_p answered %s %q", f.Command, f.Payload)
+	}
+	return string(f.Payload)
+}
+
+// The master's permission rule and lock (§5.6.1): one grant per local-integrity cycle, none
+// while a sync holds the lock, and the lock released as soon as the sync fails or the worker
+// goes away.
+func TestIntegrityPermissionAndLock(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 0, Tune: func(in *config.Internal) {
+		in.Master.RecalculateIntegrity = time.Hour // one cycle for the whole test, unless rescanned
+	}})
+	kit := c.Master().Node().Kit()
+	rescan := func() {
+		kit.System.Root.Send(kit.System.NewLocalPID(actors.Path(actors.NameLocalIntegrity)), &actors.RescanIntegrity{})
+	}
+	p := helloRaw(t, c, "rawworker")
+	// The master grants nothing before its first scan is known to the handler.
+	nodetest.Eventually(t, 5*time.Second, func() error {
+		if got := permission(t, p); got != "True" {
+			rescan()
+			return fmt.Errorf("permission %s", got)
+		}
+		return nil
+	})
+	if got := permission(t, p); got != "False" {
+		t.Fatalf("second ask in the same cycle: %s, want False", got)
+	}
+
+	// A new cycle allows one more ask; taking the lock (syn_i_w_m) then refuses the next cycle's.
+	rescan()
+	nodetest.Eventually(t, 5*time.Second, func() error {
+		if got := permission(t, p); got != "True" {
+			return fmt.Errorf("permission %s in a new cycle", got)
+		}
+		return nil
+	})
+	f := p.request(messages.CmdSynIWM, nil)
+	if f.Command != messages.CmdOK || len(f.Payload) != 36 {
+		t.Fatalf("syn_i_w_m answered %s %q, want a task id", f.Command, f.Payload)
+	}
+	task := string(f.Payload)
+	rescan()
+	nodetest.Eventually(t, 5*time.Second, func() error {
+		if got := permission(t, p); got != "False" {
+			return fmt.Errorf("permission %s while locked", got)
+		}
+		return nil
+	})
+
+	// The worker reports a failure: the lock is released at once (Wazuh keeps it up to 1000 s).
+	exc := messages.EncodeException(messages.NewClusterError(3016, "test"))
+	if f := p.request(messages.CmdSynIWMR, append([]byte(task+" "), exc...)); f.Command != messages.CmdOK {
+		t.Fatalf("syn_i_w_m_r answered %s %q", f.Command, f.Payload)
+	}
+	rescan()
+	nodetest.Eventually(t, 5*time.Second, func() error {
+		if got := permission(t, p); got != "True" {
+			rescan()
+			return fmt.Errorf("permission %s after the failure", got)
+		}
+		return nil
+	})
+
+	// Locked again, then the worker disconnects: its reconnection finds the lock free.
+	if f := p.request(messages.CmdSynIWM, nil); f.Command != messages.CmdOK {
+		t.Fatalf("syn_i_w_m answered %s", f.Command)
+	}
+	_ = p.nc.Close()
+	nodetest.Eventually(t, 5*time.Second, func() error {
+		q := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+		f := q.request(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))
+		if f.Command != messages.CmdOK {
+			return fmt.Errorf("hello after reconnect: %s", f.Payload)
+		}
+		p = q
+		return nil
+	})
+	nodetest.Eventually(t, 5*time.Second, func() error {
+		if got := permission(t, p); got != "True" {
+			rescan()
+			return fmt.Errorf("permission %s after reconnecting", got)
+		}
+		return nil
+	})
+
+	// A package announced for an unknown task is refused with 3027.
+	f = p.request(messages.CmdSynIWME, []byte("not-a-task queue/cluster/rawworker/x.zip"))
+	if got := wazuhCode(t, f); got != 3027 {
+		t.Fatalf("syn_i_w_m_e for an unknown task: code %d", got)
+	}
+}

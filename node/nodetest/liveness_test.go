@@ -1,0 +1,79 @@
+package nodetest_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/config"
+	"github.com/clusterd/clusterd/node/nodetest"
+)
+
+// replacedSince waits until the actor at path on m is an instance started after t0.
+func replacedSince(t *testing.T, m *nodetest.Member, path string, t0 time.Time, within time.Duration) time.Duration {
+	t.Helper()
+	nodetest.Eventually(t, within, func() error {
+		up, ok := uptimeOf(m.Node().Kit(), path)
+		if !ok || up > time.Since(t0) {
+			return fmt.Errorf("%s on %s not replaced yet", path, m.Name)
+		}
+		return nil
+	})
+	return time.Since(t0)
+}
+
+// A worker that vanishes from memberlist without closing its TCP connection (a host powered
+// off, a partition) has its connection closed by the master as soon as memberlist says so.
+func TestMasterClosesConnectionOfWorkerGoneFromMemberlist(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, Tune: func(in *config.Internal) {
+		// Keepalives alone would take minutes here: only memberlist can be the reason.
+		in.Master.MaxAllowedTimeWithoutKeepalive = time.Hour
+	}})
+	w := c.Workers()[0]
+	handler := actors.Path(actors.NamePeers) + "/" + w.Name
+	t0 := time.Now()
+	if err := w.Node().Gossip().Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	took := replacedSince(t, c.Master(), handler, t0, 3*time.Second)
+	t.Logf("connection closed and worker back %s after it left memberlist", took)
+}
+
+// Without memberlist (as with a Wazuh peer) the master still drops a worker that stops
+// sending keepalives, and the worker reconnects.
+func TestMasterDropsSilentWorkerWithoutMemberlist(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, NoGossip: true})
+	w := c.Workers()[0]
+	// The worker's keepalive actor swallows its ticks: no echo-c reaches the master.
+	w.Node().Kit().Faults.Set(actors.Path(actors.NameKeepalive), actors.Fault{DropProbability: 1, MessageType: "*actors.keepaliveTick"})
+	t0 := time.Now()
+	handler := actors.Path(actors.NamePeers) + "/" + w.Name
+	took := replacedSince(t, c.Master(), handler, t0, 10*time.Second)
+	w.Node().Kit().Faults.ClearAll()
+	// max_allowed_time_without_keepalive is 2 s in the test cluster; the check runs every 0.3 s.
+	if took < 2*time.Second {
+		t.Fatalf("worker dropped after %s, before max_allowed_time_without_keepalive", took)
+	}
+	c.WaitConnected(5 * time.Second)
+}
+
+// Without memberlist a worker whose keepalives go unanswered gives up after
+// max_failed_keepalive_attempts and reconnects.
+func TestWorkerReconnectsAfterFailedKeepalives(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, NoGossip: true, Tune: func(in *config.Internal) {
+		in.Master.MaxAllowedTimeWithoutKeepalive = time.Hour
+		in.Communication.TimeoutClusterRequest = 500 * time.Millisecond
+	}})
+	w := c.Workers()[0]
+	handler := actors.Path(actors.NamePeers) + "/" + w.Name
+	// The master's handler for this worker ignores every frame the worker sends (echo-c
+	// included), so the worker's keepalives time out.
+	faults := c.Master().Node().Kit().Faults
+	faults.Set(handler, actors.Fault{DropProbability: 1, MessageType: "*actors.inboundFrame"})
+	t0 := time.Now()
+	took := replacedSince(t, c.Master(), handler, t0, 10*time.Second)
+	faults.ClearAll()
+	t.Logf("worker reconnected %s after its keepalives stopped being answered", took)
+	c.WaitConnected(5 * time.Second)
+}

@@ -1,0 +1,91 @@
+package nodetest_test
+
+import (
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/wire"
+)
+
+// rawPeer is a hand-driven worker connection: it speaks the framed, encrypted protocol with no
+// actor behind it, so tests can send exactly what a hostile or foreign peer would.
+type rawPeer struct {
+	t      testing.TB
+	nc     net.Conn
+	cipher *wire.Cipher
+	reader *wire.Reader
+	next   uint32
+}
+
+func dialRaw(t testing.TB, addr net.Addr, key string) *rawPeer {
+	t.Helper()
+	nc, err := net.DialTimeout("tcp", addr.String(), 2*time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { _ = nc.Close() })
+	c, err := wire.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rawPeer{t: t, nc: nc, cipher: c, reader: wire.NewReader(nc, c, wire.ReaderLimits{}), next: 100}
+}
+
+func (p *rawPeer) send(command string, payload []byte) uint32 {
+	p.t.Helper()
+	p.next++
+	buf, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: p.next, Command: command, Payload: payload}, wire.RequestChunk)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if _, err := p.nc.Write(buf); err != nil {
+		p.t.Fatalf("write %s: %v", command, err)
+	}
+	return p.next
+}
+
+func (p *rawPeer) read() (messages.Frame, error) {
+	_ = p.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	return p.reader.ReadFrame()
+}
+
+// request sends one request and returns the answer carrying its counter.
+func (p *rawPeer) request(command string, payload []byte) messages.Frame {
+	p.t.Helper()
+	counter := p.send(command, payload)
+	f, err := p.read()
+	if err != nil {
+		p.t.Fatalf("answer to %s: %v", command, err)
+	}
+	if f.Counter != counter {
+		p.t.Fatalf("answer to %s has counter %d, want %d", command, f.Counter, counter)
+	}
+	return f
+}
+
+// closedByPeer reports whether the other side closed the connection.
+func (p *rawPeer) closedByPeer() error {
+	_ = p.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := p.reader.ReadFrame(); err == nil {
+		return fmt.Errorf("connection still open: a frame arrived")
+	}
+	return nil
+}
+
+func wazuhCode(t testing.TB, f messages.Frame) int {
+	t.Helper()
+	if f.Command != messages.CmdErr {
+		t.Fatalf("answer %s %q, want err", f.Command, f.Payload)
+	}
+	e, err := messages.DecodeException(f.Payload)
+	if err != nil {
+		t.Fatalf("err payload %q is not a Wazuh exception: %v", f.Payload, err)
+	}
+	return e.Code
+}
+
+var _ = nodetest.Key
