@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/control"
+)
+
+// formatTree renders the actor tree: each actor indented under its parent, with its figures.
+func formatTree(r actors.ActorsReply) string {
+	headers := []string{"actor", "state", "uptime", "received", "mailbox", "restarts", "last failure"}
+	rows := make([][]string, 0, len(r.Actors))
+	for _, a := range r.Actors {
+		depth := strings.Count(a.Path, "/")
+		name := a.Path[strings.LastIndex(a.Path, "/")+1:]
+		failure := ""
+		if a.LastFailure != "" {
+			failure = fmt.Sprintf("%s (%s ago)", a.LastFailure, time.Since(a.LastFailureAt).Round(time.Second))
+		}
+		rows = append(rows, []string{
+			strings.Repeat("  ", depth) + name,
+			a.State,
+			(time.Duration(a.UptimeSeconds * float64(time.Second))).Round(time.Second).String(),
+			fmt.Sprint(a.Received),
+			fmt.Sprint(a.MailboxDepth),
+			fmt.Sprint(a.Restarts),
+			failure,
+		})
+	}
+	out := fmt.Sprintf("Node %s: %d actors, %d dead letters, fault seed %d\n\n%s\n",
+		r.Node, len(r.Actors), r.DeadLetters, r.FaultSeed, control.FormatTable(headers, rows))
+	if len(r.Notes) > 0 {
+		paths := make([]string, 0, len(r.Notes))
+		for p := range r.Notes {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		out += "\nNotes:\n"
+		for _, p := range paths {
+			out += fmt.Sprintf("  %s: %s\n", p, r.Notes[p])
+		}
+	}
+	return out
+}
