@@ -22,7 +22,8 @@ const updateInfoSQL = `UPDATE agent SET
 	disconnection_time = ?,
 	group_config_status = COALESCE(NULLIF(?, ''), group_config_status),
 	status_code = ?,
-	sync_status = COALESCE(NULLIF(?, ''), sync_status)
+	sync_status = COALESCE(NULLIF(?, ''), sync_status),
+	labels_digest = NULL
 	WHERE id = ?`
 
 // UpdateAgentInfo stores what a keepalive (or a worker's agent-info sync)

@@ -54,9 +54,60 @@ func (r *rowsStatement) exec(n int, fill func(i int, dst []any)) (int64, error) 
 	return changed, nil
 }
 
+// queryIDs runs a statement whose RETURNING clause yields one integer per
+// row over n rows, as exec does, and returns those integers.
+func (r *rowsStatement) queryIDs(n int, fill func(i int, dst []any)) ([]int, error) {
+	var ids []int
+	for done := 0; done < n; {
+		rows := min(n-done, r.perExec)
+		stmt, args, err := r.bind(rows, func(i int, dst []any) { fill(done+i, dst) })
+		if err != nil {
+			return ids, err
+		}
+		ids, err = scanIDs(r.ctx, stmt, args, ids)
+		clear(args) // drop references to the caller's strings
+		if err != nil {
+			return ids, err
+		}
+		done += rows
+	}
+	return ids, nil
+}
+
+func scanIDs(ctx context.Context, stmt *sql.Stmt, args []any, ids []int) ([]int, error) {
+	result, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return ids, err
+	}
+	defer result.Close()
+	for result.Next() {
+		var id int
+		if err := result.Scan(&id); err != nil {
+			return ids, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, result.Err()
+}
+
 // execRows runs the statement once over exactly rows rows (at most
 // perExec), fill writing row i (0-based within this execution).
 func (r *rowsStatement) execRows(rows int, fill func(i int, dst []any)) (int64, error) {
+	stmt, args, err := r.bind(rows, fill)
+	if err != nil {
+		return 0, err
+	}
+	res, err := stmt.ExecContext(r.ctx, args...)
+	clear(args) // drop references to the caller's strings
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// bind fills the argument buffer for one execution over rows rows, padded
+// as paddedSize says, and returns the statement prepared for that size.
+func (r *rowsStatement) bind(rows int, fill func(i int, dst []any)) (*sql.Stmt, []any, error) {
 	size := r.paddedSize(rows)
 	if need := size * r.width; cap(r.buf) < need {
 		r.buf = make([]any, need)
@@ -71,14 +122,10 @@ func (r *rowsStatement) execRows(rows int, fill func(i int, dst []any)) (int64, 
 	}
 	stmt, err := r.stmt(size)
 	if err != nil {
-		return 0, err
+		clear(args)
+		return nil, nil, err
 	}
-	res, err := stmt.ExecContext(r.ctx, args...)
-	clear(args) // drop references to the caller's strings
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	return stmt, args, nil
 }
 
 // noAgentID fills padding rows: no agent has it.

@@ -2,9 +2,66 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"slices"
+	"strings"
 )
+
+// updateLabelsDigestSQL stores each agent's labels digest where it differs
+// from the stored one and returns those agents' ids: the ones whose labels
+// must be rewritten. VALUES columns: id, digest.
+const updateLabelsDigestSQL = `UPDATE OR FAIL agent SET labels_digest = v.column2
+	FROM (VALUES ` + valuesPlaceholder + `) AS v
+	WHERE agent.id = v.column1 AND agent.labels_digest IS NOT v.column2
+	RETURNING agent.id`
+
+// applyLabels gives every listed agent exactly its Labels, rewriting only
+// the agents whose labels differ from what the master last stored for
+// them: comparing one digest per agent is far cheaper than deleting and
+// inserting every label, and a keepalive repeats unchanged labels.
+func applyLabels(ctx context.Context, tx *sql.Tx, agents []Agent) error {
+	digests := newRowsStatement(ctx, tx, updateLabelsDigestSQL, 2)
+	defer digests.close()
+	changedIDs, err := digests.queryIDs(len(agents), func(i int, dst []any) {
+		dst[0], dst[1] = agents[i].ID, labelsDigest(agents[i].Labels)
+	})
+	if err != nil {
+		return fmt.Errorf("compare labels: %w", err)
+	}
+	if len(changedIDs) == 0 {
+		return nil
+	}
+	return replaceLabels(ctx, tx, onlyIDs(agents, changedIDs))
+}
+
+// labelsDigest identifies a set of labels as replaceLabels stores it: a key
+// listed twice keeps its last value, and order does not matter. It is the
+// first 16 bytes of a SHA-256 over the length-prefixed keys and values in
+// key order, never nil (no labels is a digest too, distinct from unknown).
+func labelsDigest(labels []Label) []byte {
+	last := make(map[string]string, len(labels))
+	for _, l := range labels {
+		last[l.Key] = l.Value
+	}
+	keys := make([]string, 0, len(last))
+	for k := range last {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, strings.Compare)
+	h := sha256.New()
+	var n [8]byte
+	for _, k := range keys {
+		for _, field := range [2]string{k, last[k]} {
+			binary.LittleEndian.PutUint64(n[:], uint64(len(field)))
+			h.Write(n[:])
+			h.Write([]byte(field))
+		}
+	}
+	return h.Sum(nil)[:16]
+}
 
 // clearLabelsSQL deletes the labels of the listed agents.
 const clearLabelsSQL = `DELETE FROM labels WHERE id IN (VALUES ` + valuesPlaceholder + `)`

@@ -37,7 +37,7 @@ const recordKeepaliveSQL = `UPDATE agent SET
 	manager_host = ?, node_name = ?, ip = COALESCE(NULLIF(?, ''), ip),
 	group_config_status = COALESCE(?, group_config_status),
 	last_keepalive = ?, connection_status = 'active', disconnection_time = 0, status_code = 0,
-	sync_status = ` + nextSyncStatusSQL + `, info_seq = info_seq + 1
+	sync_status = ` + nextSyncStatusSQL + `, info_seq = info_seq + 1, labels_digest = NULL
 	WHERE id = ?`
 
 // keepaliveSQL is wazuh-db's update-keepalive; the connection status is

@@ -222,7 +222,8 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`, `UPDATE schema_version SET version = 1`,
+	for _, q := range []string{`DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
+		`ALTER TABLE agent DROP COLUMN labels_digest`, `UPDATE schema_version SET version = 1`,
 		`INSERT INTO agent (id, name, date_add, sync_status) VALUES (5, 'old', 1, 'syncreq')`} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -239,5 +240,96 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 	b, err := s2.PendingAgentInfo(context.Background(), 0)
 	if err != nil || len(b.Syncreq) != 1 || b.Marks[0] != (SyncMark{ID: 5, Seq: 0}) {
 		t.Fatalf("pending after migration = %+v, %v", b, err)
+	}
+}
+
+// TestApplyAgentInfoLabels checks that labels are rewritten exactly when they change, whatever
+// their order, and again after another writer touched them.
+func TestApplyAgentInfoLabels(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "a1"})
+	apply := func(labels ...Label) {
+		t.Helper()
+		a := fullAgentInfo(1)
+		a.Labels = labels
+		if n, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: []Agent{a}}, 1); err != nil || n != 1 {
+			t.Fatalf("apply = %d, %v", n, err)
+		}
+	}
+	labels := func() []Label { return mustAgent(t, s, 1).Labels }
+	// Count the label rows written.
+	for _, q := range []string{`CREATE TABLE label_writes (n INTEGER)`,
+		`CREATE TRIGGER count_label_writes AFTER INSERT ON labels BEGIN INSERT INTO label_writes VALUES (1); END`} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writes := func() int {
+		t.Helper()
+		var n int
+		if err := s.db.QueryRow(`SELECT COUNT(*) FROM label_writes`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	apply(Label{"env", "dev"}, Label{"team", "blue"})
+	if n := writes(); n != 2 {
+		t.Fatalf("first apply wrote %d labels, want 2", n)
+	}
+	apply(Label{"team", "blue"}, Label{"env", "dev"})
+	if n := writes(); n != 2 || !reflect.DeepEqual(labels(), []Label{{"env", "dev"}, {"team", "blue"}}) {
+		t.Fatalf("same labels in another order rewritten: %d writes, labels %v", n, labels())
+	}
+	apply(Label{"env", "prod"})
+	if got := labels(); !reflect.DeepEqual(got, []Label{{"env", "prod"}}) {
+		t.Fatalf("changed labels = %v", got)
+	}
+	// A key given twice keeps its last value, and the digest says so.
+	apply(Label{"env", "x"}, Label{"env", "prod"})
+	if got := labels(); !reflect.DeepEqual(got, []Label{{"env", "prod"}}) {
+		t.Fatalf("duplicate key = %v", got)
+	}
+	// Another writer (a keepalive recorded on this node) leaves the digest unknown, so the
+	// next apply writes the labels even though they equal the last applied set.
+	mustRun(t, s.RecordKeepalive(ctx, 1, KeepaliveData{Labels: []Label{{"local", "y"}}}, "synced", 2))
+	apply(Label{"env", "prod"})
+	if got := labels(); !reflect.DeepEqual(got, []Label{{"env", "prod"}}) {
+		t.Fatalf("labels after another writer = %v", got)
+	}
+	apply()
+	if got := labels(); got != nil {
+		t.Fatalf("labels after an empty set = %v", got)
+	}
+}
+
+// TestApplyAgentInfoStaleRowFromOtherNode: a worker that restarts sends rows it never saw
+// confirmed; one older than what another node reported since must not undo the agent's move.
+func TestApplyAgentInfoStaleRowFromOtherNode(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "a1"})
+	row := func(node string, keepalive int64, osName string) Agent {
+		a := fullAgentInfo(1)
+		a.NodeName, a.LastKeepalive, a.OSName = node, keepalive, osName
+		return a
+	}
+	apply := func(a Agent, want int) {
+		t.Helper()
+		if n, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: []Agent{a}}, 1); err != nil || n != want {
+			t.Fatalf("apply %s@%d = %d, %v; want %d", a.NodeName, a.LastKeepalive, n, err, want)
+		}
+	}
+	apply(row("worker2", 2000, "moved"), 1)
+	apply(row("worker1", 1500, "stale"), 0)
+	if a := mustAgent(t, s, 1); a.NodeName != "worker2" || a.OSName != "moved" {
+		t.Fatalf("stale row from worker1 applied: %+v", a)
+	}
+	// The agent's own node always applies, even with an older clock.
+	apply(row("worker2", 1900, "same node"), 1)
+	// Another node with a newer keepalive takes the agent.
+	apply(row("worker1", 2100, "back"), 1)
+	if a := mustAgent(t, s, 1); a.NodeName != "worker1" || a.OSName != "back" || a.LastKeepalive != 2100 {
+		t.Fatalf("newer row from worker1: %+v", a)
 	}
 }

@@ -18,6 +18,7 @@ type migration struct {
 var migrations = []migration{
 	{name: "initial global schema", apply: execAll(schemaV1)},
 	{name: "agent-info sync sequence", apply: execAll(schemaV2)},
+	{name: "labels digest", apply: execAll(schemaV3)},
 }
 
 // schemaV1 mirrors Wazuh's src/wazuh_db/schema_global.sql (agent, labels,
@@ -119,6 +120,15 @@ var schemaV2 = []string{
 	BEGIN
 		UPDATE agent SET info_seq = OLD.info_seq + 1 WHERE id = NEW.id;
 	END`,
+}
+
+// schemaV3 adds labels_digest, the digest of the labels a master last
+// stored from a worker's agent-info (see labelsDigest). It lets the master
+// skip rewriting labels that did not change, which is nearly always: a
+// keepalive carries the agent's labels every time. NULL means unknown;
+// every other writer of labels sets it so.
+var schemaV3 = []string{
+	`ALTER TABLE agent ADD COLUMN labels_digest BLOB`,
 }
 
 func execAll(statements []string) func(ctx context.Context, tx *sql.Tx) error {
