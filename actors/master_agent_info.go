@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/messages"
 )
@@ -46,40 +47,53 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 	h.kit.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		done := &agentInfoApplied{start: now()}
-		defer func() { done.end = now(); root.Send(self, done) }()
-		chunks, err := messages.ParseAgentInfoSync(data)
-		if err != nil {
-			done.err = fmt.Errorf("error while trying to load JSON: %w", err)
-			return
-		}
-		if _, err := store.ApplyAgentInfo(ctx, chunks); err != nil {
-			done.result.ErrorMessages = append(done.result.ErrorMessages, err.Error())
-		} else {
-			done.result.UpdatedChunks = chunks.Count()
-		}
+		done := applyAgentInfo(ctx, store, data, now)
+		logAgentInfoApplied(log, done)
+		root.Send(self, done)
 	})
+}
+
+// applyAgentInfo parses and applies one worker's agent-info string.
+func applyAgentInfo(ctx context.Context, store AgentInfoStore, data []byte, now func() time.Time) *agentInfoApplied {
+	done := &agentInfoApplied{start: now()}
+	defer func() { done.end = now(); done.result.TimeSpent = done.end.Sub(done.start).Seconds() }()
+	chunks, err := messages.ParseAgentInfoSync(data)
+	if err != nil {
+		done.err = fmt.Errorf("error while trying to load JSON: %w", err)
+		return done
+	}
+	if _, err := store.ApplyAgentInfo(ctx, chunks); err != nil {
+		done.result.ErrorMessages = append(done.result.ErrorMessages, err.Error())
+	} else {
+		done.result.UpdatedChunks = chunks.Count()
+	}
+	return done
+}
+
+// logAgentInfoApplied logs the outcome where the apply ran, so that it is logged even when
+// the worker is gone by then and its handler with it.
+func logAgentInfoApplied(log *logrus.Entry, m *agentInfoApplied) {
+	switch {
+	case m.err != nil:
+		log.Errorf("Error processing agent-info: %v", m.err)
+	case len(m.result.ErrorMessages) > 0:
+		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
+			m.result.TimeSpent, m.result.UpdatedChunks, len(m.result.ErrorMessages), m.result.ErrorMessages)
+	default:
+		log.Infof("Finished in %.3fs. Updated %d chunks.", m.result.TimeSpent, m.result.UpdatedChunks)
+	}
 }
 
 // agentInfoDone answers the worker and records the sync in its status.
 func (h *MasterHandler) agentInfoDone(c actor.Context, m *agentInfoApplied) {
 	h.agentInfoBusy = false
 	h.status.SyncAgentInfoFree = true
-	log := h.kit.Logger("Worker "+h.conn.info.Name, "Agent-info sync")
 	if m.err != nil {
-		log.Errorf("Error processing agent-info: %v", m.err)
 		h.sess.request(c, &SendRequest{Command: messages.CmdSynMAErr, Payload: []byte(m.err.Error()), ReplyTo: c.Self()})
 		h.publishStatus(c)
 		return
 	}
-	m.result.TimeSpent = m.end.Sub(m.start).Seconds()
 	h.sess.request(c, &SendRequest{Command: messages.CmdSynMAE, Payload: m.result.Encode(), ReplyTo: c.Self()})
-	if len(m.result.ErrorMessages) > 0 {
-		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
-			m.result.TimeSpent, m.result.UpdatedChunks, len(m.result.ErrorMessages), m.result.ErrorMessages)
-	} else {
-		log.Infof("Finished in %.3fs. Updated %d chunks.", m.result.TimeSpent, m.result.UpdatedChunks)
-	}
 	h.status.LastSyncAgentInfo = messages.AgentInfoSyncStatus{DateStartMaster: messages.FormatDate(m.start),
 		DateEndMaster: messages.FormatDate(m.end), NSyncedChunks: m.result.UpdatedChunks}
 	h.publishStatus(c)

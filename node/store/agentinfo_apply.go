@@ -22,7 +22,12 @@ import (
 // beforehand, so no constraint can fail halfway.
 
 // applySyncreqSQL updates the keepalive-derived columns, as wazuh-db's
-// syncreq update does; a connection_status or group_config_status the table
+// syncreq update does, and returns the ids it updated. A row from another
+// node than the one the agent is stored on is taken only if its keepalive
+// is not older than the stored one: a worker that restarts sends what it
+// never saw confirmed, and that must not undo the agent's move to another
+// node meanwhile. Rows from the agent's own node always apply, so clock
+// skew between nodes cannot hold them back; a connection_status or group_config_status the table
 // does not accept (bound as NULL) keeps the stored value. VALUES columns are
 // column1..column20: id, os_name, os_version, os_major, os_minor,
 // os_codename, os_build, os_platform, os_uname, os_arch, version,
@@ -38,7 +43,10 @@ const applySyncreqSQL = `UPDATE OR FAIL agent SET
 		disconnection_time = v.column18,
 		group_config_status = COALESCE(v.column19, agent.group_config_status),
 		status_code = v.column20
-	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1
+		AND (agent.node_name IS v.column15 OR agent.last_keepalive IS NULL
+			OR v.column16 >= agent.last_keepalive)
+	RETURNING agent.id`
 
 const applySyncreqWidth = 20
 
@@ -150,7 +158,7 @@ func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error
 	}
 	update := newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth)
 	defer update.close()
-	updated, err := update.exec(len(agents), func(i int, dst []any) {
+	updatedIDs, err := update.queryIDs(len(agents), func(i int, dst []any) {
 		a := &agents[i]
 		dst[0], dst[1], dst[2] = a.ID, nullString(a.OSName), nullString(a.OSVersion)
 		dst[3], dst[4], dst[5] = nullString(a.OSMajor), nullString(a.OSMinor), nullString(a.OSCodename)
@@ -164,6 +172,7 @@ func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error
 	if err != nil {
 		return 0, fmt.Errorf("update agents: %w", err)
 	}
+	agents = onlyIDs(agents, updatedIDs)
 	identity := newRowsStatement(ctx, tx, applyIdentitySQL, applyIdentityWidth)
 	defer identity.close()
 	_, err = identity.exec(len(agents), func(i int, dst []any) {
@@ -172,10 +181,29 @@ func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error
 	if err != nil {
 		return 0, fmt.Errorf("update agent names and sync status: %w", err)
 	}
-	if err := replaceLabels(ctx, tx, agents); err != nil {
+	if err := applyLabels(ctx, tx, agents); err != nil {
 		return 0, err
 	}
-	return updated, nil
+	return int64(len(updatedIDs)), nil
+}
+
+// onlyIDs returns the agents whose id is in ids (each id at most once in
+// both), keeping their order; agents itself when every one is listed.
+func onlyIDs(agents []Agent, ids []int) []Agent {
+	if len(ids) == len(agents) {
+		return agents
+	}
+	keep := make(map[int]struct{}, len(ids))
+	for _, id := range ids {
+		keep[id] = struct{}{}
+	}
+	out := make([]Agent, 0, len(ids))
+	for i := range agents {
+		if _, ok := keep[agents[i].ID]; ok {
+			out = append(out, agents[i])
+		}
+	}
+	return out
 }
 
 func applyKeepalives(ctx context.Context, tx *sql.Tx, items []AgentKeepalive, now int64, synced *rowsStatement) (int64, error) {

@@ -64,11 +64,18 @@ func (s *Store) DisconnectStale(ctx context.Context, olderThan int64, sync strin
 
 // ResetConnections is remoted's reset-agents-connection at start: every
 // active or pending agent (but the manager's row) becomes disconnected at
-// now with status code 5, marked synced.
+// now with status code 5. Wazuh marks them all synced, which on a worker
+// that was killed drops the agent-info it never saw confirmed; here a row
+// still waiting to be synced stays pending, as a full row (its status
+// changed too), so the master gets what the agent last reported there. A
+// row already synced stays synced: the reset is this node's business, and
+// the agent may be reporting to another node by now.
 func (s *Store) ResetConnections(ctx context.Context, now int64) error {
 	return s.write(ctx, "reset agent connections", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE agent SET connection_status = 'disconnected',
-			status_code = ?, disconnection_time = ?, sync_status = 'synced', info_seq = info_seq + 1
+			status_code = ?, disconnection_time = ?,
+			sync_status = CASE sync_status WHEN 'synced' THEN 'synced' ELSE 'syncreq' END,
+			info_seq = info_seq + 1
 			WHERE connection_status IN ('active', 'pending') AND id != 0`, statusCodeReset, now)
 		return err
 	})

@@ -199,19 +199,21 @@ func TestDisconnectStale(t *testing.T) {
 func TestResetConnections(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	for _, n := range []string{"active", "pending", "never", "down"} {
+	for _, n := range []string{"active", "pending", "never", "down", "confirmed"} {
 		mustAdd(t, s, NewAgent{Name: n})
 	}
 	mustRun(t, s.RecordKeepaliveOnly(ctx, 1, "syncreq_keepalive", 1000))
 	mustRun(t, s.RecordStartup(ctx, 2, "syncreq_status"))
 	mustRun(t, s.RecordDisconnected(ctx, 4, 3, "syncreq_status", 1100))
+	mustRun(t, s.RecordKeepaliveOnly(ctx, 5, "synced", 1000))
 	if err := s.ResetConnections(ctx, 2000); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []int{1, 2} {
+	// Rows the master never confirmed stay pending, as full rows; a confirmed row stays synced.
+	for id, sync := range map[int]string{1: "syncreq", 2: "syncreq", 5: "synced"} {
 		if a := mustAgent(t, s, id); a.ConnectionStatus != "disconnected" || a.StatusCode != 5 ||
-			a.DisconnectionTime != 2000 || a.SyncStatus != "synced" {
-			t.Errorf("agent %d after reset: %+v", id, a)
+			a.DisconnectionTime != 2000 || a.SyncStatus != sync {
+			t.Errorf("agent %d after reset: %+v, want sync status %s", id, a, sync)
 		}
 	}
 	if a := mustAgent(t, s, 3); a.ConnectionStatus != "never_connected" {
