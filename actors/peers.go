@@ -105,9 +105,15 @@ func (p *Peers) Receive(c actor.Context) {
 			c.Send(e.pid, m)
 		}
 	case *MemberEvent:
+		wasClusterd := p.clusterd[m.Name]
 		p.clusterd[m.Name] = m.Up && m.Clusterd
 		if e, ok := p.workers[m.Name]; ok && m.Up && m.Clusterd {
 			c.Send(p.kit.System.NewLocalPID(Path(NameGroupsSend)), &workerJoined{name: m.Name, pid: e.pid, clusterd: true})
+			if !wasClusterd && p.files != nil {
+				// Files may have changed between the worker's hello and memberlist telling
+				// that it runs clusterd; those pushes went nowhere, so push once now.
+				c.Send(e.pid, &pushIntegrityCheck{})
+			}
 		}
 		if e, ok := p.workers[m.Name]; ok && !m.Up {
 			c.Send(e.pid, &Disconnect{Reason: "memberlist reports the node as gone"})

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -14,7 +17,8 @@ import (
 
 // BenchmarkNodeWith10kAgents measures what 10,000 connected agents with 20 s keepalives cost
 // one node process (a master with its agent listener; the simulated agents run in the
-// benchmark's process): CPU over a minute of steady state, and resident memory.
+// benchmark's process): CPU over a minute of steady state, and resident memory. With
+// CLUSTERD_CPU_PROFILE=FILE the node's CPU profile of that minute is written to FILE.
 //
 //	go test -run '^$' -bench NodeWith10kAgents -benchtime 1x ./cmd/clusterd/
 func BenchmarkNodeWith10kAgents(b *testing.B) {
@@ -24,7 +28,13 @@ func BenchmarkNodeWith10kAgents(b *testing.B) {
 	const agents = 10000
 	for b.Loop() {
 		c := newE2E(b)
-		c.start("master")
+		profilePath := os.Getenv("CLUSTERD_CPU_PROFILE")
+		profileAddr := fmt.Sprintf("127.0.0.1:%d", freeTCPPort(b, "127.0.0.1"))
+		if profilePath != "" {
+			c.start("master", "--pprof", profileAddr)
+		} else {
+			c.start("master")
+		}
 		addr := func(port int) string { return fmt.Sprintf("%s:%d", c.procs["master"].ip, port) }
 		sim, err := agentsim.New(agentsim.Config{
 			Servers: []string{addr(1514)}, EnrollAddrs: []string{addr(1515)}, Agents: agents, NamePrefix: "load",
@@ -45,7 +55,11 @@ func BenchmarkNodeWith10kAgents(b *testing.B) {
 		// Let the first keepalives of every agent pass, then measure a minute.
 		time.Sleep(25 * time.Second)
 		cpu0, at0 := cpuSeconds(b, pid), time.Now()
-		time.Sleep(60 * time.Second)
+		if profilePath != "" {
+			fetchCPUProfile(b, profileAddr, 60*time.Second, profilePath)
+		} else {
+			time.Sleep(60 * time.Second)
+		}
 		cpu1, at1 := cpuSeconds(b, pid), time.Now()
 		rss := rssBytes(b, pid)
 		sim.Stop()
@@ -77,4 +91,18 @@ func rssBytes(b *testing.B, pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// fetchCPUProfile takes a CPU profile of the node for d and writes it to path.
+func fetchCPUProfile(b *testing.B, addr string, d time.Duration, path string) {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, int(d.Seconds())))
+	must(b, err)
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("profile: %s", resp.Status)
+	}
+	out, err := os.Create(path)
+	must(b, err)
+	_, err = io.Copy(out, resp.Body)
+	must(b, errors.Join(err, out.Close()))
 }

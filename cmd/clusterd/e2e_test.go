@@ -118,10 +118,10 @@ func must(t testing.TB, err error) {
 	}
 }
 
-func (c *e2eCluster) start(name string) {
+func (c *e2eCluster) start(name string, extraArgs ...string) {
 	c.t.Helper()
 	p := c.procs[name]
-	cmd := exec.Command(filepath.Join(c.bin, "clusterd"), "--home", p.home, "-f")
+	cmd := exec.Command(filepath.Join(c.bin, "clusterd"), append([]string{"--home", p.home, "-f"}, extraArgs...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	must(c.t, cmd.Start())

@@ -45,6 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	version := fs.Bool("V", false, "print the version and exit")
 	fs.Bool("r", false, "run as root (accepted for compatibility; clusterd never changes user)")
 	seed := fs.Int64("fault-seed", 0, "seed of the fault injector (chaos testing)")
+	profileAddr := fs.String("pprof", "", "serve Go runtime profiles (net/http/pprof) on `ADDR`, e.g. 127.0.0.1:6060; off by default")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -75,6 +76,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
+	if *profileAddr != "" {
+		prof, err := startProfiling(*profileAddr)
+		if err != nil {
+			fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
+			return 1
+		}
+		defer func() { _ = prof.close() }()
+	}
 	n, err := node.New(cfg, node.Options{Home: *home, Foreground: *foreground, Debug: int(debug), Stderr: stderr, FaultSeed: *seed})
 	if err != nil {
 		fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
