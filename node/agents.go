@@ -157,12 +157,20 @@ func (n *Node) startEnrollment() error {
 	if err != nil {
 		return fmt.Errorf("enrollment certificate: %w", err)
 	}
+	opts := enroll.ServerOptions{VerifyHost: a.SSLVerifyHost}
+	if a.SSLAgentCA != "" {
+		if opts.AgentCA, err = enroll.LoadCAPool(homePath(home, a.SSLAgentCA)); err != nil {
+			return fmt.Errorf("enrollment <ssl_agent_ca>: %w", err)
+		}
+	} else if a.SSLVerifyHost {
+		n.log.Warn("<ssl_verify_host> has no effect without <ssl_agent_ca>: agents present no certificate to verify.")
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(n.settings.BindAddr, strconv.Itoa(a.Port)))
 	if err != nil {
 		return fmt.Errorf("enrollment listener: %w", err)
 	}
 	db.listener = ln
-	db.server = enroll.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), enroll.ServerOptions{})
+	db.server = enroll.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), opts)
 	db.serveDone = make(chan struct{})
 	go func() {
 		defer close(db.serveDone)

@@ -25,7 +25,7 @@ const (
 )
 
 // LoadOrCreateCert loads authd's server certificate (etc/sslmanager.cert and .key); when either
-// file is missing it generates a self-signed RSA-2048 certificate valid for 10 years with
+// file is missing it generates a self-signed ECDSA P-256 certificate valid for 10 years with
 // CN = hostname and writes both files atomically (key 0640, certificate 0644).
 func LoadOrCreateCert(certPath, keyPath, hostname string) (tls.Certificate, error) {
 	certExists, err := fileExists(certPath)

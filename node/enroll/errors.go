@@ -14,6 +14,8 @@ var (
 	ErrInvalidClientKeysLine = errors.New("invalid client.keys line")
 	// ErrServerClosed is returned by Serve after Close.
 	ErrServerClosed = errors.New("enrollment server closed")
+	// ErrNoCertificates is a CA file (<ssl_agent_ca>) holding no PEM certificate.
+	ErrNoCertificates = errors.New("no PEM certificate found")
 )
 
 // RequestError is a refused enrollment request; Text is Wazuh's reply text before

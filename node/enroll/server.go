@@ -33,6 +33,9 @@ type ServerOptions struct {
 	// AgentCA, when set, requires every agent to present a certificate signed by it
 	// (<ssl_agent_ca>).
 	AgentCA *x509.CertPool
+	// VerifyHost, with AgentCA, also requires the agent's certificate to name the address the
+	// agent connects from (<ssl_verify_host>).
+	VerifyHost bool
 }
 
 // Server is authd's TLS listener: one request line, one reply, close.
@@ -179,6 +182,14 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	if err := conn.HandshakeContext(ctx); err != nil {
 		s.log.WithError(err).Debugf("SSL handshake failed for %s", src)
 		return
+	}
+	if s.opts.AgentCA != nil && s.opts.VerifyHost {
+		certs := conn.ConnectionState().PeerCertificates
+		if len(certs) == 0 || !certificateNamesIP(certs[0], peer) {
+			// authd's own words; the agent gets no reply.
+			s.log.Errorf("Unable to verify client certificate.")
+			return
+		}
 	}
 	line, err := readRequestLine(conn)
 	if err != nil {

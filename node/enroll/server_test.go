@@ -8,11 +8,15 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -206,7 +210,16 @@ func TestServerRejectsBeyondMaxClients(t *testing.T) {
 	}
 }
 
-func TestServerRequiresAgentCertificate(t *testing.T) {
+// agentPKI is a CA and a way to issue agent certificates from it.
+type agentPKI struct {
+	ca    *x509.Certificate
+	caKey *ecdsa.PrivateKey
+	pool  *x509.CertPool
+	pem   []byte
+}
+
+func newAgentPKI(t *testing.T) *agentPKI {
+	t.Helper()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -219,27 +232,111 @@ func TestServerRequiresAgentCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	ca, _ := x509.ParseCertificate(caDER)
-	agentKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	agentTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "agent"},
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return &agentPKI{ca: ca, caKey: caKey, pool: pool, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})}
+}
+
+// issue returns a client certificate with the given common name and subjectAltName entries.
+func (p *agentPKI) issue(t *testing.T, cn string, dns []string, ips []net.IP) tls.Certificate {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
+		DNSNames: dns, IPAddresses: ips,
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
-	agentDER, err := x509.CreateCertificate(rand.Reader, agentTmpl, ca, &agentKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &key.PublicKey, p.caKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
 
+func TestServerRequiresAgentCertificate(t *testing.T) {
+	pki := newAgentPKI(t)
 	svc, _, _ := newVectorMaster(t, nil)
-	rs := startServer(t, svc, ServerOptions{AgentCA: pool})
+	rs := startServer(t, svc, ServerOptions{AgentCA: pki.pool})
 	if reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS12), "OSSEC A:'nocert'\n"); err == nil {
 		t.Fatalf("enrolled without a client certificate: %q", reply)
 	}
 	cfg := clientTLSConfig(t, tls.VersionTLS13)
-	cfg.Certificates = []tls.Certificate{{Certificate: [][]byte{agentDER}, PrivateKey: agentKey}}
+	cfg.Certificates = []tls.Certificate{pki.issue(t, "agent", nil, nil)}
 	reply, _, err := enrollOverTLS(rs.addr, cfg, "OSSEC A:'withcert'\n")
 	if err != nil || !strings.HasPrefix(reply, "OSSEC K:'007 withcert ") {
 		t.Fatalf("reply %q, %v", reply, err)
+	}
+}
+
+// TestServerVerifiesAgentHost: with <ssl_verify_host>, an agent whose certificate does not name
+// the address it connects from gets no reply and is not enrolled.
+func TestServerVerifiesAgentHost(t *testing.T) {
+	pki := newAgentPKI(t)
+	svc, st, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{AgentCA: pki.pool, VerifyHost: true})
+	before := len(st.Agents())
+	for _, c := range []struct {
+		name string
+		cert tls.Certificate
+		ok   bool
+	}{
+		{"san-ip", pki.issue(t, "agent", nil, []net.IP{net.ParseIP("127.0.0.1")}), true},
+		{"san-dns", pki.issue(t, "agent", []string{"127.0.0.1"}, nil), true},
+		{"cn", pki.issue(t, "127.0.0.1", nil, nil), true},
+		{"other-ip", pki.issue(t, "agent", nil, []net.IP{net.ParseIP("10.9.9.9")}), false},
+		{"other-cn", pki.issue(t, "agent.example", nil, nil), false},
+	} {
+		cfg := clientTLSConfig(t, tls.VersionTLS13)
+		cfg.Certificates = []tls.Certificate{c.cert}
+		reply, _, err := enrollOverTLS(rs.addr, cfg, "OSSEC A:'host-"+c.name+"'\n")
+		if got := err == nil && strings.HasPrefix(reply, "OSSEC K:'"); got != c.ok {
+			t.Errorf("%s: reply %q, %v; want enrolled %v", c.name, reply, err, c.ok)
+		}
+	}
+	if n := len(st.Agents()) - before; n != 3 {
+		t.Fatalf("%d agents enrolled, want 3", n)
+	}
+}
+
+func TestCertificateNamesIPv6(t *testing.T) {
+	ip := net.ParseIP("fd00::1")
+	for _, c := range []struct {
+		cert *x509.Certificate
+		want bool
+	}{
+		{&x509.Certificate{IPAddresses: []net.IP{ip}}, true},
+		{&x509.Certificate{DNSNames: []string{"fd00::1"}}, true},
+		{&x509.Certificate{Subject: pkix.Name{CommonName: "FD00:0000:0000:0000:0000:0000:0000:0001"}}, true},
+		{&x509.Certificate{Subject: pkix.Name{CommonName: "fd00::2"}}, false},
+		{&x509.Certificate{}, false},
+	} {
+		if got := certificateNamesIP(c.cert, ip); got != c.want {
+			t.Errorf("%+v names %s: %v, want %v", c.cert.Subject, ip, got, c.want)
+		}
+	}
+	if certificateNamesIP(nil, ip) {
+		t.Error("no certificate names an address")
+	}
+}
+
+func TestLoadCAPool(t *testing.T) {
+	dir := t.TempDir()
+	pki := newAgentPKI(t)
+	good := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(good, pki.pem, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if pool, err := LoadCAPool(good); err != nil || pool == nil {
+		t.Fatalf("LoadCAPool = %v, %v", pool, err)
+	}
+	empty := filepath.Join(dir, "empty.pem")
+	if err := os.WriteFile(empty, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadCAPool(empty); !errors.Is(err, ErrNoCertificates) {
+		t.Fatalf("file without certificates: %v", err)
+	}
+	if _, err := LoadCAPool(filepath.Join(dir, "missing.pem")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
 	}
 }
 

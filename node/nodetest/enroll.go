@@ -25,7 +25,17 @@ func (m *Member) Enroll(ctx context.Context, line string) (string, error) {
 // EnrollAt enrolls against addr; the certificate is not verified (agents without
 // server_ca_path do not verify it either).
 func EnrollAt(ctx context.Context, addr, line string) (string, error) {
-	d := tls.Dialer{Config: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}} //nolint:gosec // as an agent without server_ca_path
+	return EnrollWithCertificate(ctx, addr, line, nil)
+}
+
+// EnrollWithCertificate is EnrollAt for an agent presenting cert (agent_certificate_path) when
+// it is not nil.
+func EnrollWithCertificate(ctx context.Context, addr, line string, cert *tls.Certificate) (string, error) {
+	cfg := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12} //nolint:gosec // as an agent without server_ca_path
+	if cert != nil {
+		cfg.Certificates = []tls.Certificate{*cert}
+	}
+	d := tls.Dialer{Config: cfg}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("dial %s: %w", addr, err)
