@@ -33,6 +33,9 @@ type ServerOptions struct {
 	// AgentCA, when set, requires every agent to present a certificate signed by it
 	// (<ssl_agent_ca>).
 	AgentCA *x509.CertPool
+	// AutoNegotiate (<ssl_auto_negotiate>) also accepts TLS 1.0 and 1.1, as authd then
+	// disables no protocol version; by default only TLS 1.2 and 1.3 are.
+	AutoNegotiate bool
 	// VerifyHost, with AgentCA, also requires the agent's certificate to name the address the
 	// agent connects from (<ssl_verify_host>).
 	VerifyHost bool
@@ -63,6 +66,9 @@ func NewServer(svc *Service, cert tls.Certificate, log *logrus.Entry, opts Serve
 	cfg := &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		MinVersion:   tls.VersionTLS12,
+	}
+	if opts.AutoNegotiate {
+		cfg.MinVersion = tls.VersionTLS10 //nolint:gosec // the operator asked for old agents
 	}
 	if opts.AgentCA != nil {
 		cfg.ClientAuth = tls.RequireAndVerifyClientCert

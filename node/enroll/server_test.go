@@ -149,6 +149,20 @@ func TestServerRefusesOldTLS(t *testing.T) {
 	}
 }
 
+// TestServerAutoNegotiateAcceptsOldTLS: with <ssl_auto_negotiate> authd disables no version.
+func TestServerAutoNegotiateAcceptsOldTLS(t *testing.T) {
+	svc, _, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{AutoNegotiate: true})
+	for _, version := range []uint16{tls.VersionTLS10, tls.VersionTLS11, tls.VersionTLS13} {
+		cfg := clientTLSConfig(t, version)
+		cfg.MinVersion = tls.VersionTLS10
+		reply, state, err := enrollOverTLS(rs.addr, cfg, fmt.Sprintf("OSSEC A:'tls%x'\n", version))
+		if err != nil || !strings.HasPrefix(reply, "OSSEC K:'") || state.Version != version {
+			t.Fatalf("version %x: reply %q, negotiated %x, %v", version, reply, state.Version, err)
+		}
+	}
+}
+
 func TestServerConcurrentEnrollments(t *testing.T) {
 	svc, st, _ := newVectorMaster(t, nil)
 	rs := startServer(t, svc, ServerOptions{})
