@@ -52,6 +52,7 @@ type Node struct {
 	gossip    *gossip.Gossip
 	agents    *agentDB
 	tree      atomic.Pointer[actors.Tree] // read by memberlist's goroutines
+	metrics   *metricsServer
 
 	stopOnce sync.Once
 	stopErr  error
@@ -118,6 +119,7 @@ func (n *Node) Start() (err error) {
 	}))
 	defer func() {
 		if err != nil {
+			_ = n.stopMetrics()
 			n.closeSockets()
 			_ = n.stopEnrollment()
 			_ = n.stopRemoted()
@@ -162,6 +164,9 @@ func (n *Node) Start() (err error) {
 	if err = n.startRemoted(); err != nil {
 		return err
 	}
+	if err = n.startMetrics(); err != nil {
+		return err
+	}
 	if n.kit.Faults.Seed() != 0 {
 		n.log.Infof("Fault injection seed: %d", n.kit.Faults.Seed())
 	}
@@ -181,6 +186,9 @@ func (n *Node) stop() error {
 		return ErrNotStarted
 	}
 	var errs []error
+	if err := n.stopMetrics(); err != nil {
+		errs = append(errs, err)
+	}
 	n.closeSockets()
 	if err := n.stopEnrollment(); err != nil {
 		errs = append(errs, err)
