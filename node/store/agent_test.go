@@ -306,3 +306,20 @@ func TestRestartKeepsEverything(t *testing.T) {
 		t.Fatalf("ChangedGroups after restart = %d, want 1", n)
 	}
 }
+
+func TestCountAgentsByStatus(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	for _, n := range []string{"a1", "a2", "a3"} {
+		mustAdd(t, s, NewAgent{Name: n})
+	}
+	mustRun(t, s.RecordKeepaliveOnly(ctx, 1, "synced", 1000))
+	mustRun(t, s.RecordDisconnected(ctx, 2, 3, "synced", 1100))
+	counts, err := s.CountAgentsByStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"active": 1, "disconnected": 1, "never_connected": 1}; !reflect.DeepEqual(counts, want) {
+		t.Fatalf("counts = %v, want %v", counts, want)
+	}
+}
