@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -171,21 +172,29 @@ func (l *LocalGroups) start(c actor.Context) {
 func readGroupsBatch(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) *groupsBatch {
 	start := time.Now()
 	if groups == nil || len(groups) > 0 {
-		if err := store.RebuildShared(ctx, groups); err != nil {
+		if err := store.RebuildShared(ctx, groups); err != nil && !stopping(err) {
 			log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
 		}
 	}
 	entries, err := store.PendingGroups(ctx)
 	if err != nil {
-		log.WithError(err).Error("Could not read the agent-groups to send.")
+		if !stopping(err) {
+			log.WithError(err).Error("Could not read the agent-groups to send.")
+		}
 		return nil
 	}
 	hash, ok, err := store.GlobalGroupHash(ctx)
 	if err != nil {
-		log.WithError(err).Error("Could not compute the global agent-groups hash.")
+		if !stopping(err) {
+			log.WithError(err).Error("Could not compute the global agent-groups hash.")
+		}
 		return nil
 	}
 	chunks := messages.ChunkAgentGroups(entries, hash, ok, maxGroupsChunk)
 	log.Debugf("Obtained %d chunks of data in %.3fs.", len(chunks), time.Since(start).Seconds())
 	return &groupsBatch{chunks: chunks, entries: entries}
 }
+
+// stopping reports an error that only says the task was cancelled: the actor is stopping or
+// restarting, which is no failure to log.
+func stopping(err error) bool { return errors.Is(err, context.Canceled) }

@@ -2,18 +2,13 @@ package enroll
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -22,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/clusterd/clusterd/node/enroll/enrolltest"
 )
 
 var (
@@ -224,52 +221,34 @@ func TestServerRejectsBeyondMaxClients(t *testing.T) {
 	}
 }
 
-// agentPKI is a CA and a way to issue agent certificates from it.
-type agentPKI struct {
-	ca    *x509.Certificate
-	caKey *ecdsa.PrivateKey
-	pool  *x509.CertPool
-	pem   []byte
+// testPKI is enrolltest's CA, failing the test on errors.
+type testPKI struct {
+	*enrolltest.PKI
+	t *testing.T
 }
 
-func newAgentPKI(t *testing.T) *agentPKI {
+func newAgentPKI(t *testing.T) testPKI {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	p, err := enrolltest.NewPKI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "agents-ca"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	return &agentPKI{ca: ca, caKey: caKey, pool: pool, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})}
+	return testPKI{p, t}
 }
 
-// issue returns a client certificate with the given common name and subjectAltName entries.
-func (p *agentPKI) issue(t *testing.T, cn string, dns []string, ips []net.IP) tls.Certificate {
+func (p testPKI) issue(t *testing.T, cn string, dns []string, ips []net.IP) tls.Certificate {
 	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
-		DNSNames: dns, IPAddresses: ips,
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &key.PublicKey, p.caKey)
+	cert, err := p.Issue(cn, dns, ips)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	return cert
 }
 
 func TestServerRequiresAgentCertificate(t *testing.T) {
 	pki := newAgentPKI(t)
 	svc, _, _ := newVectorMaster(t, nil)
-	rs := startServer(t, svc, ServerOptions{AgentCA: pki.pool})
+	rs := startServer(t, svc, ServerOptions{AgentCA: pki.Pool})
 	if reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS12), "OSSEC A:'nocert'\n"); err == nil {
 		t.Fatalf("enrolled without a client certificate: %q", reply)
 	}
@@ -286,7 +265,7 @@ func TestServerRequiresAgentCertificate(t *testing.T) {
 func TestServerVerifiesAgentHost(t *testing.T) {
 	pki := newAgentPKI(t)
 	svc, st, _ := newVectorMaster(t, nil)
-	rs := startServer(t, svc, ServerOptions{AgentCA: pki.pool, VerifyHost: true})
+	rs := startServer(t, svc, ServerOptions{AgentCA: pki.Pool, VerifyHost: true})
 	before := len(st.Agents())
 	for _, c := range []struct {
 		name string
@@ -336,7 +315,7 @@ func TestLoadCAPool(t *testing.T) {
 	dir := t.TempDir()
 	pki := newAgentPKI(t)
 	good := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(good, pki.pem, 0o600); err != nil {
+	if err := os.WriteFile(good, pki.PEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if pool, err := LoadCAPool(good); err != nil || pool == nil {
