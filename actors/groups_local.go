@@ -38,11 +38,25 @@ type LocalGroups struct {
 	tick     timer
 	running  bool
 	again    bool
+	soon     bool      // tick holds a paced start, not the sync_agent_groups one
+	started  time.Time // of the cycle running
+	earliest time.Time // no cycle starts before this (see groupsGap)
 	cancel   context.CancelFunc
 	rebuild  map[string]bool // groups whose merged.mg must be rebuilt; nil entry set = all
 	all      bool
 	lastSeen map[string]string // hash of every etc/shared file at the last scan
 }
+
+// Cycles are paced: each reads every pending assignment and hashes every agent's groups, so a
+// burst of changes (thousands of agents enrolling and getting their default group) that started
+// one cycle per change would cost the square of the agent count. After a cycle, the next waits
+// at least groupsGapFactor times as long as that cycle took, and at least groupsMinGap: at most a
+// fifth of a core goes to this in a burst, and a lone change is still out within a fraction of
+// a second.
+const (
+	groupsMinGap    = 200 * time.Millisecond
+	groupsGapFactor = 4
+)
 
 // GroupsChanged tells the master's local-groups actor that assignments or groups changed.
 type GroupsChanged struct{}
@@ -81,17 +95,22 @@ func (l *LocalGroups) Receive(c actor.Context) {
 		if l.noteShared(m.Meta) {
 			l.trigger(c)
 		}
-	case *groupsTick, *GroupsChanged:
+	case *groupsTick:
+		l.soon = false
+		l.trigger(c)
+	case *GroupsChanged:
 		l.trigger(c)
 	case *groupsRead:
 		l.running = false
 		l.cancel = nil
+		now := l.kit.Now()
+		l.earliest = now.Add(max(groupsMinGap, groupsGapFactor*now.Sub(l.started)))
 		if m.batch != nil && len(m.batch.chunks) > 0 {
 			c.Send(l.send, m.batch)
 		}
 		if l.again {
 			l.again = false
-			l.start(c)
+			l.trigger(c)
 			return
 		}
 		l.tick.after(l.kit, l.settings.SyncAgentGroups, c.Self(), &groupsTick{})
@@ -103,9 +122,17 @@ func (l *LocalGroups) Receive(c actor.Context) {
 	}
 }
 
+// trigger starts a cycle now, or when the pacing allows.
 func (l *LocalGroups) trigger(c actor.Context) {
 	if l.running {
 		l.again = true
+		return
+	}
+	if wait := l.earliest.Sub(l.kit.Now()); wait > 0 {
+		if !l.soon {
+			l.soon = true
+			l.tick.after(l.kit, wait, c.Self(), &groupsTick{})
+		}
 		return
 	}
 	l.start(c)
@@ -149,7 +176,8 @@ func (l *LocalGroups) noteShared(meta integrity.Metadata) bool {
 }
 
 func (l *LocalGroups) start(c actor.Context) {
-	l.running = true
+	l.running, l.soon = true, false
+	l.started = l.kit.Now()
 	l.tick.stop()
 	var groups []string // nil: every group
 	if !l.all {

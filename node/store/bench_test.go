@@ -136,3 +136,25 @@ func BenchmarkSetAgentGroups50kUnchanged(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGlobalGroupHash10k is the global group hash the master's agent-groups cycle
+// computes, over 10,000 agents with groups.
+func BenchmarkGlobalGroupHash10k(b *testing.B) {
+	const n = 10000
+	s, _ := openTemp(b)
+	seedAgents(b, s, n)
+	ctx := context.Background()
+	set := make([]AgentGroups, n)
+	for i := range n {
+		set[i] = AgentGroups{ID: i + 1, Groups: []string{"default", fmt.Sprintf("g%d", i%10)}}
+	}
+	if err := s.SetAgentGroups(ctx, ModeOverride, "synced", set); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok, err := s.GlobalGroupHash(ctx); err != nil || !ok {
+			b.Fatalf("hash: %v %v", ok, err)
+		}
+	}
+}
