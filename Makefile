@@ -44,7 +44,7 @@ fuzz:
 ## lint: gofmt, go vet and staticcheck (ST1005 is off: several error texts are Wazuh's own,
 ## capitalised as the protocol carries them, e.g. "Write path not allowed")
 lint:
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) run $(STATICCHECK) -checks 'inherit,-ST1005' $(PKGS)

@@ -36,11 +36,15 @@ func (g *countingGroups) count() int {
 	return len(g.cycles)
 }
 
-func (g *countingGroups) AllGroups(context.Context) ([]messages.AgentGroupsEntry, error) { return nil, nil }
+func (g *countingGroups) AllGroups(context.Context) ([]messages.AgentGroupsEntry, error) {
+	return nil, nil
+}
 func (g *countingGroups) MarkGroupsSynced(context.Context, []messages.AgentGroupsEntry) error {
 	return nil
 }
-func (g *countingGroups) GlobalGroupHash(context.Context) (string, bool, error) { return "", false, nil }
+func (g *countingGroups) GlobalGroupHash(context.Context) (string, bool, error) {
+	return "", false, nil
+}
 func (g *countingGroups) ApplyGroups(context.Context, []messages.AgentGroupsEntry) error {
 	return nil
 }
