@@ -30,14 +30,9 @@ func (p *Peers) startAgentCount(c actor.Context) {
 	p.cancelCount = cancel
 	p.kit.Go(func() {
 		defer cancel()
-		counts := map[string]int{}
-		rows, err := lister.AgentsOverview(ctx)
-		if err == nil {
-			for _, r := range rows {
-				if r.Status == "active" {
-					counts[r.NodeName]++
-				}
-			}
+		counts, err := lister.ActiveAgentsByNode(ctx)
+		if err != nil {
+			counts = map[string]int{}
 		}
 		root.Send(self, &activeAgentsCounted{byNode: counts})
 	})

@@ -70,4 +70,6 @@ type KeysImporter interface {
 // AgentLister answers cluster_control -a.
 type AgentLister interface {
 	AgentsOverview(ctx context.Context) ([]messages.AgentOverview, error)
+	// ActiveAgentsByNode counts the active agents per node name (cluster_control -i).
+	ActiveAgentsByNode(ctx context.Context) (map[string]int, error)
 }

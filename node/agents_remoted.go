@@ -60,11 +60,8 @@ func (r remotedStore) ResetConnections(ctx context.Context, now int64) error {
 }
 
 func (r remotedStore) AgentGroups(ctx context.Context, id int) ([]string, error) {
-	a, ok, err := r.st.Agent(ctx, id)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return a.Groups, nil
+	groups, _, err := r.st.AgentGroupNames(ctx, id)
+	return groups, err
 }
 
 // assignDefaultGroup gives an agent without groups the "default" group on the master, as

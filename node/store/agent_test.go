@@ -323,3 +323,31 @@ func TestCountAgentsByStatus(t *testing.T) {
 		t.Fatalf("counts = %v, want %v", counts, want)
 	}
 }
+
+func TestAgentGroupNamesAndActiveByNode(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	for _, n := range []string{"a1", "a2", "a3"} {
+		mustAdd(t, s, NewAgent{Name: n})
+	}
+	if err := s.SetAgentGroups(ctx, ModeOverride, "synced", []AgentGroups{{ID: 1, Groups: []string{"web", "default"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if groups, ok, err := s.AgentGroupNames(ctx, 1); err != nil || !ok || !reflect.DeepEqual(groups, []string{"web", "default"}) {
+		t.Fatalf("groups of 1 = %v %v %v", groups, ok, err)
+	}
+	if groups, ok, err := s.AgentGroupNames(ctx, 2); err != nil || !ok || len(groups) != 0 {
+		t.Fatalf("groups of 2 = %v %v %v", groups, ok, err)
+	}
+	if _, ok, err := s.AgentGroupNames(ctx, 99); err != nil || ok {
+		t.Fatalf("unknown agent: %v %v", ok, err)
+	}
+	mustRun(t, s.RecordKeepalive(ctx, 1, KeepaliveData{NodeName: "worker1"}, "synced", 1000))
+	mustRun(t, s.RecordKeepalive(ctx, 2, KeepaliveData{NodeName: "worker1"}, "synced", 1000))
+	mustRun(t, s.RecordKeepalive(ctx, 3, KeepaliveData{NodeName: "worker2"}, "synced", 1000))
+	mustRun(t, s.RecordDisconnected(ctx, 3, 3, "synced", 1100))
+	counts, err := s.CountActiveByNode(ctx)
+	if err != nil || !reflect.DeepEqual(counts, map[string]int{"worker1": 2}) {
+		t.Fatalf("active by node = %v, %v", counts, err)
+	}
+}
