@@ -22,12 +22,13 @@ import (
 // beforehand, so no constraint can fail halfway.
 
 // applySyncreqSQL updates the keepalive-derived columns, as wazuh-db's
-// syncreq update does, and returns the ids it updated. A row from another
-// node than the one the agent is stored on is taken only if its keepalive
-// is not older than the stored one: a worker that restarts sends what it
-// never saw confirmed, and that must not undo the agent's move to another
-// node meanwhile. Rows from the agent's own node always apply, so clock
-// skew between nodes cannot hold them back; a connection_status or group_config_status the table
+// syncreq update does, and returns the ids it updated. One row is not
+// taken: an agent that is not active, reported by another node than the one
+// the master holds it active on. A worker that restarts sends what it never
+// saw confirmed, as disconnected rows, and those must not undo the agent's
+// move to another node meanwhile. Only the nodes' views decide, never their
+// clocks: an active row always applies (the agent is there now), and so does
+// every row from the agent's own node; a connection_status or group_config_status the table
 // does not accept (bound as NULL) keeps the stored value. VALUES columns are
 // column1..column20: id, os_name, os_version, os_major, os_minor,
 // os_codename, os_build, os_platform, os_uname, os_arch, version,
@@ -44,8 +45,8 @@ const applySyncreqSQL = `UPDATE OR FAIL agent SET
 		group_config_status = COALESCE(v.column19, agent.group_config_status),
 		status_code = v.column20
 	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1
-		AND (agent.node_name IS v.column15 OR agent.last_keepalive IS NULL
-			OR v.column16 >= agent.last_keepalive)
+		AND (agent.node_name IS v.column15 OR agent.connection_status != 'active'
+			OR COALESCE(v.column17, agent.connection_status) = 'active')
 	RETURNING agent.id`
 
 const applySyncreqWidth = 20

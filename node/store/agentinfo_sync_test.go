@@ -304,32 +304,42 @@ func TestApplyAgentInfoLabels(t *testing.T) {
 }
 
 // TestApplyAgentInfoStaleRowFromOtherNode: a worker that restarts sends rows it never saw
-// confirmed; one older than what another node reported since must not undo the agent's move.
+// confirmed, disconnected; they must not undo the agent's move to another node, whatever the
+// clocks say.
 func TestApplyAgentInfoStaleRowFromOtherNode(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	mustAdd(t, s, NewAgent{Name: "a1"})
-	row := func(node string, keepalive int64, osName string) Agent {
+	row := func(node, status string, keepalive int64, osName string) Agent {
 		a := fullAgentInfo(1)
-		a.NodeName, a.LastKeepalive, a.OSName = node, keepalive, osName
+		a.NodeName, a.ConnectionStatus, a.LastKeepalive, a.OSName = node, status, keepalive, osName
 		return a
 	}
 	apply := func(a Agent, want int) {
 		t.Helper()
 		if n, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: []Agent{a}}, 1); err != nil || n != want {
-			t.Fatalf("apply %s@%d = %d, %v; want %d", a.NodeName, a.LastKeepalive, n, err, want)
+			t.Fatalf("apply %s %s = %d, %v; want %d", a.NodeName, a.ConnectionStatus, n, err, want)
 		}
 	}
-	apply(row("worker2", 2000, "moved"), 1)
-	apply(row("worker1", 1500, "stale"), 0)
-	if a := mustAgent(t, s, 1); a.NodeName != "worker2" || a.OSName != "moved" {
+	// A never-connected agent takes whatever a node reports, disconnected included.
+	apply(row("worker1", "disconnected", 1000, "first"), 1)
+	apply(row("worker2", "active", 2000, "moved"), 1)
+	// worker1 restarts and resends its stale row, even with a clock ahead of everyone's.
+	apply(row("worker1", "disconnected", 9000, "stale"), 0)
+	if a := mustAgent(t, s, 1); a.NodeName != "worker2" || a.OSName != "moved" || a.ConnectionStatus != "active" {
 		t.Fatalf("stale row from worker1 applied: %+v", a)
 	}
 	// The agent's own node always applies, even with an older clock.
-	apply(row("worker2", 1900, "same node"), 1)
-	// Another node with a newer keepalive takes the agent.
-	apply(row("worker1", 2100, "back"), 1)
-	if a := mustAgent(t, s, 1); a.NodeName != "worker1" || a.OSName != "back" || a.LastKeepalive != 2100 {
-		t.Fatalf("newer row from worker1: %+v", a)
+	apply(row("worker2", "active", 1900, "same node"), 1)
+	// An active row from another node takes the agent, even with an older clock.
+	apply(row("worker1", "active", 1800, "back"), 1)
+	if a := mustAgent(t, s, 1); a.NodeName != "worker1" || a.OSName != "back" {
+		t.Fatalf("active row from worker1: %+v", a)
+	}
+	// Once the agent is disconnected where it was, another node's disconnected row applies.
+	apply(row("worker1", "disconnected", 1850, "gone"), 1)
+	apply(row("worker2", "disconnected", 1860, "reset"), 1)
+	if a := mustAgent(t, s, 1); a.NodeName != "worker2" || a.OSName != "reset" {
+		t.Fatalf("disconnected over disconnected: %+v", a)
 	}
 }
