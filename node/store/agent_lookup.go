@@ -21,27 +21,3 @@ func (s *Store) AgentGroupNames(ctx context.Context, id int) ([]string, bool, er
 	}
 	return splitGroups(csv.String), true, nil
 }
-
-// CountActiveByNode returns how many agents (the manager's row aside) are active on each node,
-// by node_name.
-func (s *Store) CountActiveByNode(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT IFNULL(node_name, ''), COUNT(*) FROM agent
-		WHERE id > 0 AND connection_status = 'active' GROUP BY 1`)
-	if err != nil {
-		return nil, fmt.Errorf("count active agents: %w", err)
-	}
-	defer rows.Close()
-	counts := map[string]int{}
-	for rows.Next() {
-		var node string
-		var n int
-		if err := rows.Scan(&node, &n); err != nil {
-			return nil, fmt.Errorf("count active agents: %w", err)
-		}
-		counts[node] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count active agents: %w", err)
-	}
-	return counts, nil
-}
