@@ -74,7 +74,15 @@ func (f *SendsyncForwarder) Receive(c actor.Context) {
 		f.forward(c, m)
 	case *Response:
 		tag, ok := m.Tag.(sendsyncTag)
-		if ok && m.Err != nil {
+		switch {
+		case !ok || m.Err == nil:
+		case isRequestTimeout(m.Err):
+			// The master's "added to the queue" came late, not necessarily never: it may well
+			// hold the request and answer it. Failing now would have the caller retry a request
+			// the master carries out (an enrollment would then meet its own name, duplicated);
+			// the wait stays bounded by the forwarder's own deadline.
+			f.log.Debugf("No acknowledgement of %s within timeout_cluster_request; waiting for the answer.", tag.client)
+		default:
 			f.finish(tag.client, SendsyncAnswer{Err: unreachable(m.Err)})
 		}
 	case *sendsyncArrived:
@@ -131,6 +139,12 @@ func (f *SendsyncForwarder) failAll(err error) {
 	for client := range f.pending {
 		f.finish(client, SendsyncAnswer{Err: err})
 	}
+}
+
+// isRequestTimeout reports Wazuh's 3020: a request sent whose answer did not come in time.
+func isRequestTimeout(err error) bool {
+	var we *messages.WazuhError
+	return asWazuh(err, &we) && we.Code == 3020
 }
 
 // unreachable keeps Wazuh's 3023 recognisable behind ErrMasterUnreachable.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/nodetest"
 )
@@ -180,5 +182,32 @@ func TestEnrollConcurrentlyOnThreeNodes(t *testing.T) {
 			}
 			return nil
 		})
+	}
+}
+
+// An enrollment through a worker whose master acknowledges the forwarded request only after
+// timeout_cluster_request still gets its key: the late acknowledgement is no failure, and the
+// request is not sent twice (which the master would refuse as a duplicate name).
+func TestEnrollThroughWorkerWithSlowMaster(t *testing.T) {
+	// Liveness on Wazuh's own timers, so that the held frame does not also cost the
+	// connection (a request lost with its connection is another case: see sendsync_worker.go).
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, Tune: func(in *config.Internal) {
+		in.Worker.KeepAlive = time.Minute
+		in.Master.MaxAllowedTimeWithoutKeepalive = 2 * time.Minute
+	}})
+	c.WaitConnectedFor(t, 20*time.Second)
+	w := c.Workers()[0]
+	// The master's handler of worker1 holds the next frame it reads (and so the forwarded
+	// request behind it) longer than timeout_cluster_request, 2 s in test clusters.
+	handler := actors.Path(actors.NamePeers) + "/" + w.Name
+	c.Master().Node().Kit().Faults.Set(handler, actors.Fault{Delay: 3 * time.Second, Times: 1, MessageType: "*actors.inboundFrame"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	reply, err := w.Enroll(ctx, "OSSEC A:'patient' V:'v4.14.7'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !enrolledReply.MatchString(reply) {
+		t.Fatalf("reply = %q", reply)
 	}
 }
