@@ -122,6 +122,10 @@ func (f *Faults) decide(path string, msg any, started bool) (faultAction, time.D
 		rule.fired++
 		return actDrop, rule.Delay, "dropped"
 	}
+	if rule.Delay > 0 {
+		// A delay on its own is a firing too, so Times bounds it.
+		rule.fired++
+	}
 	return actPass, rule.Delay, ""
 }
 

@@ -28,6 +28,7 @@ type MasterHandler struct {
 	lastKeepalive time.Time
 	integ         masterIntegrity
 	agentInfoBusy bool // an agent-info sync of this worker is being applied
+	dropping      bool // the keepalive check already closed the connection
 }
 
 // pushIntegrityCheck asks a handler to tell its (clusterd) worker to check integrity now.
@@ -84,7 +85,9 @@ func (h *MasterHandler) Receive(c actor.Context) {
 	case *Response:
 		// Answers to the master's own fire-and-forget requests (the integrity push).
 	case *checkKeepalives:
-		if m.now.Sub(h.lastKeepalive) > m.maxAge {
+		if !h.dropping && m.now.Sub(h.lastKeepalive) > m.maxAge {
+			// Checks queue up while the handler is busy; one verdict is enough.
+			h.dropping = true
 			h.kit.Logger("Master", "Keep alive").Errorf(
 				"No keep alives have been received from %s in the last minute. Disconnecting", h.conn.info.Name)
 			h.sess.close(c, ErrConnectionLost)
