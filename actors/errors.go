@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"context"
 	"errors"
 
 	"github.com/clusterd/clusterd/messages"
@@ -25,6 +26,10 @@ var (
 	errGroupsRefused = errors.New("agent-groups refused by the worker")
 	errMasterDaemon  = errors.New("the master's daemon failed")
 )
+
+// stopping reports an error that only says a task was cancelled: its actor is stopping or
+// restarting, which is no failure to log.
+func stopping(err error) bool { return errors.Is(err, context.Canceled) }
 
 // asWazuh reports whether err carries a Wazuh exception, and sets *target to it.
 func asWazuh(err error, target **messages.WazuhError) bool { return errors.As(err, target) }

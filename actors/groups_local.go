@@ -2,7 +2,6 @@ package actors
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -222,7 +221,3 @@ func readGroupsBatch(ctx context.Context, store GroupsStore, groups []string, lo
 	log.Debugf("Obtained %d chunks of data in %.3fs.", len(chunks), time.Since(start).Seconds())
 	return &groupsBatch{chunks: chunks, entries: entries}
 }
-
-// stopping reports an error that only says the task was cancelled: the actor is stopping or
-// restarting, which is no failure to log.
-func stopping(err error) bool { return errors.Is(err, context.Canceled) }

@@ -2,7 +2,6 @@ package actors
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -222,7 +221,7 @@ func sendGroups(ctx context.Context, r *Requester, command string, doc []byte, l
 		}
 	}
 	if err != nil {
-		if !errors.Is(err, context.Canceled) {
+		if !stopping(err) {
 			log.Errorf("Error sending agent-groups information: %v", err)
 		}
 		return err

@@ -1,7 +1,6 @@
 package node
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,13 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metricsServer serves the node's Prometheus metrics on clusterd.metrics_addr (cluster.json).
-type metricsServer struct {
-	srv  *http.Server
-	addr net.Addr
-	done chan error
-}
-
 // startMetrics serves /metrics on the configured address; nothing when it is empty.
 func (n *Node) startMetrics() error {
 	addr := n.cfg.Internal.Clusterd.MetricsAddr
@@ -28,20 +20,14 @@ func (n *Node) startMetrics() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&nodeCollector{n: n})
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("metrics listener: %w", err)
-	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: metricsErrorLog{n}}))
-	m := &metricsServer{
-		srv:  &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second},
-		addr: ln.Addr(),
-		done: make(chan error, 1),
+	m, err := startHTTP("metrics", addr, mux)
+	if err != nil {
+		return err
 	}
-	go func() { m.done <- m.srv.Serve(ln) }()
 	n.metrics = m
-	n.log.Infof("Serving metrics on http://%s/metrics.", ln.Addr())
+	n.log.Infof("Serving metrics on http://%s/metrics.", m.Addr())
 	return nil
 }
 
@@ -51,11 +37,7 @@ func (n *Node) stopMetrics() error {
 		return nil
 	}
 	n.metrics = nil
-	err := m.srv.Close()
-	if serveErr := <-m.done; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	if err != nil {
+	if err := m.Close(); err != nil {
 		return fmt.Errorf("stop metrics: %w", err)
 	}
 	return nil
@@ -66,7 +48,7 @@ func (n *Node) MetricsAddr() net.Addr {
 	if n.metrics == nil {
 		return nil
 	}
-	return n.metrics.addr
+	return n.metrics.Addr()
 }
 
 // metricsErrorLog sends promhttp's errors to the node's log.

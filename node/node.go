@@ -52,7 +52,7 @@ type Node struct {
 	gossip    *gossip.Gossip
 	agents    *agentDB
 	tree      atomic.Pointer[actors.Tree] // read by memberlist's goroutines
-	metrics   *metricsServer
+	metrics   *HTTPServer
 
 	stopOnce sync.Once
 	stopErr  error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -166,8 +167,11 @@ func logSince(path string, from int64, line string) error {
 	return fmt.Errorf("no %q in %s yet", line, filepath.Base(path))
 }
 
+// errNotYet is a polled condition that does not hold yet.
+var errNotYet = errors.New("not yet")
+
 // pollFor polls cond until it returns nil, failing the test with its last error after timeout.
-func pollFor(t *testing.T, timeout time.Duration, what string, cond func() error) {
+func pollFor(t testing.TB, timeout time.Duration, what string, cond func() error) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {

@@ -117,15 +117,15 @@ func (c *e2eCluster) activeOn(node string) int {
 	return n
 }
 
-func waitUntil(b *testing.B, timeout time.Duration, cond func() bool) {
-	b.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			b.Fatalf("condition not met within %s", timeout)
+// waitUntil polls cond until it holds, failing after timeout.
+func waitUntil(t testing.TB, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	pollFor(t, timeout, "condition", func() error {
+		if cond() {
+			return nil
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return errNotYet
+	})
 }
 
 func countLines(path string) int {

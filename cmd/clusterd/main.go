@@ -77,12 +77,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	if *profileAddr != "" {
-		prof, err := startProfiling(*profileAddr)
+		prof, err := node.StartProfiling(*profileAddr)
 		if err != nil {
 			fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
 			return 1
 		}
-		defer func() { _ = prof.close() }()
+		defer func() { _ = prof.Close() }()
 	}
 	n, err := node.New(cfg, node.Options{Home: *home, Foreground: *foreground, Debug: int(debug), Stderr: stderr, FaultSeed: *seed})
 	if err != nil {

@@ -42,6 +42,21 @@ func applyLabels(ctx context.Context, tx *sql.Tx, agents []Agent) error {
 // first 16 bytes of a SHA-256 over the length-prefixed keys and values in
 // key order, never nil (no labels is a digest too, distinct from unknown).
 func labelsDigest(labels []Label) []byte {
+	h := sha256.New()
+	var n [8]byte
+	write := func(field string) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(field)))
+		h.Write(n[:])
+		h.Write([]byte(field))
+	}
+	if sortedUniqueKeys(labels) {
+		// What workers send: their store reads labels in key order.
+		for _, l := range labels {
+			write(l.Key)
+			write(l.Value)
+		}
+		return h.Sum(nil)[:16]
+	}
 	last := make(map[string]string, len(labels))
 	for _, l := range labels {
 		last[l.Key] = l.Value
@@ -51,16 +66,20 @@ func labelsDigest(labels []Label) []byte {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, strings.Compare)
-	h := sha256.New()
-	var n [8]byte
 	for _, k := range keys {
-		for _, field := range [2]string{k, last[k]} {
-			binary.LittleEndian.PutUint64(n[:], uint64(len(field)))
-			h.Write(n[:])
-			h.Write([]byte(field))
-		}
+		write(k)
+		write(last[k])
 	}
 	return h.Sum(nil)[:16]
+}
+
+func sortedUniqueKeys(labels []Label) bool {
+	for i := 1; i < len(labels); i++ {
+		if labels[i-1].Key >= labels[i].Key {
+			return false
+		}
+	}
+	return true
 }
 
 // clearLabelsSQL deletes the labels of the listed agents.

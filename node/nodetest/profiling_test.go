@@ -1,18 +1,20 @@
-package main
+package nodetest_test
 
 import (
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/clusterd/clusterd/node"
 )
 
 func TestProfilingServer(t *testing.T) {
-	p, err := startProfiling("127.0.0.1:0")
+	p, err := node.StartProfiling("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + p.addr.String()
+	base := "http://" + p.Addr().String()
 	get := func(path string) (int, string) {
 		t.Helper()
 		resp, err := http.Get(base + path)
@@ -32,7 +34,7 @@ func TestProfilingServer(t *testing.T) {
 	if code, _ := get("/"); code != http.StatusNotFound {
 		t.Fatalf("/ answered %d; only the profiles are served", code)
 	}
-	if err := p.close(); err != nil {
+	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := http.Get(base + "/debug/pprof/"); err == nil {
