@@ -35,6 +35,7 @@ type integrityReceiveTimeout struct{ task string }
 
 // integrityDone reports the end of one check (and sync, when one was needed) to the handler.
 type integrityDone struct {
+	conn                 *link // the connection the sync ran for
 	checkStart, checkEnd time.Time
 	synced               bool
 	syncStart, syncEnd   time.Time
@@ -127,19 +128,26 @@ func (h *MasterHandler) startIntegrity(c actor.Context, rel string) {
 	mi.cancel = cancel
 	job := masterIntegrityJob{
 		home: h.settings.Home, worker: h.conn.info.Name, pkg: rel, master: mi.current,
-		zipLimit: mi.zipLimit, settings: h.settings, req: NewRequester(h.kit, c.Self()),
+		zipLimit: mi.zipLimit, settings: h.settings, req: newConnRequester(h.kit, c.Self(), h.conn.link),
 		cancelled: h.sess.cancelled, now: h.kit.Now,
 		checkLog: h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check"),
 		syncLog:  h.kit.Logger("Worker "+h.conn.info.Name, "Integrity sync"),
 	}
-	root, self := h.kit.System.Root, c.Self()
+	root, self, conn := h.kit.System.Root, c.Self(), h.conn.link
 	h.kit.Go(func() {
 		defer cancel()
-		root.Send(self, job.run(ctx))
+		done := job.run(ctx)
+		done.conn = conn
+		root.Send(self, done)
 	})
 }
 
 func (h *MasterHandler) integrityFinished(c actor.Context, m *integrityDone) {
+	if m.conn != h.conn.link {
+		// A sync of this worker's previous connection, ended after this handler took over
+		// the name: it holds none of this handler's state.
+		return
+	}
 	mi := &h.integ
 	mi.running, mi.cancel = false, nil
 	mi.zipLimit = m.zipLimit

@@ -13,6 +13,7 @@ import (
 
 // agentInfoApplied ends the master's agent-info task for one worker.
 type agentInfoApplied struct {
+	conn       *link // the connection the agent-info came on
 	start, end time.Time
 	result     messages.SyncResult
 	err        error
@@ -43,12 +44,13 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 	h.publishStatus(c)
 	log := h.kit.Logger("Worker "+h.conn.info.Name, "Agent-info sync")
 	log.Info("Starting.")
-	timeout, root, self, now := h.settings.TimeoutAgentInfo, h.kit.System.Root, c.Self(), h.kit.Now
+	timeout, root, self, now, conn := h.settings.TimeoutAgentInfo, h.kit.System.Root, c.Self(), h.kit.Now, h.conn.link
 	h.kit.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		done := applyAgentInfo(ctx, store, data, now)
 		logAgentInfoApplied(log, done)
+		done.conn = conn
 		root.Send(self, done)
 	})
 }
@@ -86,6 +88,9 @@ func logAgentInfoApplied(log *logrus.Entry, m *agentInfoApplied) {
 
 // agentInfoDone answers the worker and records the sync in its status.
 func (h *MasterHandler) agentInfoDone(c actor.Context, m *agentInfoApplied) {
+	if m.conn != h.conn.link {
+		return // applied for the worker's previous connection; that worker resends
+	}
 	h.agentInfoBusy = false
 	h.status.SyncAgentInfoFree = true
 	if m.err != nil {

@@ -20,6 +20,11 @@ type SendRequest struct {
 	ReplyTo *actor.PID
 	// Ack asks for a *RequestSent as soon as the request is on its way, before the answer.
 	Ack bool
+	// Conn, when set, is the connection the request was meant for. A handler's name outlives
+	// its connection (the next connection of the same worker gets a handler under the same
+	// path, hence the same PID), so a goroutine started for one connection could otherwise
+	// talk on the next; the handler answers such a request with ErrConnectionLost.
+	Conn *link
 }
 
 // RequestSent tells the asker of an acknowledged SendRequest that it was queued to the peer.

@@ -18,6 +18,7 @@ import (
 type Requester struct {
 	root    *actor.RootContext
 	handler *actor.PID
+	conn    *link // nil: whatever connection the handler has when the request arrives
 }
 
 var _ wire.Requester = (*Requester)(nil)
@@ -28,10 +29,16 @@ func NewRequester(kit *Kit, handler *actor.PID) *Requester {
 	return &Requester{root: kit.System.Root, handler: handler}
 }
 
+// newConnRequester returns a Requester whose requests go out on conn only: once the handler
+// has another connection they fail with ErrConnectionLost.
+func newConnRequester(kit *Kit, handler *actor.PID, conn *link) *Requester {
+	return &Requester{root: kit.System.Root, handler: handler, conn: conn}
+}
+
 // Request sends one request and waits for its answer or for ctx.
 func (r *Requester) Request(ctx context.Context, command string, payload []byte) (messages.Frame, error) {
 	reply := make(chan *Response, 1)
-	r.root.Send(r.handler, &SendRequest{Command: command, Payload: payload, Reply: reply})
+	r.root.Send(r.handler, &SendRequest{Command: command, Payload: payload, Reply: reply, Conn: r.conn})
 	select {
 	case resp := <-reply:
 		var werr *messages.WazuhError

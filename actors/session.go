@@ -66,6 +66,10 @@ func (s *session) request(c actor.Context, req *SendRequest) {
 	if req.ReplyTo != nil {
 		p.replyTo = req.ReplyTo
 	}
+	if req.Conn != nil && req.Conn != s.link {
+		s.answer(c, p, &Response{Err: fmt.Errorf("%w: %s was meant for an earlier connection", ErrConnectionLost, req.Command)})
+		return
+	}
 	counter := s.counter.Next()
 	err := s.link.send(messages.Frame{Counter: counter, Command: req.Command, Payload: req.Payload})
 	if err != nil {
