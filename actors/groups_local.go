@@ -39,7 +39,7 @@ type LocalGroups struct {
 	again    bool
 	soon     bool      // tick holds a paced start, not the sync_agent_groups one
 	started  time.Time // of the cycle running
-	earliest time.Time // no cycle starts before this (see groupsGap)
+	earliest time.Time // no cycle starts before this (see groupsMinGap)
 	cancel   context.CancelFunc
 	rebuild  map[string]bool // groups whose merged.mg must be rebuilt; nil entry set = all
 	all      bool
