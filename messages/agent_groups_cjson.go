@@ -21,28 +21,7 @@ func AppendCJSONString(b []byte, s string) []byte {
 			i += size
 			continue
 		}
-		switch c {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			if c < 0x20 {
-				b = appendUEscape(b, rune(c))
-			} else {
-				b = append(b, c)
-			}
-		}
+		b = appendASCIIEscaped(b, c, false)
 		i++
 	}
 	return append(b, '"')

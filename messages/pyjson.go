@@ -145,28 +145,7 @@ func appendPyString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch c {
-			case '"':
-				b = append(b, '\\', '"')
-			case '\\':
-				b = append(b, '\\', '\\')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				if c < 0x20 || c == 0x7f {
-					b = appendUEscape(b, rune(c))
-				} else {
-					b = append(b, c)
-				}
-			}
+			b = appendASCIIEscaped(b, c, true)
 			i++
 			continue
 		}
@@ -180,6 +159,32 @@ func appendPyString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// appendASCIIEscaped appends the ASCII byte c as both JSON writers quote it: '"', '\\' and the
+// control characters escaped (the short forms where JSON has them), DEL too when escapeDEL
+// (Python's ensure_ascii), everything else as is.
+func appendASCIIEscaped(b []byte, c byte, escapeDEL bool) []byte {
+	switch c {
+	case '"':
+		return append(b, '\\', '"')
+	case '\\':
+		return append(b, '\\', '\\')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	}
+	if c < 0x20 || (escapeDEL && c == 0x7f) {
+		return appendUEscape(b, rune(c))
+	}
+	return append(b, c)
 }
 
 func appendUEscape(b []byte, r rune) []byte {

@@ -118,17 +118,8 @@ func BenchmarkUpdateAgentsInfo10k(b *testing.B) {
 
 // BenchmarkSetAgentGroups50kUnchanged is a full resync where nothing changed.
 func BenchmarkSetAgentGroups50kUnchanged(b *testing.B) {
-	const n = 50000
-	s, _ := openTemp(b)
-	seedAgents(b, s, n)
+	s, data := seedGrouped(b, 50000)
 	ctx := context.Background()
-	data := make([]AgentGroups, n)
-	for i := range data {
-		data[i] = AgentGroups{ID: i + 1, Groups: []string{"default", fmt.Sprintf("g%d", i%10)}}
-	}
-	if err := s.SetAgentGroups(ctx, ModeOverride, "synced", data); err != nil {
-		b.Fatal(err)
-	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := s.SetAgentGroups(ctx, ModeOverride, "synced", data); err != nil {
@@ -140,21 +131,28 @@ func BenchmarkSetAgentGroups50kUnchanged(b *testing.B) {
 // BenchmarkGlobalGroupHash10k is the global group hash the master's agent-groups cycle
 // computes, over 10,000 agents with groups.
 func BenchmarkGlobalGroupHash10k(b *testing.B) {
-	const n = 10000
-	s, _ := openTemp(b)
-	seedAgents(b, s, n)
+	s, _ := seedGrouped(b, 10000)
 	ctx := context.Background()
-	set := make([]AgentGroups, n)
-	for i := range n {
-		set[i] = AgentGroups{ID: i + 1, Groups: []string{"default", fmt.Sprintf("g%d", i%10)}}
-	}
-	if err := s.SetAgentGroups(ctx, ModeOverride, "synced", set); err != nil {
-		b.Fatal(err)
-	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, ok, err := s.GlobalGroupHash(ctx); err != nil || !ok {
 			b.Fatalf("hash: %v %v", ok, err)
 		}
 	}
+}
+
+// seedGrouped returns a store with n agents, each in "default" and one of ten other groups,
+// and those assignments.
+func seedGrouped(b *testing.B, n int) (*Store, []AgentGroups) {
+	b.Helper()
+	s, _ := openTemp(b)
+	seedAgents(b, s, n)
+	data := make([]AgentGroups, n)
+	for i := range data {
+		data[i] = AgentGroups{ID: i + 1, Groups: []string{"default", fmt.Sprintf("g%d", i%10)}}
+	}
+	if err := s.SetAgentGroups(context.Background(), ModeOverride, "synced", data); err != nil {
+		b.Fatal(err)
+	}
+	return s, data
 }
