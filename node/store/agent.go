@@ -182,6 +182,12 @@ func attachAllLabels(ctx context.Context, q queryer, agents []Agent, index map[i
 	if err != nil {
 		return fmt.Errorf("read labels: %w", err)
 	}
+	return attachLabelRows(rows, agents, index)
+}
+
+// attachLabelRows appends each (id, key, value) row to the labels of agents[index[id]], skipping
+// ids not in index, and closes rows.
+func attachLabelRows(rows *sql.Rows, agents []Agent, index map[int]int) error {
 	defer rows.Close()
 	for rows.Next() {
 		var (
@@ -195,7 +201,10 @@ func attachAllLabels(ctx context.Context, q queryer, agents []Agent, index map[i
 			agents[i].Labels = append(agents[i].Labels, l)
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read labels: %w", err)
+	}
+	return nil
 }
 
 // nullString stores "" as NULL, as wazuh-db stores an absent JSON value.

@@ -99,20 +99,7 @@ func attachPendingLabels(ctx context.Context, tx *sql.Tx, agents []Agent, index 
 	if err != nil {
 		return fmt.Errorf("read labels: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id int
-			l  Label
-		)
-		if err := rows.Scan(&id, &l.Key, &l.Value); err != nil {
-			return fmt.Errorf("read labels: %w", err)
-		}
-		if i, ok := index[id]; ok {
-			agents[i].Labels = append(agents[i].Labels, l)
-		}
-	}
-	return rows.Err()
+	return attachLabelRows(rows, agents, index)
 }
 
 // markAgentInfoSyncedSQL marks a row synced only when it was not written
