@@ -217,7 +217,7 @@ func readGroupsBatch(ctx context.Context, store GroupsStore, groups []string, lo
 		}
 		return nil
 	}
-	chunks := messages.ChunkAgentGroups(entries, hash, ok, maxGroupsChunk)
+	chunks := messages.ChunkAgentGroups(entries, messages.AskedGroupsHash(hash, ok), maxGroupsChunk)
 	log.Debugf("Obtained %d chunks of data in %.3fs.", len(chunks), time.Since(start).Seconds())
 	return &groupsBatch{chunks: chunks, entries: entries}
 }

@@ -202,7 +202,7 @@ func (g *GroupsSend) sendFull(name string, w *peerLink) {
 			log.WithError(err).Error("Could not read the agent-groups.")
 			return
 		}
-		chunks := messages.ChunkAgentGroups(entries, "", false, maxGroupsChunk)
+		chunks := messages.ChunkAgentGroups(entries, messages.GroupsHash{}, maxGroupsChunk)
 		doc := messages.EncodeAgentGroupsSync(messages.AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: chunks})
 		_ = sendGroups(ctx, NewRequester(g.kit, w.pid), messages.CmdSynGMWC, doc, log)
 	})
