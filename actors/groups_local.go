@@ -19,10 +19,13 @@ const maxGroupsChunk = messages.WazuhDBMaxResponseSize
 const sharedPrefix = "etc/shared/"
 
 // LocalGroups is the master's node/local-groups: every sync_agent_groups (after
-// agent_group_start_delay) it reads the assignments the workers have not received yet and the
-// global group hash from the store, and hands them to GroupsSend. Nothing is marked delivered
-// here: GroupsSend does that once every worker took the broadcast, so a restart of either
-// actor mid-broadcast only causes a resend.
+// agent_group_start_delay), while at least one worker is connected, it reads the assignments the
+// workers have not received yet and the global group hash from the store, and hands them to
+// GroupsSend: the pending pages, or one page with no data and the hash, which is how a worker
+// finds out that its database drifted (§7.2, §7.3). With no worker connected it reads nothing
+// (`No clients connected. Skipping.`), so the changes wait for the first worker, as in Wazuh.
+// Nothing is marked delivered here: GroupsSend does that once every worker took the broadcast,
+// so a restart of either actor mid-broadcast only causes a resend.
 //
 // It also keeps each group's merged.mg current (remoted's job in Wazuh): all of them once at
 // start, then those whose files the master's integrity scan saw change, so the integrity sync
@@ -44,6 +47,7 @@ type LocalGroups struct {
 	rebuild  map[string]bool // groups whose merged.mg must be rebuilt; nil entry set = all
 	all      bool
 	lastSeen map[string]string // hash of every etc/shared file at the last scan
+	workers  int               // connected workers, as GroupsSend last said
 }
 
 // Cycles are paced: each reads every pending assignment and hashes every agent's groups, so a
@@ -63,8 +67,15 @@ type GroupsChanged struct{}
 // groupsTick starts a cycle.
 type groupsTick struct{}
 
-// groupsRead is what a cycle read from the store.
+// groupsRead is what a cycle read from the store; batch is nil when the store failed or the
+// cycle had no worker to read for.
 type groupsRead struct{ batch *groupsBatch }
+
+// connectedWorkers tells local-groups how many workers GroupsSend has; connectedWorkersQuery
+// asks for it (after a restart).
+type connectedWorkers struct{ n int }
+
+type connectedWorkersQuery struct{}
 
 // groupsBatch is one broadcast: the chunks to send and the assignments they carry.
 type groupsBatch struct {
@@ -87,6 +98,7 @@ func (l *LocalGroups) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
 		l.rebuild, l.all = map[string]bool{}, true
+		c.Request(l.send, &connectedWorkersQuery{})
 		delay := l.settings.AgentGroupStartDelay
 		l.log.Infof("Sleeping %gs before starting the agent-groups task, waiting for the workers connection.", delay.Seconds())
 		l.tick.after(l.kit, delay, c.Self(), &groupsTick{})
@@ -98,14 +110,21 @@ func (l *LocalGroups) Receive(c actor.Context) {
 		l.soon = false
 		l.trigger(c)
 	case *GroupsChanged:
-		l.trigger(c)
+		if l.workers > 0 { // with nobody to tell, the change waits in the store
+			l.trigger(c)
+		}
+	case *connectedWorkers:
+		l.workers = m.n
 	case *groupsRead:
 		l.running = false
 		l.cancel = nil
 		now := l.kit.Now()
 		l.earliest = now.Add(max(groupsMinGap, groupsGapFactor*now.Sub(l.started)))
-		if m.batch != nil && len(m.batch.chunks) > 0 {
-			c.Send(l.send, m.batch)
+		if m.batch != nil {
+			if len(m.batch.chunks) > 0 {
+				c.Send(l.send, m.batch)
+			}
+			l.log.Infof("Finished in %.3fs.", now.Sub(l.started).Seconds())
 		}
 		if l.again {
 			l.again = false
@@ -186,23 +205,40 @@ func (l *LocalGroups) start(c actor.Context) {
 		}
 	}
 	l.all, l.rebuild = false, map[string]bool{}
+	l.log.Info("Starting.")
+	read := l.workers > 0
+	if !read {
+		l.log.Info("No clients connected. Skipping.")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), l.settings.TimeoutAgentGroups)
 	l.cancel = cancel
 	store, root, self, log := l.settings.Services.Groups, l.kit.System.Root, c.Self(), l.log
 	l.kit.Go(func() {
 		defer cancel()
-		root.Send(self, &groupsRead{batch: readGroupsBatch(ctx, store, groups, log)})
+		rebuildShared(ctx, store, groups, log)
+		var batch *groupsBatch
+		if read {
+			batch = readGroupsBatch(ctx, store, log)
+		}
+		root.Send(self, &groupsRead{batch: batch})
 	})
 }
 
-// readGroupsBatch rebuilds merged.mg files and reads one broadcast; nil when the store failed.
-func readGroupsBatch(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) *groupsBatch {
-	start := time.Now()
+// rebuildShared rebuilds the merged.mg files of groups (nil: every group), which agents need
+// whether or not a worker is connected.
+func rebuildShared(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) {
 	if groups == nil || len(groups) > 0 {
 		if err := store.RebuildShared(ctx, groups); err != nil && !stopping(err) {
 			log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
 		}
 	}
+}
+
+// readGroupsBatch reads one broadcast; nil when the store failed. It always has a page: the
+// global hash goes out even when nothing changed, and null when no agent has a group hash, as
+// wazuh-db answers.
+func readGroupsBatch(ctx context.Context, store GroupsStore, log *logrus.Entry) *groupsBatch {
+	start := time.Now()
 	entries, err := store.PendingGroups(ctx)
 	if err != nil {
 		if !stopping(err) {
@@ -217,7 +253,7 @@ func readGroupsBatch(ctx context.Context, store GroupsStore, groups []string, lo
 		}
 		return nil
 	}
-	chunks := messages.ChunkAgentGroups(entries, hash, ok, maxGroupsChunk)
+	chunks := messages.ChunkAgentGroups(entries, messages.AskedGroupsHash(hash, ok), maxGroupsChunk)
 	log.Debugf("Obtained %d chunks of data in %.3fs.", len(chunks), time.Since(start).Seconds())
 	return &groupsBatch{chunks: chunks, entries: entries}
 }

@@ -58,7 +58,11 @@ func TestLocalGroupsPacesBursts(t *testing.T) {
 	store := &countingGroups{cost: 20 * time.Millisecond}
 	settings := Settings{SyncAgentGroups: time.Hour, AgentGroupStartDelay: time.Millisecond,
 		TimeoutAgentGroups: time.Minute, Services: Services{Groups: store}}
-	sink := k.System.Root.Spawn(actor.PropsFromFunc(func(actor.Context) {}))
+	sink := k.System.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
+		if _, ok := c.Message().(*connectedWorkersQuery); ok {
+			c.Respond(&connectedWorkers{n: 1}) // a worker is connected: cycles read
+		}
+	}))
 	pid := k.System.Root.Spawn(actor.PropsFromProducer(NewLocalGroups(k, settings, sink)))
 	t.Cleanup(func() {
 		_ = k.System.Root.StopFuture(pid).Wait()

@@ -77,8 +77,12 @@ func (a *AgentGroupsRecv) checked(c actor.Context, m *groupsApplied) {
 	}
 	log := a.kit.Logger("Worker "+a.settings.NodeName, "Agent-groups recv")
 	if m.match {
+		if a.mismatches > 0 {
+			log.Debug("The checksum of both databases match. Counter reset.")
+		} else {
+			log.Debug("The checksum of both databases match.")
+		}
 		a.mismatches = 0
-		log.Debug("The checksum of both databases match. Counter reset.")
 		return
 	}
 	a.mismatches++
@@ -167,14 +171,29 @@ func applyGroupsDocument(ctx context.Context, store GroupsStore, r *Requester, d
 	if !ok {
 		return done
 	}
+	// As Wazuh's worker: a null hash on either side is None, equal only to the other's None.
 	done.compared = true
-	own, ok, err := store.GlobalGroupHash(ctx)
-	if err != nil || !ok {
-		log.Debug("Checksum comparison failed: UNABLE TO COLLECT FROM DB.")
-		return done
+	own, has, err := store.GlobalGroupHash(ctx)
+	if err != nil {
+		own = "UNABLE TO COLLECT FROM DB"
+	} else {
+		if !has {
+			own = ""
+		}
+		done.match = own == masterHash
 	}
-	done.match = own == masterHash
+	if !done.match {
+		log.Debugf("The checksum of master (%s) and worker (%s) are different.", pyNone(masterHash), pyNone(own))
+	}
 	return done
+}
+
+// pyNone writes an absent checksum as Wazuh's logs do.
+func pyNone(hash string) string {
+	if hash == "" {
+		return "None"
+	}
+	return hash
 }
 
 // agentGroups takes an agent-groups string named by syn_g_m_w / syn_g_m_w_c: Wazuh answers

@@ -14,9 +14,10 @@ import (
 
 // GroupsSend is the master's node/groups-send: it ships each agent-groups broadcast to every
 // connected worker (new_str/str_upd, then syn_g_m_w), and a full copy (syn_g_m_w_c) to a worker
-// that asks for it (syn_w_g_c) or has just connected. Assignments are marked delivered only
-// when every worker took the broadcast; otherwise the next cycle sends them again (an override
-// is idempotent).
+// that asks for it (syn_w_g_c) or, for a clusterd worker, has just connected. Assignments are
+// marked delivered only when every worker took the broadcast; otherwise the next cycle sends
+// them again (an override is idempotent). It tells local-groups how many workers it has, since
+// a cycle with none reads nothing.
 type GroupsSend struct {
 	kit      *Kit
 	settings Settings
@@ -76,13 +77,18 @@ func (g *GroupsSend) Receive(c actor.Context) {
 		for name, pid := range m.workers {
 			g.join(&workerJoined{name: name, pid: pid})
 		}
+		g.tellCount(c)
 	case *workerJoined:
 		g.join(m)
+		g.tellCount(c)
 	case *workerLeft:
 		if w, ok := g.workers[m.name]; ok {
 			w.cancel()
 			delete(g.workers, m.name)
 		}
+		g.tellCount(c)
+	case *connectedWorkersQuery:
+		c.Respond(&connectedWorkers{n: len(g.workers)})
 	case *fullGroupsRequest:
 		if w, ok := g.workers[m.name]; ok {
 			g.sendFull(m.name, w)
@@ -110,6 +116,11 @@ func (g *GroupsSend) Receive(c actor.Context) {
 	}
 }
 
+// tellCount tells local-groups how many workers are connected.
+func (g *GroupsSend) tellCount(c actor.Context) {
+	c.Send(g.kit.System.NewLocalPID(Path(NameLocalGroups)), &connectedWorkers{n: len(g.workers)})
+}
+
 // join records a connected worker. A clusterd worker gets a full copy at once (beyond Wazuh,
 // whose worker waits for agent_groups_mismatch_limit failed checksums); a Wazuh worker gets
 // only the periodic broadcasts, as from a Wazuh master.
@@ -135,18 +146,9 @@ func (g *GroupsSend) broadcast(c actor.Context, b *groupsBatch) {
 		return
 	}
 	if len(g.workers) == 0 {
-		g.log.Debug("No clients connected. Skipping.")
-		// A worker that connects later gets a full copy, so nothing is owed to anyone.
-		if len(b.entries) > 0 {
-			timeout, log := g.settings.TimeoutAgentGroups, g.log
-			g.kit.Go(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), timeout)
-				defer cancel()
-				if err := store.MarkGroupsSynced(ctx, b.entries); err != nil {
-					log.WithError(err).Error("Could not mark the agent-groups as synced.")
-				}
-			})
-		}
+		// The last worker left after the read: the assignments stay pending for the next one
+		// (a Wazuh worker gets no full copy when it connects).
+		g.log.Debug("No worker left to send the agent-groups to.")
 		return
 	}
 	g.running = true
@@ -165,11 +167,12 @@ func (g *GroupsSend) broadcast(c actor.Context, b *groupsBatch) {
 		for name, w := range targets {
 			log := g.kit.Logger("Worker "+name, "Agent-groups send")
 			go func() {
+				log.Info("Starting.")
 				wctx, wcancel := context.WithCancel(ctx)
 				defer wcancel()
 				stop := context.AfterFunc(w.ctx, wcancel)
 				defer stop()
-				results <- sendGroups(wctx, NewRequester(g.kit, w.pid), messages.CmdSynGMW, doc, log)
+				results <- sendGroups(wctx, NewRequester(g.kit, w.pid), name, messages.CmdSynGMW, doc, log)
 			}()
 		}
 		failed := 0
@@ -197,23 +200,31 @@ func (g *GroupsSend) sendFull(name string, w *peerLink) {
 	g.kit.Go(func() {
 		ctx, cancel := context.WithTimeout(w.ctx, timeout)
 		defer cancel()
+		start := time.Now()
+		log.Info("Starting.")
 		entries, err := store.AllGroups(ctx)
 		if err != nil {
 			log.WithError(err).Error("Could not read the agent-groups.")
 			return
 		}
-		chunks := messages.ChunkAgentGroups(entries, "", false, maxGroupsChunk)
+		chunks := messages.ChunkAgentGroups(entries, messages.GroupsHash{}, maxGroupsChunk)
+		if len(chunks) == 0 {
+			// No agent at all: Wazuh's master sends nothing and says so.
+			log.Infof("Finished in %.3fs. Updated 0 chunks.", time.Since(start).Seconds())
+			return
+		}
 		doc := messages.EncodeAgentGroupsSync(messages.AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: chunks})
-		_ = sendGroups(ctx, NewRequester(g.kit, w.pid), messages.CmdSynGMWC, doc, log)
+		_ = sendGroups(ctx, NewRequester(g.kit, w.pid), name, messages.CmdSynGMWC, doc, log)
 	})
 }
 
-// sendGroups sends one agent-groups document as a long string and names it with command.
-func sendGroups(ctx context.Context, r *Requester, command string, doc []byte, log *logrus.Entry) error {
+// sendGroups sends one agent-groups document as a long string to worker and names it with
+// command.
+func sendGroups(ctx context.Context, r *Requester, worker, command string, doc []byte, log *logrus.Entry) error {
 	start := time.Now()
-	log.Info("Starting.")
 	id, err := wire.SendString(ctx, r, doc, wire.RequestChunk)
 	if err == nil {
+		log.Debug("Sending chunks.")
 		var resp messages.Frame
 		resp, err = r.Request(ctx, command, []byte(id))
 		if err == nil && resp.Command == messages.CmdErr {
@@ -222,7 +233,7 @@ func sendGroups(ctx context.Context, r *Requester, command string, doc []byte, l
 	}
 	if err != nil {
 		if !stopping(err) {
-			log.Errorf("Error sending agent-groups information: %v", err)
+			log.Errorf("Error sending agent-groups information to %s: %v", worker, err)
 		}
 		return err
 	}

@@ -13,7 +13,7 @@ func BenchmarkAgentGroupsSync50k(b *testing.B) {
 	var size int
 	b.ReportAllocs()
 	for b.Loop() {
-		pages := ChunkAgentGroups(entries, hash, true, WazuhDBMaxResponseSize)
+		pages := ChunkAgentGroups(entries, GroupsHash{Asked: true, Value: hash}, WazuhDBMaxResponseSize)
 		doc := EncodeAgentGroupsSync(AgentGroupsSync{Mode: AgentGroupsModeOverride, SyncStatus: AgentGroupsStatusSynced, Chunks: pages})
 		size = len(doc)
 	}
@@ -24,12 +24,12 @@ func BenchmarkChunkAgentGroups50k(b *testing.B) {
 	entries := manyAgentGroups(50000)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = ChunkAgentGroups(entries, "h", true, WazuhDBMaxResponseSize)
+		_ = ChunkAgentGroups(entries, GroupsHash{Asked: true, Value: "h"}, WazuhDBMaxResponseSize)
 	}
 }
 
 func BenchmarkParseAgentGroupsSync50k(b *testing.B) {
-	pages := ChunkAgentGroups(manyAgentGroups(50000), "h", true, WazuhDBMaxResponseSize)
+	pages := ChunkAgentGroups(manyAgentGroups(50000), GroupsHash{Asked: true, Value: "h"}, WazuhDBMaxResponseSize)
 	doc := EncodeAgentGroupsSync(AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: pages})
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()

@@ -4,21 +4,49 @@ package messages
 // (status "due") before its answer would grow beyond this many bytes.
 const WazuhDBMaxResponseSize = 65536 - 512
 
+// GroupsHash is the "hash" member wazuh-db adds to the last page of sync-agent-groups-get when
+// asked (get_global_hash). The zero value is a page asked without it (the full sync).
+type GroupsHash struct {
+	Asked bool
+	// Value is the global group hash; empty when no agent has a group hash, which wazuh-db
+	// writes as null (its digest's first byte is 0) and the master still broadcasts.
+	Value string
+}
+
+// AskedGroupsHash is the hash member of a page asked with get_global_hash: value when ok, null
+// otherwise.
+func AskedGroupsHash(value string, ok bool) GroupsHash {
+	if !ok {
+		value = ""
+	}
+	return GroupsHash{Asked: true, Value: value}
+}
+
+func (h GroupsHash) member() []byte {
+	switch {
+	case !h.Asked:
+		return nil
+	case h.Value == "":
+		return []byte(`,"hash":null`)
+	default:
+		return AppendCJSONString([]byte(`,"hash":`), h.Value)
+	}
+}
+
 // ChunkAgentGroups pages entries the way wazuh-db answers successive sync-agent-groups-get
 // calls: each page is the compact text EncodeAgentGroupsChunk would give, at most maxBytes long
 // (an entry that alone exceeds maxBytes gets a page of its own), in order, and the hash is
 // carried by the last page only. No entries and no hash yields no page: wazuh-db would answer
-// [{"data":[]}], which the master drops.
-func ChunkAgentGroups(entries []AgentGroupsEntry, hash string, hasHash bool, maxBytes int) []string {
-	var hashMember []byte
-	if hasHash {
-		hashMember = AppendCJSONString([]byte(`,"hash":`), hash)
-	}
+// [{"data":[]}], which the master drops; no entries with a hash (even null) is one page, which
+// the master broadcasts (§7.2).
+func ChunkAgentGroups(entries []AgentGroupsEntry, hash GroupsHash, maxBytes int) []string {
+	hashMember := hash.member()
+	hasHash := hash.Asked
 	if len(entries) == 0 {
 		if !hasHash {
 			return nil
 		}
-		return []string{EncodeAgentGroupsChunk(AgentGroupsChunk{Hash: hash, HasHash: true})}
+		return []string{closePage([]byte(agentGroupsChunkOpen), hashMember)}
 	}
 	closing := len(agentGroupsChunkDataClose) + len(agentGroupsChunkClose)
 	var pages []string

@@ -43,7 +43,7 @@ func reassemble(t *testing.T, pages []string, limit int) ([]AgentGroupsEntry, st
 func TestChunkAgentGroupsPagesLikeWazuhDB(t *testing.T) {
 	entries := manyAgentGroups(5000)
 	hash := strings.Repeat("0123456789", 4)
-	pages := ChunkAgentGroups(entries, hash, true, WazuhDBMaxResponseSize)
+	pages := ChunkAgentGroups(entries, GroupsHash{Asked: true, Value: hash}, WazuhDBMaxResponseSize)
 	if len(pages) < 2 {
 		t.Fatalf("%d pages for 5000 agents", len(pages))
 	}
@@ -65,33 +65,40 @@ func TestChunkAgentGroupsPagesLikeWazuhDB(t *testing.T) {
 }
 
 func TestChunkAgentGroupsEdges(t *testing.T) {
-	if pages := ChunkAgentGroups(nil, "", false, 100); pages != nil {
+	if pages := ChunkAgentGroups(nil, GroupsHash{}, 100); pages != nil {
 		t.Errorf("nothing to send gave %q", pages)
 	}
-	if pages := ChunkAgentGroups(nil, "h", true, 100); !reflect.DeepEqual(pages, []string{`[{"data":[],"hash":"h"}]`}) {
+	if pages := ChunkAgentGroups(nil, GroupsHash{Asked: true, Value: "h"}, 100); !reflect.DeepEqual(pages, []string{`[{"data":[],"hash":"h"}]`}) {
 		t.Errorf("hash only gave %q", pages)
 	}
+	// Asked, but no agent has a group hash: wazuh-db's null, a page the master still broadcasts.
+	if pages := ChunkAgentGroups(nil, AskedGroupsHash("ignored", false), 100); !reflect.DeepEqual(pages, []string{`[{"data":[],"hash":null}]`}) {
+		t.Errorf("null hash only gave %q", pages)
+	}
 	one := []AgentGroupsEntry{{ID: 1, Groups: []string{"default"}}}
-	if pages := ChunkAgentGroups(one, "", false, 100); !reflect.DeepEqual(pages, []string{`[{"data":[{"id":1,"groups":["default"]}]}]`}) {
+	if pages := ChunkAgentGroups(one, AskedGroupsHash("", false), 100); !reflect.DeepEqual(pages, []string{`[{"data":[{"id":1,"groups":["default"]}],"hash":null}]`}) {
+		t.Errorf("one entry and a null hash gave %q", pages)
+	}
+	if pages := ChunkAgentGroups(one, GroupsHash{}, 100); !reflect.DeepEqual(pages, []string{`[{"data":[{"id":1,"groups":["default"]}]}]`}) {
 		t.Errorf("one entry gave %q", pages)
 	}
 	// The hash does not fit on the last page: the last entry moves to a page of its own.
 	two := []AgentGroupsEntry{{ID: 1}, {ID: 2}}
 	full := `[{"data":[{"id":1},{"id":2}]}]`
-	pages := ChunkAgentGroups(two, "hh", true, len(full))
+	pages := ChunkAgentGroups(two, GroupsHash{Asked: true, Value: "hh"}, len(full))
 	want := []string{`[{"data":[{"id":1}]}]`, `[{"data":[{"id":2}],"hash":"hh"}]`}
 	if !reflect.DeepEqual(pages, want) {
 		t.Errorf("hash overflow gave %q, want %q", pages, want)
 	}
 	// A lone entry larger than the limit keeps a page of its own; the hash follows alone.
-	pages = ChunkAgentGroups([]AgentGroupsEntry{{ID: 1, Name: strings.Repeat("x", 50)}}, "hh", true, 20)
+	pages = ChunkAgentGroups([]AgentGroupsEntry{{ID: 1, Name: strings.Repeat("x", 50)}}, GroupsHash{Asked: true, Value: "hh"}, 20)
 	want = []string{`[{"data":[{"id":1,"name":"` + strings.Repeat("x", 50) + `"}]}]`, `[{"data":[],"hash":"hh"}]`}
 	if !reflect.DeepEqual(pages, want) {
 		t.Errorf("oversized entry gave %q", pages)
 	}
 	for limit := 10; limit < 120; limit += 7 {
 		entries := manyAgentGroups(9)
-		got, h, ok := reassemble(t, ChunkAgentGroups(entries, "h", true, limit), limit)
+		got, h, ok := reassemble(t, ChunkAgentGroups(entries, GroupsHash{Asked: true, Value: "h"}, limit), limit)
 		if !reflect.DeepEqual(got, entries) || !ok || h != "h" {
 			t.Errorf("limit %d: entries or hash lost", limit)
 		}

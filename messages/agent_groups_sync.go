@@ -104,14 +104,15 @@ func appendPyCompactEntry(b []byte, e AgentGroupsEntry) []byte {
 }
 
 // LastChunkHash is the master checksum of §7.3: the "hash" of element 0 of the last chunk. ok is
-// false when there are no chunks, the last one does not parse, or it carries no hash (absent or
-// null) — in which case Wazuh compares nothing.
+// false when there are no chunks, the last one does not parse, or it has no "hash" member — in
+// which case Wazuh compares nothing. A null hash gives ok and an empty hash: Wazuh's worker
+// compares it (as None) with its own, which is null too when none of its agents has a group hash.
 func LastChunkHash(chunks []string) (hash string, ok bool) {
 	if len(chunks) == 0 {
 		return "", false
 	}
 	c, err := ParseAgentGroupsChunk(chunks[len(chunks)-1])
-	if err != nil || !c.HasHash {
+	if err != nil || (!c.HasHash && !c.HashNull) {
 		return "", false
 	}
 	return c.Hash, true

@@ -196,7 +196,8 @@ func TestLastChunkHash(t *testing.T) {
 		{nil, "", false},
 		{[]string{`[{"data":[],"hash":"first"}]`, `[{"data":[{"id":1}]}]`}, "", false},
 		{[]string{`[{"data":[{"id":1}]}]`, `[{"data":[],"hash":"last"}]`}, "last", true},
-		{[]string{`[{"data":[],"hash":null}]`}, "", false},
+		{[]string{`[{"data":[],"hash":null}]`}, "", true},
+		{[]string{`[{"data":[]}]`}, "", false},
 		{[]string{`not json`}, "", false},
 		{[]string{`[{"hash":"zero"},{"hash":"one"}]`}, "zero", true},
 	}

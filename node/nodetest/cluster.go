@@ -190,6 +190,18 @@ func (m *Member) Node() *node.Node {
 	return m.node
 }
 
+// LogCount returns how many of the lines the member's running node logged (the last
+// keptLogLines, at the test log level: INFO unless CLUSTERD_TEST_LOG says otherwise) contain text.
+func (m *Member) LogCount(text string) int {
+	m.mu.Lock()
+	w := m.writer
+	m.mu.Unlock()
+	if w == nil {
+		return 0
+	}
+	return w.count(text)
+}
+
 // Client talks to the member's c-internal.sock.
 func (m *Member) Client() *control.Client {
 	return &control.Client{SocketPath: control.SocketPath(m.Home), Timeout: 5 * time.Second}

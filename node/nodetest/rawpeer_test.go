@@ -3,6 +3,7 @@ package nodetest_test
 import (
 	"fmt"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +19,9 @@ type rawPeer struct {
 	nc     net.Conn
 	cipher *wire.Cipher
 	reader *wire.Reader
-	next   uint32
+
+	mu   sync.Mutex // serialises writes, so a serving goroutine may answer while the test asks
+	next uint32
 }
 
 func dialRaw(t testing.TB, addr net.Addr, key string) *rawPeer {
@@ -37,15 +40,27 @@ func dialRaw(t testing.TB, addr net.Addr, key string) *rawPeer {
 
 func (p *rawPeer) send(command string, payload []byte) uint32 {
 	p.t.Helper()
+	p.mu.Lock()
 	p.next++
-	buf, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: p.next, Command: command, Payload: payload}, wire.RequestChunk)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	if _, err := p.nc.Write(buf); err != nil {
+	counter := p.next
+	p.mu.Unlock()
+	if err := p.write(messages.Frame{Counter: counter, Command: command, Payload: payload}); err != nil {
 		p.t.Fatalf("write %s: %v", command, err)
 	}
-	return p.next
+	return counter
+}
+
+// write sends one frame; it may be called from any goroutine (t.Fatal may not, so it returns
+// the error).
+func (p *rawPeer) write(f messages.Frame) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	buf, err := wire.AppendMessage(nil, p.cipher, f, wire.RequestChunk)
+	if err != nil {
+		return err
+	}
+	_, err = p.nc.Write(buf)
+	return err
 }
 
 func (p *rawPeer) read() (messages.Frame, error) {

@@ -11,22 +11,50 @@ import (
 	"github.com/clusterd/clusterd/node/logging"
 )
 
+// keptLogLines is how many of its last log lines a member keeps for LogCount.
+const keptLogLines = 20000
+
 // testWriter sends log lines to t.Log until the test is over; lines written after that (by
-// goroutines still winding down) are dropped instead of panicking the test binary.
+// goroutines still winding down) are dropped instead of panicking the test binary. It keeps the
+// last keptLogLines lines, so tests can check what a node logged.
 type testWriter struct {
-	mu   sync.Mutex
-	t    testing.TB
-	done bool
-	name string
+	mu     sync.Mutex
+	t      testing.TB
+	done   bool
+	name   string
+	stderr bool // lines go straight to stderr (benchmark logs are otherwise held until the end)
+	lines  []string
 }
 
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.done {
-		w.t.Log(w.name + ": " + strings.TrimRight(string(p), "\n"))
+	line := strings.TrimRight(string(p), "\n")
+	if len(w.lines) == keptLogLines {
+		w.lines = append(w.lines[:0], w.lines[keptLogLines/2:]...)
+	}
+	w.lines = append(w.lines, line)
+	switch {
+	case w.stderr:
+		_, err := os.Stderr.Write(append([]byte(w.name+": "), p...))
+		return len(p), err
+	case !w.done:
+		w.t.Log(w.name + ": " + line)
 	}
 	return len(p), nil
+}
+
+// count returns how many of the kept lines contain text.
+func (w *testWriter) count(text string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for _, l := range w.lines {
+		if strings.Contains(l, text) {
+			n++
+		}
+	}
+	return n
 }
 
 func (w *testWriter) close() {
@@ -47,18 +75,6 @@ func testLogger(t testing.TB, name string) (*logrus.Entry, *testWriter) {
 	case "off":
 		level = logrus.PanicLevel
 	}
-	w := &testWriter{t: t, name: name}
-	if os.Getenv("CLUSTERD_TEST_LOG_STDERR") != "" {
-		// Straight to stderr: benchmark logs are otherwise held until the benchmark ends.
-		return logging.NewWriterLogger(prefixWriter{name: name}, level), w
-	}
+	w := &testWriter{t: t, name: name, stderr: os.Getenv("CLUSTERD_TEST_LOG_STDERR") != ""}
 	return logging.NewWriterLogger(w, level), w
-}
-
-// prefixWriter writes log lines to stderr with the node's name in front.
-type prefixWriter struct{ name string }
-
-func (p prefixWriter) Write(b []byte) (int, error) {
-	_, err := os.Stderr.Write(append([]byte(p.name+": "), b...))
-	return len(b), err
 }

@@ -32,6 +32,7 @@ type agent struct {
 	lastMsg atomic.Int64 // Unix nanoseconds of the last valid message
 
 	decryptWarned atomic.Bool
+	pushing       atomic.Bool // a merged.mg push to the agent is queued or under way
 	received      atomic.Uint64
 	archived      atomic.Uint64
 
@@ -45,7 +46,6 @@ type workerState struct {
 	afterStartup bool   // the next keepalive is the first after a startup
 	prev         []byte // the last recorded keepalive, verbatim
 	prevMerged   string // its merged.mg sum
-	pushedSum    string // merged.mg sum pushed and not yet reported back
 }
 
 // replyTarget is where messages to the agent go now.
@@ -55,6 +55,14 @@ type replyTarget struct {
 	method  agentproto.Method
 	lastMsg int64
 }
+
+// replyChannel identifies where replies go, whatever the method or the time.
+type replyChannel struct {
+	conn    *tcpConn
+	udpAddr netip.AddrPort
+}
+
+func (t replyTarget) channel() replyChannel { return replyChannel{conn: t.conn, udpAddr: t.udpAddr} }
 
 func (a *agent) target() replyTarget {
 	a.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,7 +136,8 @@ func TestVectorSession(t *testing.T) {
 }
 
 // An agent without a group gets one assigned, then the group's merged.mg in
-// ≤ 900-byte chunks; the push is not repeated until the agent reports a sum.
+// ≤ 900-byte chunks; once it reports the file's sum it gets no more pushes
+// until the file changes.
 func TestMergedPushAfterAssign(t *testing.T) {
 	home := testHome(t, "001 vec-agent any "+key1)
 	content := bytes.Repeat([]byte("#default\n!12 agent.conf\n<agent_config/>\n"), 80) // 3,280 bytes
@@ -178,11 +180,10 @@ func TestMergedPushAfterAssign(t *testing.T) {
 	}
 	waitFor(t, "first keepalive", func() bool { return st.snapshot(1).full == 1 })
 
-	// Still stale: acknowledged, not pushed again.
-	a.keepalive(stale)
-	waitFor(t, "second keepalive", func() bool { return st.snapshot(1).only == 1 })
 	a.keepalive(sumHex)
-	waitFor(t, "third keepalive", func() bool { return st.snapshot(1).full == 2 })
+	waitFor(t, "second keepalive", func() bool { return st.snapshot(1).full == 2 })
+	a.keepalive(sumHex)
+	waitFor(t, "third keepalive", func() bool { return st.snapshot(1).only == 1 })
 	if got := s.Stats().Pushes; got != 1 {
 		t.Errorf("Pushes %d, want 1", got)
 	}
@@ -234,5 +235,142 @@ func TestMultigroupPush(t *testing.T) {
 	}
 	if m := a.recv(); m != agentproto.CloseFileMessage {
 		t.Fatalf("close %q", m)
+	}
+}
+
+// readPush reads one whole merged.mg push and returns the announced sum and
+// the content.
+func (a *testAgent) readPush() (string, []byte) {
+	a.t.Helper()
+	up := a.recv()
+	sum, name, ok := agentproto.ParseUpFile([]byte(up))
+	if !ok || name != "merged.mg" {
+		a.t.Fatalf("agent %s: got %.40q, want a merged.mg push", a.id, up)
+	}
+	var content []byte
+	for {
+		m := a.recv()
+		if m == agentproto.CloseFileMessage {
+			return sum, content
+		}
+		if strings.HasPrefix(m, "#!-") {
+			a.t.Fatalf("agent %s: %.40q inside a push", a.id, m)
+		}
+		content = append(content, m...)
+	}
+}
+
+// pushIdle reports whether no push to agent id is queued or under way and
+// pushes have been counted done times: then no keepalive recorded so far
+// started another push.
+func pushIdle(s *Server, id int, done uint64) error {
+	a := s.keys.Load().byID[id]
+	if a.pushing.Load() {
+		return fmt.Errorf("a push to agent %d is under way", id)
+	}
+	if got := s.Stats().Pushes; got != done {
+		return fmt.Errorf("%d pushes, want %d", got, done)
+	}
+	return nil
+}
+
+// As Wazuh's remoted, every keepalive that reports a merged.mg sum other than
+// the group's gets the file again, on the connection the agent uses now: an
+// agent that dropped a push is not left "not synced".
+func TestMergedPushedAgainWhileStale(t *testing.T) {
+	home := testHome(t, "001 vec-agent any "+key1)
+	content := bytes.Repeat([]byte("#default\n!12 agent.conf\n<agent_config/>\n"), 80)
+	writeShared(t, filepath.Join(home, "etc", "shared", "default", "merged.mg"), content)
+	sum := md5.Sum(content)
+	sumHex := hex.EncodeToString(sum[:])
+	st := newFakeStore()
+	st.setGroups(1, "default")
+	s := startServer(t, testConfig(t, home), st, nil)
+	a := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
+	a.handshake()
+
+	const stale = "ab73af41699f13fdd81903b5f23d8d00"
+	pushes := uint64(0)
+	stalePush := func(a *testAgent) {
+		t.Helper()
+		a.keepalive(stale)
+		got, body := a.readPush() // and drop it, as an agent that missed it
+		if got != sumHex || !bytes.Equal(body, content) {
+			t.Fatalf("push of %s (%d bytes), want %s (%d bytes)", got, len(body), sumHex, len(content))
+		}
+		pushes++
+		waitFor(t, "the push to end", func() bool { return pushIdle(s, 1, pushes) == nil })
+	}
+	stalePush(a)
+	stalePush(a) // the next keepalive with the old sum gets it again
+
+	// A new connection (startup, then the old sum) gets it too.
+	a.conn.Close()
+	a = newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
+	a.handshake()
+	stalePush(a)
+
+	// Applied: no more pushes.
+	a.keepalive(sumHex)
+	a.keepalive(sumHex)
+	a.keepalive(sumHex)
+	waitFor(t, "the synced keepalives", func() bool { return st.snapshot(1).only >= 1 })
+	if err := pushIdle(s, 1, pushes); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.snapshot(1).data.GroupConfigStatus; got != "synced" {
+		t.Errorf("group_config_status %q, want synced", got)
+	}
+}
+
+// A push under way is not restarted, nor doubled, by the keepalives that
+// arrive meanwhile: over UDP a push pauses every 30 chunks, so a stale
+// keepalive sent during it finds it in progress. The next stale keepalive
+// after it gets a new push.
+func TestMergedPushNotRestartedWhileUnderWay(t *testing.T) {
+	home := testHome(t, "001 vec-agent any "+key1)
+	content := bytes.Repeat([]byte("0123456789abcdef\n"), udpPushBurst*agentproto.PushChunkSize/17+20) // > 30 chunks
+	writeShared(t, filepath.Join(home, "etc", "shared", "default", "merged.mg"), content)
+	st := newFakeStore()
+	st.setGroups(1, "default")
+	s := startServer(t, testConfig(t, home), st, nil)
+	a := newTestAgent(t, "001", "vec-agent", "any", key1).dialUDP(s.UDPAddr())
+	a.handshake()
+
+	const stale = "ab73af41699f13fdd81903b5f23d8d00"
+	a.keepalive(stale)
+	if up := a.recv(); !strings.HasPrefix(up, agentproto.UpFilePrefix) {
+		t.Fatalf("got %.40q, want the push header", up)
+	}
+	// Into the push: the second keepalive is acknowledged in the middle of it.
+	chunks, acks := 0, 0
+	a.send(keepaliveText(stale))
+	for {
+		m := a.recv()
+		switch {
+		case m == agentproto.AckMessage:
+			acks++
+		case m == agentproto.CloseFileMessage:
+			if acks != 1 {
+				t.Fatalf("%d acks during the push, want 1", acks)
+			}
+			if want := (len(content) + agentproto.PushChunkSize - 1) / agentproto.PushChunkSize; chunks != want {
+				t.Fatalf("%d chunks, want %d", chunks, want)
+			}
+			waitFor(t, "the push to end", func() bool { return pushIdle(s, 1, 1) == nil })
+			waitFor(t, "both keepalives", func() bool { return st.snapshot(1).full+st.snapshot(1).only == 2 })
+			if err := pushIdle(s, 1, 1); err != nil {
+				t.Fatalf("the keepalive sent during the push started another: %v", err)
+			}
+			a.keepalive(stale)
+			if up := a.recv(); !strings.HasPrefix(up, agentproto.UpFilePrefix) {
+				t.Fatalf("got %.40q, want a new push", up)
+			}
+			return
+		case strings.HasPrefix(m, "#!-"):
+			t.Fatalf("%.40q inside the push", m)
+		default:
+			chunks++
+		}
 	}
 }

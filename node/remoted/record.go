@@ -35,7 +35,7 @@ func (s *Server) recordKeepalive(a *agent, k *agentKey, it controlItem, now int6
 		return nil
 	}
 	first := it.afterStartup || a.ws.afterStartup || a.ws.prev == nil
-	sh, err := s.sharedState(a, k, ka)
+	sh, err := s.sharedState(k, ka)
 	if err != nil {
 		s.limited.warn("shared", "agent %s: %v", k.idStr, err)
 	}

@@ -40,14 +40,12 @@ func (s *Server) reply(src source, k *agentKey, method agentproto.Method, msg []
 	return s.writeUDP(src, payload)
 }
 
-// sendToAgent sends msg through the agent's reply channel with its last
-// method. Nothing is sent to an agent silent for DisconnectionTime, as remoted.
-func (s *Server) sendToAgent(a *agent, msg []byte) bool {
-	t := a.target()
+// sendTo sends msg to an agent through reply channel t with t's method.
+// Nothing is sent to an agent silent for DisconnectionTime, as remoted.
+func (s *Server) sendTo(k *agentKey, t replyTarget, msg []byte) bool {
 	if time.Duration(s.cfg.Now().UnixNano()-t.lastMsg) > s.cfg.DisconnectionTime {
 		return false
 	}
-	k := a.key.Load()
 	switch {
 	case t.conn != nil:
 		return s.reply(source{conn: t.conn}, k, t.method, msg)

@@ -30,6 +30,7 @@ type Server struct {
 
 	sender *senderCounter
 	status *statusQueue
+	pushes *pushQueue
 	arch   *archive
 	shared *sharedSums
 
@@ -47,7 +48,7 @@ type Server struct {
 	keysNow chan struct{}
 
 	netWG    sync.WaitGroup // accept loop, connection readers and writers, UDP reader
-	workerWG sync.WaitGroup // status worker, monitord, housekeeping
+	workerWG sync.WaitGroup // status worker, push workers, monitord, housekeeping
 
 	stateMu sync.Mutex
 	started bool
@@ -81,6 +82,7 @@ func New(cfg Config, st Store, assign GroupAssigner) (*Server, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.sender = newSenderCounter(cfg.Home)
 	s.status = newStatusQueue()
+	s.pushes = newPushQueue()
 	s.arch = newArchive(cfg, s.limited)
 	s.shared = newSharedSums(cfg.Home)
 	return s, nil
@@ -114,8 +116,11 @@ func (s *Server) Start() error {
 	s.started = true
 
 	s.arch.start()
-	s.workerWG.Add(3)
+	s.workerWG.Add(3 + pushWorkers)
 	go s.statusWorker()
+	for range pushWorkers {
+		go s.pushWorker()
+	}
 	go s.monitord()
 	go s.housekeeping()
 	if s.tcpLn != nil {

@@ -87,7 +87,7 @@ type sharedDecision struct {
 // sharedState finds the agent's group (assigning one when it has none and
 // reports a merged.mg line) and compares the group's merged.mg md5 with the
 // reported one.
-func (s *Server) sharedState(a *agent, k *agentKey, ka agentproto.Keepalive) (sharedDecision, error) {
+func (s *Server) sharedState(k *agentKey, ka agentproto.Keepalive) (sharedDecision, error) {
 	groups, err := s.st.AgentGroups(s.ctx, k.id)
 	if err != nil {
 		return sharedDecision{}, fmt.Errorf("agent groups: %w", err)
@@ -106,41 +106,5 @@ func (s *Server) sharedState(a *agent, k *agentKey, ka agentproto.Keepalive) (sh
 	if err != nil || sum == "" {
 		return sharedDecision{}, err
 	}
-	if ka.MergedSum == sum {
-		a.ws.pushedSum = ""
-	}
 	return sharedDecision{path: path, sum: sum, needPush: ka.MergedSum != sum}, nil
-}
-
-// pushShared sends merged.mg to the agent, once until it reports the new sum:
-// "#!-up file <md5> merged.mg\n", ≤ 900-byte chunks, "#!-close file ".
-func (s *Server) pushShared(a *agent, k *agentKey, d sharedDecision) {
-	if a.ws.pushedSum == d.sum {
-		return
-	}
-	content, err := os.ReadFile(d.path)
-	if err != nil {
-		s.limited.warn("shared", "agent %s: %v", k.idStr, err)
-		return
-	}
-	// The file may have changed since it was hashed: announce what is sent.
-	sum := md5.Sum(content)
-	sumHex := hex.EncodeToString(sum[:])
-	udp := a.target().conn == nil
-	for i, m := range agentproto.PushMessages(sumHex, content) {
-		if udp && i > 0 && i%udpPushBurst == 0 {
-			select {
-			case <-time.After(udpPushPause):
-			case <-s.quit:
-				return
-			}
-		}
-		if !s.sendToAgent(a, m) {
-			s.log.Warnf("agent %s (%s): merged.mg push interrupted", k.idStr, k.name)
-			return
-		}
-	}
-	s.totals.pushes.Add(1)
-	a.ws.pushedSum = sumHex
-	s.log.Debugf("agent %s (%s): pushed merged.mg %s", k.idStr, k.name, sumHex)
 }
