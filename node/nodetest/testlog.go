@@ -18,15 +18,25 @@ type testWriter struct {
 	t    testing.TB
 	done bool
 	name string
+	// longest is the longest entry written: tests check that a peer's oversized input never
+	// reaches the log.
+	longest int
 }
 
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.longest = max(w.longest, len(p))
 	if !w.done {
 		w.t.Log(w.name + ": " + strings.TrimRight(string(p), "\n"))
 	}
 	return len(p), nil
+}
+
+func (w *testWriter) longestEntry() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.longest
 }
 
 func (w *testWriter) close() {
