@@ -122,7 +122,8 @@ func (h *handshake) frame(c actor.Context, f messages.Frame) {
 		return
 	}
 	if !messages.ValidNodeName(hello.Name) {
-		h.reject(c, f.Counter, messages.NewClusterError(3060, hello.Name))
+		// The name is echoed as Wazuh does, but never more of it than a log line shows.
+		h.reject(c, f.Counter, messages.NewClusterError(3060, messages.ClipForLog(hello.Name)))
 		return
 	}
 	h.registering = true
@@ -147,6 +148,7 @@ func (h *handshake) registered(c actor.Context, m *registerResult) {
 // reject answers the hello with err and closes the connection shortly after; the Python
 // master leaves closing to the worker, which a hostile peer would not do.
 func (h *handshake) reject(c actor.Context, counter uint32, e *messages.WazuhError) {
+	// Every refusal's extra text is bounded where it is made (a valid name, or ClipForLog).
 	h.log.Warnf("Hello from %s refused: %s", h.conn.link.remoteIP, e.Error())
 	h.rejected = true
 	h.sess.respondError(counter, e)

@@ -17,6 +17,9 @@ type agentInfoApplied struct {
 	start, end time.Time
 	result     messages.SyncResult
 	err        error
+	// badNames counts the agents whose reported name the store ignored (firstBadName is one).
+	badNames     int
+	firstBadName string
 }
 
 // agentInfoPermission answers syn_a_w_m_p: one agent-info sync per worker at a time.
@@ -64,6 +67,15 @@ func applyAgentInfo(ctx context.Context, store AgentInfoStore, data []byte, now 
 		done.err = fmt.Errorf("error while trying to load JSON: %w", err)
 		return done
 	}
+	for _, a := range chunks.Syncreq {
+		// The store keeps the stored name for these (see store.reportedName); "" means "not sent".
+		if a.Name != "" && !messages.ValidAgentName(a.Name) {
+			if done.badNames == 0 {
+				done.firstBadName = a.Name
+			}
+			done.badNames++
+		}
+	}
 	if _, err := store.ApplyAgentInfo(ctx, chunks); err != nil {
 		done.result.ErrorMessages = append(done.result.ErrorMessages, err.Error())
 	} else {
@@ -75,6 +87,10 @@ func applyAgentInfo(ctx context.Context, store AgentInfoStore, data []byte, now 
 // logAgentInfoApplied logs the outcome where the apply ran, so that it is logged even when
 // the worker is gone by then and its handler with it.
 func logAgentInfoApplied(log *logrus.Entry, m *agentInfoApplied) {
+	if m.badNames > 0 {
+		log.Warnf("Kept the stored name of %d agents: the names sent are not valid agent names (first: '%s').",
+			m.badNames, messages.ClipForLog(m.firstBadName))
+	}
 	switch {
 	case m.err != nil:
 		log.Errorf("Error processing agent-info: %v", m.err)

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -143,6 +144,11 @@ func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 		return &registerResult{err: messages.NewClusterError(3030, nil)}
 	case h.Version != p.settings.Version:
 		return &registerResult{err: messages.NewClusterError(3031, nil)}
+	case h.NodeType != TypeWorker:
+		// Wazuh takes any type and lists the node with it; only a worker has a place here. Last,
+		// so that every refusal a Wazuh master gives keeps its code.
+		return &registerResult{err: messages.NewClusterError(3000,
+			fmt.Sprintf("node type %s refused: only workers connect to a master", messages.ClipForLog(h.NodeType)))}
 	}
 	info := messages.NodeInfo{Name: h.Name, Type: h.NodeType, Version: h.Version, IP: m.link.remoteIP}
 	pid, err := p.kit.Spawn(c, h.Name, newMasterHandler(p.kit, p.settings, c.Self(), m.link, info, m.counter))

@@ -32,10 +32,16 @@ func (h Hello) Encode() []byte {
 	return []byte(h.Name + " " + h.Cluster + " " + h.NodeType + " " + h.Version)
 }
 
+// MaxNodeNameLen bounds a worker's node name. Wazuh's pattern has no bound, but its master makes
+// queue/cluster/<name>/ for every worker, so a name longer than a file name (NAME_MAX, 255 bytes)
+// never completes a hello there either.
+const MaxNodeNameLen = 255
+
 // ValidNodeName reports whether name matches ^[A-Za-z0-9_-]+$, the rule the 4.14.7 master
-// applies to a worker's name before anything else (error 3060 otherwise).
+// applies to a worker's name before anything else (error 3060 otherwise), and is at most
+// MaxNodeNameLen bytes long.
 func ValidNodeName(name string) bool {
-	if name == "" {
+	if name == "" || len(name) > MaxNodeNameLen {
 		return false
 	}
 	for i := 0; i < len(name); i++ {

@@ -2,6 +2,7 @@ package messages
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -46,8 +47,9 @@ func TestParseHelloErrorsAreWazuhInternalError1000(t *testing.T) {
 }
 
 func TestValidNodeName(t *testing.T) {
-	valid := []string{"worker1", "master-node", "W_2", "a"}
-	invalid := []string{"", "../../etc", "test/node", `test\node`, ".", "..", "bad.name", "bad name!", "n\n", "ñ"}
+	valid := []string{"worker1", "master-node", "W_2", "a", strings.Repeat("n", MaxNodeNameLen)}
+	invalid := []string{"", "../../etc", "test/node", `test\node`, ".", "..", "bad.name", "bad name!", "n\n", "ñ",
+		strings.Repeat("n", MaxNodeNameLen+1), strings.Repeat("a", 100_000)}
 	for _, n := range valid {
 		if !ValidNodeName(n) {
 			t.Errorf("ValidNodeName(%q) = false", n)
@@ -55,7 +57,7 @@ func TestValidNodeName(t *testing.T) {
 	}
 	for _, n := range invalid {
 		if ValidNodeName(n) {
-			t.Errorf("ValidNodeName(%q) = true", n)
+			t.Errorf("ValidNodeName(%.40q) = true", n)
 		}
 	}
 }

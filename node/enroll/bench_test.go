@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-func benchMaster(b *testing.B) *Service {
+func benchMaster(b testing.TB) *Service {
 	b.Helper()
 	cfg := DefaultConfig()
 	cfg.ManagerHostname = "bench-manager"
@@ -74,4 +74,23 @@ func BenchmarkEnrollTLS(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "enrollments/s")
 		})
 	}
+}
+
+// BenchmarkEnrollTLS13Nagle is one agent after another, each on its own connection, from a
+// client that leaves Nagle's algorithm on (as Python's ssl and the wazuh-qa simulator do; Go
+// clients turn it off by default). The client's Finished and its request line are two small
+// writes: the request waits for the server to acknowledge the Finished.
+func BenchmarkEnrollTLS13Nagle(b *testing.B) {
+	svc := benchMaster(b)
+	rs := startServer(b, svc, ServerOptions{ReadTimeout: 10 * time.Second})
+	cfg := clientTLSConfig(b, tls.VersionTLS13)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		reply, err := enrollWithNagle(rs.addr, cfg, fmt.Sprintf("OSSEC A:'nagle%d'\n", i))
+		if err != nil || !strings.HasPrefix(reply, "OSSEC K:'") {
+			b.Fatalf("reply %q, %v", reply, err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "enrollments/s")
 }

@@ -45,9 +45,6 @@ type Config struct {
 	SharedDir string
 	// Purge removes replaced agents without keeping a '!' entry.
 	Purge bool
-	// ValidateAPINames makes the JSON API "add" refuse names that fail the agent-name rules
-	// (error 9005). Wazuh does not check them there; the default keeps that behaviour.
-	ValidateAPINames bool
 	// Now is the clock of the force rules; nil means time.Now.
 	Now func() time.Time
 	// Log receives authd's log lines; nil discards them.

@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 func addVectorSeeds(f *testing.F, pick func(vectorCase) string) {
@@ -33,7 +35,7 @@ func FuzzParseRequest(f *testing.F) {
 				}
 				continue
 			}
-			if !ValidAgentName(req.Name) {
+			if !messages.ValidAgentName(req.Name) {
 				t.Fatalf("accepted invalid name %q", req.Name)
 			}
 			if req.IP != "" && req.IP != "src" {

@@ -112,6 +112,10 @@ func groupList(groups string) []string {
 	return out
 }
 
+func isASCIIAlnum(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
 // validMasterGroupName is the master's per-group name rule: ^[A-Za-z0-9_.-]+$, not "." or "..".
 func validMasterGroupName(g string) bool {
 	if g == "" || g == "." || g == ".." {

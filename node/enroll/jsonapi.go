@@ -3,6 +3,8 @@ package enroll
 import (
 	"context"
 	"strconv"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // maxAgentIDDigits is the longest id agents accept.
@@ -31,7 +33,11 @@ func (s *Service) HandleJSON(ctx context.Context, req []byte) []byte {
 }
 
 func (s *Service) apiAdd(ctx context.Context, r JSONRequest) []byte {
-	if s.cfg.ValidateAPINames && !ValidAgentName(r.Name) {
+	// Wazuh's authd trusts the name here (its callers, a worker's authd and the API, checked
+	// it), so a worker or a local client could register "../../etc" or megabytes. The name gets
+	// the enrollment port's check; authd's API has no error for it, so it is "No such name".
+	if !messages.ValidAgentName(r.Name) {
+		s.log.Errorf("Invalid agent name: %s (requested locally)", messages.ClipForLog(r.Name))
 		return apiErrorReply(ErrAPINoName)
 	}
 	reg := registration{

@@ -3,6 +3,8 @@ package enroll
 import (
 	"bytes"
 	"strings"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // Field widths of authd's sscanf formats.
@@ -85,7 +87,7 @@ func parseRequest(line []byte, password, managerVersion string, allowHigher bool
 	}
 	req.Name = name
 	buf = after
-	if !ValidAgentName(name) {
+	if !messages.ValidAgentName(name) {
 		return req, requestError("ERROR: Invalid agent name: " + name)
 	}
 

@@ -184,7 +184,7 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	if err := raw.SetDeadline(time.Now().Add(s.opts.ReadTimeout)); err != nil {
 		return
 	}
-	conn := tls.Server(raw, s.tls)
+	conn := tls.Server(quickAck(raw), s.tls)
 	if err := conn.HandshakeContext(ctx); err != nil {
 		s.log.WithError(err).Debugf("SSL handshake failed for %s", src)
 		return

@@ -495,3 +495,27 @@ func TestServerUndoesEnrollmentWhenReplyFails(t *testing.T) {
 		t.Fatal("agent kept although its key never reached it")
 	}
 }
+
+// enrollWithNagle is enrollOverTLS from a client that keeps Nagle's algorithm on.
+func enrollWithNagle(addr string, cfg *tls.Config, line string) (string, error) {
+	raw, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer raw.Close()
+	if err := raw.(*net.TCPConn).SetNoDelay(false); err != nil {
+		return "", err
+	}
+	if err := raw.SetDeadline(time.Now().Add(20 * time.Second)); err != nil {
+		return "", err
+	}
+	conn := tls.Client(raw, cfg)
+	if err := conn.Handshake(); err != nil {
+		return "", err
+	}
+	if _, err := io.WriteString(conn, line); err != nil {
+		return "", err
+	}
+	reply, err := io.ReadAll(conn)
+	return string(reply), err
+}

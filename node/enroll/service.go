@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // Forwarder carries a worker's request to the master's authd through the cluster (sendsync with
@@ -58,7 +60,7 @@ func (s *Service) enroll(ctx context.Context, line []byte, sourceIP net.IP) (str
 	src := sourceIPString(sourceIP)
 	req, err := parseRequest(line, s.cfg.Password, s.cfg.ManagerVersion, s.cfg.AllowHigherVersions)
 	if req.Name != "" {
-		s.log.Infof("Received request for a new agent (%s) from: %s", req.Name, src)
+		s.log.Infof("Received request for a new agent (%s) from: %s", messages.ClipForLog(req.Name), src)
 	}
 	if err != nil {
 		return s.refuse(req.Name, src, err.Error()), nil
@@ -70,8 +72,15 @@ func (s *Service) enroll(ctx context.Context, line []byte, sourceIP net.IP) (str
 	return s.enrollOnMaster(ctx, req, ip, src)
 }
 
+// authdResponseSize is authd's response buffer: a refusal's text (which may quote the agent's
+// name) is cut to its size before ". Unable to add agent" is appended.
+const authdResponseSize = 2048
+
 func (s *Service) refuse(name, src, text string) string {
-	s.log.Warnf("Unable to add agent %s (requested by %s) error: %s", name, src, text)
+	s.log.Warnf("Unable to add agent %s (requested by %s) error: %s", messages.ClipForLog(name), src, messages.ClipForLog(text))
+	if len(text) > authdResponseSize-1 {
+		text = text[:authdResponseSize-1]
+	}
 	return text + ". Unable to add agent"
 }
 

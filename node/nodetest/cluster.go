@@ -183,6 +183,17 @@ func (m *Member) Stop() error {
 	return err
 }
 
+// LongestLogEntry is the length in bytes of the longest log entry the member's node wrote since
+// it last started (0 before its first start, or when the log goes to stderr).
+func (m *Member) LongestLogEntry() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.writer == nil {
+		return 0
+	}
+	return m.writer.longestEntry()
+}
+
 // Node is the member's running node, or nil.
 func (m *Member) Node() *node.Node {
 	m.mu.Lock()

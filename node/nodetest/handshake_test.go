@@ -6,6 +6,7 @@ import (
 
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/wire"
 )
 
 func TestHelloRejectionsInWazuhOrder(t *testing.T) {
@@ -29,16 +30,29 @@ func TestHelloRejectionsInWazuhOrder(t *testing.T) {
 		{"bad name and other cluster", "bad.name other worker 4.14.6", 3060, ""},
 		// A duplicate is reported before the cluster and version checks.
 		{"duplicate from another cluster", "worker1 other worker 4.14.6", 3028, ""},
+		// Names longer than a file name are refused as badly formed; the length comes before
+		// everything else too.
+		{"name longer than 255", strings.Repeat("a", 256) + " wazuh worker 4.14.7", 3060, strings.Repeat("a", 200)},
+		{"long name and other cluster", strings.Repeat("b", 1000) + " other worker 4.14.6", 3060, ""},
+		{"longest name accepted", strings.Repeat("c", 255) + " other worker 4.14.7", 3030, ""},
+		// Only workers connect; Wazuh's own refusals keep their codes before this one.
+		{"announces a master", "worker9 wazuh master 4.14.7", 3000, "node type master refused"},
+		{"announces nothing", "worker9 wazuh  4.14.7", 3000, "only workers"},
+		{"announces a master of another version", "worker9 wazuh master 4.14.6", 3031, ""},
+		{"announces a master with a bad name", "bad.name wazuh master 4.14.7", 3060, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := dialRaw(t, addr, nodetest.Key)
 			f := p.request(messages.CmdHello, []byte(tc.hello))
 			if got := wazuhCode(t, f); got != tc.code {
-				t.Fatalf("hello %q: code %d, want %d (%s)", tc.hello, got, tc.code, f.Payload)
+				t.Fatalf("hello %.60q: code %d, want %d (%.300s)", tc.hello, got, tc.code, f.Payload)
 			}
 			if tc.extra != "" && !strings.Contains(string(f.Payload), tc.extra) {
-				t.Fatalf("hello %q: payload %s lacks %q", tc.hello, f.Payload, tc.extra)
+				t.Fatalf("hello %.60q: payload %s lacks %q", tc.hello, f.Payload, tc.extra)
+			}
+			if len(f.Payload) > 1024 {
+				t.Fatalf("hello %.60q: a %d-byte answer echoes the peer's input whole", tc.hello, len(f.Payload))
 			}
 			if tc.code != 1000 {
 				if err := p.closedByPeer(); err != nil {
@@ -47,8 +61,51 @@ func TestHelloRejectionsInWazuhOrder(t *testing.T) {
 			}
 		})
 	}
-	// The worker that was already connected is untouched by the impostors.
+	// The worker that was already connected is untouched by the impostors, and none of them is
+	// listed.
 	c.WaitConnected(5e9)
+	if got, err := c.ConnectedWorkers(); err != nil || len(got) != 1 || got[0] != "worker1" {
+		t.Fatalf("connected workers %q, %v", got, err)
+	}
+}
+
+// TestHelloWithMegabyteNameIsRefusedAndNotLogged: a name of 100,000 letters or 20 MiB is
+// refused (3060, or the connection cut by the bound on what a peer may send before its hello
+// succeeded), never logged whole, and the master keeps serving its worker.
+func TestHelloWithMegabyteNameIsRefusedAndNotLogged(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 1})
+	master := c.Master()
+	for _, n := range []int{100_000, 20 << 20} {
+		p := dialRaw(t, master.Node().ClusterAddr(), nodetest.Key)
+		buf, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: 1, Command: messages.CmdHello,
+			Payload: []byte(strings.Repeat("n", n) + " wazuh worker 4.14.7")}, wire.RequestChunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.nc.Write(buf); err != nil {
+			continue // cut while sending: refused
+		}
+		f, err := p.read()
+		if err != nil {
+			continue // cut before answering: refused
+		}
+		if f.Command != messages.CmdErr {
+			t.Fatalf("%d-byte name: answered %s (%d bytes)", n, f.Command, len(f.Payload))
+		}
+		if code := wazuhCode(t, f); code != 3060 || len(f.Payload) > 1024 {
+			t.Fatalf("%d-byte name: code %d, %d-byte answer", n, code, len(f.Payload))
+		}
+		if err := p.closedByPeer(); err != nil {
+			t.Fatalf("%d-byte name: %v", n, err)
+		}
+	}
+	c.WaitConnected(5e9)
+	if got, err := c.ConnectedWorkers(); err != nil || len(got) != 1 || got[0] != "worker1" {
+		t.Fatalf("connected workers: %d names, %v", len(got), err)
+	}
+	if l := master.LongestLogEntry(); l > 2048 {
+		t.Fatalf("the master logged a %d-byte entry", l)
+	}
 }
 
 func TestCommandsBeforeHelloAreRefused(t *testing.T) {

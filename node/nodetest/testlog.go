@@ -24,11 +24,15 @@ type testWriter struct {
 	name   string
 	stderr bool // lines go straight to stderr (benchmark logs are otherwise held until the end)
 	lines  []string
+	// longest is the longest entry written: tests check that a peer's oversized input never
+	// reaches the log.
+	longest int
 }
 
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.longest = max(w.longest, len(p))
 	line := strings.TrimRight(string(p), "\n")
 	if len(w.lines) == keptLogLines {
 		w.lines = append(w.lines[:0], w.lines[keptLogLines/2:]...)
@@ -55,6 +59,12 @@ func (w *testWriter) count(text string) int {
 		}
 	}
 	return n
+}
+
+func (w *testWriter) longestEntry() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.longest
 }
 
 func (w *testWriter) close() {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // NewAgent is an enrolled agent to insert.
@@ -78,6 +80,9 @@ func validateNewAgent(a NewAgent) error {
 	}
 	if err := checkKeyFields(a.Name, a.IP, a.Key); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidAgent, err)
+	}
+	if err := messages.CheckAgentName(a.Name); err != nil {
+		return fmt.Errorf("%w: %q: %v", ErrInvalidAgent, messages.ClipForLog(a.Name), err)
 	}
 	return validateGroupList(a.Groups)
 }

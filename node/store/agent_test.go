@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -41,19 +42,24 @@ func TestAddAgentRejectsBadFields(t *testing.T) {
 		{Name: "", Key: "k"},
 		{Name: "a b", Key: "k"},
 		{Name: "!gone", Key: "k"},
-		{Name: "a", Key: ""},
-		{Name: "a", Key: "k\n"},
-		{Name: "a", Key: "k", IP: "1.2.3.4 x"},
-		{Name: "a", Key: "k", ID: -1},
+		{Name: "ag", Key: ""},
+		{Name: "ag", Key: "k\n"},
+		{Name: "ag", Key: "k", IP: "1.2.3.4 x"},
+		{Name: "ag", Key: "k", ID: -1},
+		// Names that fail OS_IsValidName: an agent is never stored under them.
+		{Name: "x", Key: "k"},
+		{Name: "../../etc", Key: "k"},
+		{Name: ".hidden", Key: "k"},
+		{Name: strings.Repeat("a", 129), Key: "k"},
 	} {
 		if _, err := s.AddAgent(ctx, a); !errors.Is(err, ErrInvalidAgent) {
 			t.Errorf("AddAgent(%+v) = %v, want ErrInvalidAgent", a, err)
 		}
 	}
-	if _, err := s.AddAgent(ctx, NewAgent{Name: "a", Key: "k", Groups: []string{"bad/group"}}); !errors.Is(err, ErrInvalidGroup) {
+	if _, err := s.AddAgent(ctx, NewAgent{Name: "ag", Key: "k", Groups: []string{"bad/group"}}); !errors.Is(err, ErrInvalidGroup) {
 		t.Errorf("bad group: %v", err)
 	}
-	if _, err := s.AddAgent(ctx, NewAgent{Name: "a", Key: "k", GroupSyncStatus: "maybe"}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := s.AddAgent(ctx, NewAgent{Name: "ag", Key: "k", GroupSyncStatus: "maybe"}); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("bad sync status: %v", err)
 	}
 }
@@ -84,13 +90,13 @@ func TestIDAllocationCountsRemovedEntries(t *testing.T) {
 func TestExplicitID(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	if a := mustAdd(t, s, NewAgent{ID: 42, Name: "x"}); a.ID != 42 {
+	if a := mustAdd(t, s, NewAgent{ID: 42, Name: "x1"}); a.ID != 42 {
 		t.Fatalf("explicit id: %d", a.ID)
 	}
-	if _, err := s.AddAgent(ctx, NewAgent{ID: 42, Name: "y", Key: "k"}); !errors.Is(err, ErrDuplicateID) {
+	if _, err := s.AddAgent(ctx, NewAgent{ID: 42, Name: "y1", Key: "k"}); !errors.Is(err, ErrDuplicateID) {
 		t.Fatalf("reused id: %v, want ErrDuplicateID", err)
 	}
-	if a := mustAdd(t, s, NewAgent{Name: "z"}); a.ID != 43 {
+	if a := mustAdd(t, s, NewAgent{Name: "z1"}); a.ID != 43 {
 		t.Fatalf("after explicit 42: id %d, want 43", a.ID)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // The master side of the agent-info synchronisation (wazuh-db's
@@ -177,7 +179,7 @@ func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error
 	identity := newRowsStatement(ctx, tx, applyIdentitySQL, applyIdentityWidth)
 	defer identity.close()
 	_, err = identity.exec(len(agents), func(i int, dst []any) {
-		dst[0], dst[1], dst[2] = agents[i].ID, agents[i].Name, nullString(agents[i].IP)
+		dst[0], dst[1], dst[2] = agents[i].ID, reportedName(agents[i].Name), nullString(agents[i].IP)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("update agent names and sync status: %w", err)
@@ -186,6 +188,16 @@ func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error
 		return 0, err
 	}
 	return int64(len(updatedIDs)), nil
+}
+
+// reportedName is the name a worker reported for an agent, or "" (keep the stored one) when it
+// is not a valid agent name. wazuh-db takes any name here, but the master writes client.keys from
+// these rows: a worker must not rename an agent to "../../etc", megabytes or a line break.
+func reportedName(name string) string {
+	if !messages.ValidAgentName(name) {
+		return ""
+	}
+	return name
 }
 
 // onlyIDs returns the agents whose id is in ids (each id at most once in

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // ImportClientKeys makes the agents equal to the active entries, in one
@@ -102,6 +105,10 @@ func validateImport(entries []KeyEntry) error {
 		}
 		if e.Removed {
 			continue
+		}
+		// Agents named with a leading '.' before Wazuh 4.14.6 refused it are still agents.
+		if err := messages.CheckAgentName(e.Name); err != nil && !errors.Is(err, messages.ErrAgentNameLeadingDot) {
+			return fmt.Errorf("%w: entry %d (id %03d): %q: %w", ErrBadClientKeys, i+1, e.ID, messages.ClipForLog(e.Name), err)
 		}
 		if active[e.ID] {
 			return fmt.Errorf("%w: entry %d: id %03d listed twice", ErrBadClientKeys, i+1, e.ID)

@@ -185,8 +185,8 @@ func TestImportClientKeysSyncs(t *testing.T) {
 	if _, ok, _ := s.Agent(ctx, 2); ok {
 		t.Fatal("agent 2 still present")
 	}
-	bad := []KeyEntry{{ID: 1, Name: "a", IP: "any", Key: "k"}, {ID: 1, Name: "b", IP: "any", Key: "k"}}
-	if _, _, _, err := s.ImportClientKeys(ctx, bad); !errors.Is(err, ErrBadClientKeys) {
+	bad := []KeyEntry{{ID: 1, Name: "a1", IP: "any", Key: "k"}, {ID: 1, Name: "b1", IP: "any", Key: "k"}}
+	if _, _, _, err := s.ImportClientKeys(ctx, bad); !errors.Is(err, ErrBadClientKeys) || !strings.Contains(err.Error(), "listed twice") {
 		t.Fatalf("duplicate ids: %v", err)
 	}
 	if _, _, _, err := s.ImportClientKeys(ctx, []KeyEntry{{ID: 1, Name: "a b", IP: "any", Key: "k"}}); !errors.Is(err, ErrBadClientKeys) {

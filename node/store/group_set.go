@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // SetMode is the mode of "global set-agent-groups".
@@ -188,7 +190,8 @@ func (w *groupWriter) apply(mode SetMode, syncStatus string, d AgentGroups) erro
 	err := w.queryRow(sqlCurrentGroups, []any{d.ID}, &csv)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		if d.Name == "" || mode == ModeRemove || d.ID < 1 {
+		// An agent is created only under a name an agent may have (wazuh-db takes any).
+		if !messages.ValidAgentName(d.Name) || mode == ModeRemove || d.ID < 1 {
 			return nil
 		}
 		if err := w.exec(sqlInsertAgent, d.ID, d.Name, w.now); err != nil {

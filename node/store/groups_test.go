@@ -139,7 +139,7 @@ func TestSetAgentGroupsUnknownAgents(t *testing.T) {
 	if a = mustAgent(t, s, 6); a.Key != "k6" || !reflect.DeepEqual(a.Groups, []string{"g1"}) {
 		t.Fatalf("after import: %+v", a)
 	}
-	if next := mustAdd(t, s, NewAgent{Name: "n"}); next.ID != 9 {
+	if next := mustAdd(t, s, NewAgent{Name: "n1"}); next.ID != 9 {
 		t.Fatalf("next id %d, want 9", next.ID)
 	}
 }

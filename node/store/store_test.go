@@ -97,7 +97,7 @@ func TestClosedStore(t *testing.T) {
 	if _, _, err := s.Agent(ctx, 1); !errors.Is(err, ErrClosed) {
 		t.Errorf("Agent after Close: %v", err)
 	}
-	if _, err := s.AddAgent(ctx, NewAgent{Name: "a", Key: "k"}); !errors.Is(err, ErrClosed) {
+	if _, err := s.AddAgent(ctx, NewAgent{Name: "ag", Key: "k"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("AddAgent after Close: %v", err)
 	}
 	if _, err := s.ChangedGroups(ctx); !errors.Is(err, ErrClosed) {
