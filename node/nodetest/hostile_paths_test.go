@@ -15,6 +15,7 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/nodetest"
 	"github.com/clusterd/clusterd/wire"
 )
@@ -159,7 +160,10 @@ func grantedIntegrity(t *testing.T, c *nodetest.Cluster, p *rawPeer) string {
 // changes, nothing appears outside home, the master lets the worker try again, and the
 // connected worker keeps its connection and keeps receiving the master's files.
 func TestPathTraversalFromAWorkerIsRefused(t *testing.T) {
-	c := nodetest.Start(t, nodetest.Options{Workers: 1})
+	// The raw worker sends no keepalives: it must not be dropped for that on a slow machine.
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, Tune: func(in *config.Internal) {
+		in.Master.MaxAllowedTimeWithoutKeepalive = time.Minute
+	}})
 	m := c.Master()
 	v := plantVictims(t, m.Home)
 	t0 := time.Now()
@@ -183,13 +187,15 @@ func TestPathTraversalFromAWorkerIsRefused(t *testing.T) {
 	}
 	v.intact(t, m.Home)
 
-	escape := "../../../../" + filepath.Base(v.outside)
+	// A package is extracted four levels below home (queue/cluster/<worker>/<package>.dir).
+	toHome := "../../../../"
 	packages := map[string][]byte{
-		"member climbing out": hostilePackage(t, [2]string{"../../etc/client.keys", "pwned"}, [2]string{"files_metadata.json", "{}"}),
-		"member out of home":  hostilePackage(t, [2]string{escape, "pwned"}, [2]string{"files_metadata.json", "{}"}),
-		"absolute member":     hostilePackage(t, [2]string{"/etc/precious.txt", "pwned"}, [2]string{"files_metadata.json", "{}"}),
+		"member climbing out": hostilePackage(t, [2]string{toHome + "etc/precious.txt", "pwned"}, [2]string{"files_metadata.json", "{}"}),
+		"member out of home": hostilePackage(t, [2]string{toHome + "../" + filepath.Base(v.outside), "pwned"},
+			[2]string{"files_metadata.json", "{}"}),
+		"absolute member": hostilePackage(t, [2]string{filepath.Join(m.Home, "etc/precious.txt"), "pwned"}, [2]string{"files_metadata.json", "{}"}),
 		"metadata climbing out": hostilePackage(t, [2]string{"files_metadata.json",
-			`{"etc/shared/../../client.keys": ` + metadataEntry + `, "../evil": ` + metadataEntry + `}`}),
+			`{"etc/shared/../../etc/precious.txt": ` + metadataEntry + `, "../evil": ` + metadataEntry + `}`}),
 	}
 	for name, pkg := range packages {
 		if task == "" {
@@ -302,16 +308,18 @@ func TestPathTraversalFromAMasterIsRefused(t *testing.T) {
 	}
 	v.intact(t, w.Home)
 
-	escape := "../../../../" + filepath.Base(v.outside)
+	// A package is extracted four levels below home (queue/cluster/worker1/<package>.stream).
+	toHome := "../../../../"
+	escape := toHome + "../" + filepath.Base(v.outside)
 	entry := func(path, item string) string {
 		return `"` + path + `": {"mod_time": 1700000000.0, "cluster_item_key": "` + item + `", "merged": false, "hash": "0"}`
 	}
 	for name, pkg := range map[string][]byte{
-		"member-climbing-out": hostilePackage(t, [2]string{"../../etc/client.keys", "pwned"},
+		"member-climbing-out": hostilePackage(t, [2]string{toHome + "etc/precious.txt", "pwned"},
 			[2]string{"files_metadata.json", masterDiff(entry("etc/client.keys", "etc/"), "", "")}),
 		"member-out-of-home": hostilePackage(t, [2]string{escape, "pwned"},
 			[2]string{"files_metadata.json", masterDiff(entry(escape, "etc/shared/"), "", "")}),
-		"absolute-member": hostilePackage(t, [2]string{"/etc/precious.txt", "pwned"},
+		"absolute-member": hostilePackage(t, [2]string{filepath.Join(w.Home, "etc/precious.txt"), "pwned"},
 			[2]string{"files_metadata.json", masterDiff("", "", "")}),
 		"metadata-climbing-out": hostilePackage(t, [2]string{"etc/shared/evil.conf", "pwned"},
 			[2]string{"files_metadata.json", masterDiff(entry("etc/shared/../../etc/precious.txt", "etc/shared/"), "", "")}),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/nodetest"
 )
 
@@ -15,7 +16,10 @@ import (
 // keeps its connection, a worker from another address joins meanwhile, and the address gets
 // its slots back once the ten are gone.
 func TestConnectionLimitPerAddressSparesOtherPeers(t *testing.T) {
-	c := nodetest.Start(t, nodetest.Options{Workers: 1})
+	// A hello deadline far beyond the test's waits: only the limit can close a connection early.
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, Tune: func(in *config.Internal) {
+		in.Communication.TimeoutClusterRequest = 30 * time.Second
+	}})
 	addr := c.Master().Node().ClusterAddr()
 	base := runtime.NumGoroutine()
 	t0 := time.Now()
