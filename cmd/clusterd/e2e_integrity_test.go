@@ -12,14 +12,14 @@ import (
 )
 
 // TestEndToEndKillWorkerMidApply kills a worker process (SIGKILL) as soon as it starts applying
-// the master's package: every synced file it has is whole (old or new, never half), and after a
-// restart it converges.
+// the master's package: every synced file it has is whole (old or new, never half), the other
+// worker keeps its connection and converges, and after a restart the killed one converges too.
 func TestEndToEndKillWorkerMidApply(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test with real processes")
 	}
 	c := newE2E(t)
-	master, worker := c.procs["master"], c.procs["worker1"]
+	master, worker, other := c.procs["master"], c.procs["worker1"], c.procs["worker2"]
 	// 200 files of 256 KiB: applying them takes long enough (a sync per file) to be interrupted.
 	want := map[string][]byte{}
 	for i := range 200 {
@@ -32,7 +32,8 @@ func TestEndToEndKillWorkerMidApply(t *testing.T) {
 	}
 	c.start("master")
 	c.start("worker1")
-	c.waitWorkers(30*time.Second, "worker1")
+	c.start("worker2")
+	c.waitWorkers(30*time.Second, "worker1", "worker2")
 
 	// Wait until the worker has put its first file in place, then kill it at once: it is then
 	// in the middle of applying the package.
@@ -46,8 +47,22 @@ func TestEndToEndKillWorkerMidApply(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	c.signal("worker1", syscall.SIGKILL)
+	killed := time.Now()
 	present := checkWhole(t, worker.home, want)
 	t.Logf("killed mid-apply with %d of %d files in place, none half-written", present, len(want))
+
+	// The master drops only the killed worker; the other keeps its connection and converges.
+	c.waitWorkers(10*time.Second, "worker2")
+	since := time.Since(killed)
+	if up, err := c.handlerUptime("worker2"); err != nil || up < since {
+		t.Fatalf("worker2 lost its connection when worker1 was killed (handler up %s, %v)", up, err)
+	}
+	pollFor(t, 60*time.Second, "worker2 converging", func() error {
+		if n := checkWhole(t, other.home, want); n < len(want) {
+			return fmt.Errorf("%d of %d files", n, len(want))
+		}
+		return nil
+	})
 
 	// Started again, it converges.
 	c.start("worker1")

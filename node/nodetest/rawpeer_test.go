@@ -26,9 +26,20 @@ type rawPeer struct {
 
 func dialRaw(t testing.TB, addr net.Addr, key string) *rawPeer {
 	t.Helper()
-	nc, err := net.DialTimeout("tcp", addr.String(), 2*time.Second)
+	return dialRawFrom(t, "", addr, key)
+}
+
+// dialRawFrom connects from the loopback address localIP ("" lets the system choose), so that
+// a test can play peers at several addresses: Linux routes all of 127/8 to lo.
+func dialRawFrom(t testing.TB, localIP string, addr net.Addr, key string) *rawPeer {
+	t.Helper()
+	d := net.Dialer{Timeout: 2 * time.Second}
+	if localIP != "" {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(localIP)}
+	}
+	nc, err := d.Dial("tcp", addr.String())
 	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
+		t.Fatalf("dial %s from %q: %v", addr, localIP, err)
 	}
 	t.Cleanup(func() { _ = nc.Close() })
 	c, err := wire.NewCipher(key)

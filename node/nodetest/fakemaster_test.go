@@ -1,0 +1,150 @@
+package nodetest_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/wire"
+)
+
+// fakeMaster is a test's own master for one clusterd worker: it accepts the worker's
+// connections and speaks the framed, encrypted protocol through the wire adapter, answering the
+// worker as a master that grants nothing (hello accepted, keepalives echoed, every permission
+// refused) and sending whatever requests the test makes, as a foreign or hostile master may.
+type fakeMaster struct {
+	t       testing.TB
+	ln      net.Listener
+	cipher  *wire.Cipher
+	accepts atomic.Int32
+	hellos  chan string
+	done    chan struct{}
+
+	mu      sync.Mutex
+	conn    *wire.Conn
+	next    uint32
+	pending map[uint32]chan messages.Frame
+}
+
+func startFakeMaster(t testing.TB) *fakeMaster {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := wire.NewCipher(nodetest.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := &fakeMaster{t: t, ln: ln, cipher: c, hellos: make(chan string, 8), done: make(chan struct{}),
+		next: 1000, pending: map[uint32]chan messages.Frame{}}
+	go fm.accept()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		<-fm.done
+		fm.mu.Lock()
+		if fm.conn != nil {
+			fm.conn.Close()
+		}
+		fm.mu.Unlock()
+	})
+	return fm
+}
+
+// addr is where the worker must connect.
+func (fm *fakeMaster) addr() *net.TCPAddr { return fm.ln.Addr().(*net.TCPAddr) }
+
+func (fm *fakeMaster) accept() {
+	defer close(fm.done)
+	for {
+		nc, err := fm.ln.Accept()
+		if err != nil {
+			return
+		}
+		fm.accepts.Add(1)
+		conn := wire.NewConn(nc, wire.ConnConfig{Cipher: fm.cipher})
+		fm.mu.Lock()
+		if fm.conn != nil {
+			fm.conn.Close()
+		}
+		fm.conn = conn
+		fm.mu.Unlock()
+		conn.Start(func(f messages.Frame) { fm.deliver(conn, f) }, func(error) {})
+	}
+}
+
+// deliver runs on the connection's reader goroutine: answers go to whoever waits for them,
+// requests are answered at once.
+func (fm *fakeMaster) deliver(conn *wire.Conn, f messages.Frame) {
+	fm.mu.Lock()
+	wait, ok := fm.pending[f.Counter]
+	delete(fm.pending, f.Counter)
+	fm.mu.Unlock()
+	if ok {
+		wait <- f
+		return
+	}
+	reply := messages.Frame{Counter: f.Counter, Command: messages.CmdOK}
+	switch f.Command {
+	case messages.CmdHello:
+		name, _, _ := bytes.Cut(f.Payload, []byte(" "))
+		reply.Payload = []byte("Client " + string(name) + " added")
+		select {
+		case fm.hellos <- string(name):
+		default:
+		}
+	case messages.CmdEchoC:
+		reply.Command, reply.Payload = messages.CmdOKM, f.Payload
+	case messages.CmdSynIWMP, messages.CmdSynAWMP:
+		reply.Payload = []byte("False")
+	default:
+		reply.Command, reply.Payload = messages.CmdErr, messages.UnknownCommand(f.Command)
+	}
+	_ = conn.Send(reply)
+}
+
+// Request implements wire.Requester: it sends one request to the worker and waits for its
+// answer.
+func (fm *fakeMaster) Request(ctx context.Context, command string, payload []byte) (messages.Frame, error) {
+	wait := make(chan messages.Frame, 1)
+	fm.mu.Lock()
+	conn := fm.conn
+	fm.next++
+	counter := fm.next
+	fm.pending[counter] = wait
+	fm.mu.Unlock()
+	if conn == nil {
+		return messages.Frame{}, fmt.Errorf("no worker connected")
+	}
+	if err := conn.Send(messages.Frame{Counter: counter, Command: command, Payload: payload}); err != nil {
+		return messages.Frame{}, fmt.Errorf("send %s: %w", command, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	select {
+	case f := <-wait:
+		return f, nil
+	case <-ctx.Done():
+		fm.mu.Lock()
+		delete(fm.pending, counter)
+		fm.mu.Unlock()
+		return messages.Frame{}, fmt.Errorf("%s: %w", command, ctx.Err())
+	}
+}
+
+// request is Request for the test goroutine: it fails the test on a transport error.
+func (fm *fakeMaster) request(command string, payload []byte) messages.Frame {
+	fm.t.Helper()
+	f, err := fm.Request(context.Background(), command, payload)
+	if err != nil {
+		fm.t.Fatalf("request %s: %v", command, err)
+	}
+	return f
+}

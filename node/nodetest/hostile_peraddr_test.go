@@ -1,0 +1,68 @@
+package nodetest_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/config"
+	"github.com/clusterd/clusterd/node/nodetest"
+)
+
+// Ten connections from one address take all of that address's slots (§1.5: every further one
+// is closed at once, "Too many connections from <ip>") and nothing else: the connected worker
+// keeps its connection, a worker from another address joins meanwhile, and the address gets
+// its slots back once the ten are gone.
+func TestConnectionLimitPerAddressSparesOtherPeers(t *testing.T) {
+	// A hello deadline far beyond the test's waits: only the limit can close a connection early.
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, Tune: func(in *config.Internal) {
+		in.Communication.TimeoutClusterRequest = 30 * time.Second
+	}})
+	addr := c.Master().Node().ClusterAddr()
+	base := runtime.NumGoroutine()
+	t0 := time.Now()
+
+	crowded := hostileIP(0)
+	var ten []*rawPeer
+	for range 10 {
+		p := dialRawFrom(t, crowded, addr, nodetest.Key)
+		// An answer proves the master accepted it and counts it.
+		if f := p.request(messages.CmdEchoC, []byte("keepalive")); f.Command != messages.CmdErr {
+			t.Fatalf("echo-c before hello answered %s %q", f.Command, f.Payload)
+		}
+		ten = append(ten, p)
+	}
+	for i := range 5 {
+		extra := dialRawFrom(t, crowded, addr, nodetest.Key)
+		if err := closedWithin(extra.nc, 5*time.Second); err != nil {
+			t.Fatalf("connection %d from %s beyond the ten: %v", 11+i, crowded, err)
+		}
+	}
+
+	neighbour := dialRawFrom(t, hostileIP(1), addr, nodetest.Key)
+	if f := neighbour.request(messages.CmdHello, []byte("neighbour wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+		t.Fatalf("hello from another address: %s %q", f.Command, f.Payload)
+	}
+	keptConnected(t, c, t0)
+
+	for _, p := range ten {
+		_ = p.nc.Close()
+	}
+	nodetest.Eventually(t, 10*time.Second, func() error {
+		p := dialRawFrom(t, crowded, addr, nodetest.Key)
+		defer p.nc.Close()
+		p.send(messages.CmdHello, []byte("returning wazuh worker 4.14.7"))
+		f, err := p.read()
+		if err != nil {
+			return fmt.Errorf("hello from %s after its ten closed: %w", crowded, err)
+		}
+		if f.Command != messages.CmdOK {
+			return fmt.Errorf("hello from %s after its ten closed: %s %q", crowded, f.Command, f.Payload)
+		}
+		return nil
+	})
+	_ = neighbour.nc.Close()
+	goroutinesBackTo(t, base, 10)
+}
