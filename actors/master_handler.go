@@ -123,6 +123,7 @@ func (h *MasterHandler) started(c actor.Context) {
 	h.integ.init(h.settings)
 	h.touchKeepalive(c)
 	h.conn.answered = true
+	h.conn.link.conn.Authenticated()
 	h.sess.respond(h.conn.helloCounter, messages.CmdOK, []byte("Client "+h.conn.info.Name+" added"))
 }
 

@@ -161,7 +161,7 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
 		return
 	}
-	l := startLink(w.kit, m.nc, w.settings.connConfig(w.settings.Key), c.Self(), nil)
+	l := startLink(w.kit, m.nc, w.settings.clusterConnConfig(w.kit), c.Self(), nil)
 	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, wire.NewFileReceiver(w.settings.Home))
 	w.state = stateHelloSent
 	hello := messages.Hello{Name: w.settings.NodeName, Cluster: w.settings.ClusterName, NodeType: TypeWorker, Version: w.settings.Version}
