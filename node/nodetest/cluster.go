@@ -191,6 +191,15 @@ func (m *Member) Stop() error {
 	return err
 }
 
+// Logged reports whether the member's running node has logged a line holding substr (among
+// its latest lines, at the test's log level; CLUSTERD_TEST_LOG_STDERR turns this off).
+func (m *Member) Logged(substr string) bool {
+	m.mu.Lock()
+	w := m.writer
+	m.mu.Unlock()
+	return w != nil && w.logged(substr)
+}
+
 // Node is the member's running node, or nil.
 func (m *Member) Node() *node.Node {
 	m.mu.Lock()

@@ -14,19 +14,40 @@ import (
 // testWriter sends log lines to t.Log until the test is over; lines written after that (by
 // goroutines still winding down) are dropped instead of panicking the test binary.
 type testWriter struct {
-	mu   sync.Mutex
-	t    testing.TB
-	done bool
-	name string
+	mu    sync.Mutex
+	t     testing.TB
+	done  bool
+	name  string
+	lines []string // the latest keptLogLines lines, for Member.Logged
 }
+
+// keptLogLines is how many of its latest log lines a member keeps for Logged.
+const keptLogLines = 10000
 
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	line := strings.TrimRight(string(p), "\n")
+	if len(w.lines) == keptLogLines {
+		w.lines = append(w.lines[:0], w.lines[keptLogLines/2:]...)
+	}
+	w.lines = append(w.lines, line)
 	if !w.done {
-		w.t.Log(w.name + ": " + strings.TrimRight(string(p), "\n"))
+		w.t.Log(w.name + ": " + line)
 	}
 	return len(p), nil
+}
+
+// logged reports whether one of the kept lines holds substr.
+func (w *testWriter) logged(substr string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, l := range w.lines {
+		if strings.Contains(l, substr) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *testWriter) close() {
