@@ -181,7 +181,8 @@ func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 		// The previous handler of this name is still stopping.
 		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
 	}
-	c.Watch(pid)
+	// No Watch: as the parent, Peers gets the handler's Terminated anyway, and a second one
+	// would arrive after a replacement handler of the same name (same PID) was admitted.
 	if p.files != nil {
 		c.Send(pid, p.files)
 	}

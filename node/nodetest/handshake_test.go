@@ -133,6 +133,11 @@ func TestReconnectingWorkerReplacesItsStaleSession(t *testing.T) {
 	if f := p.request(messages.CmdEchoC, []byte("keepalive")); strings.TrimSpace(f.Command) != "ok-m" {
 		t.Fatalf("echo-c on the new connection answered %s %q", f.Command, f.Payload)
 	}
+	// The master lists the worker, once: the old handler's end did not take the new one along.
+	nodes, err := c.ConnectedWorkers()
+	if err != nil || len(nodes) != 1 || nodes[0] != "rawworker" {
+		t.Fatalf("connected workers %v (%v), want rawworker", nodes, err)
+	}
 }
 
 // A second connection under the name of a worker whose connection answers is a true duplicate:
