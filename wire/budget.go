@@ -13,7 +13,8 @@ type Budget struct {
 	mu       sync.Mutex
 	capacity int64
 	used     int64
-	freed    chan struct{} // closed and replaced by every Release
+	freed    chan struct{} // closed and replaced by the first Release after a Freed
+	watched  bool          // someone took freed since it was last replaced
 }
 
 // NewBudget returns a budget of capacity bytes (at least 1).
@@ -47,14 +48,17 @@ func (b *Budget) Release(n int64) {
 		panic(fmt.Sprintf("wire: budget released %d bytes, only %d held", n, b.used))
 	}
 	b.used -= n
-	close(b.freed)
-	b.freed = make(chan struct{})
+	if b.watched {
+		close(b.freed)
+		b.freed, b.watched = make(chan struct{}), false
+	}
 }
 
 // Freed returns a channel closed at the next Release.
 func (b *Budget) Freed() <-chan struct{} {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.watched = true
 	return b.freed
 }
 

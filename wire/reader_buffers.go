@@ -5,12 +5,12 @@ import (
 	"sync"
 )
 
-// Buffers above readStep are recycled through these pools, one per power-of-two capacity, so
-// that connections that keep receiving big messages neither allocate nor clear megabytes each
-// time, while an idle connection holds no buffer of its own. The GC empties the pools when they
-// go unused.
+// Buffers of more than 512 bytes are recycled through these pools, one per power-of-two
+// capacity, so that connections that keep receiving messages neither allocate nor clear them
+// each time, while an idle connection holds no buffer of its own. The GC empties the pools when
+// they go unused.
 const (
-	minPooledClass = 17 // 128 KiB: the first power of two above readStep.
+	minPooledClass = 10 // 1 KiB
 	maxPooledClass = 29 // 512 MiB: enough for MaxTotalSize whatever the doubling.
 )
 
@@ -19,7 +19,7 @@ var pooledBuffers [maxPooledClass - minPooledClass + 1]sync.Pool
 // pooledClass is the pool index for capacity n, or -1 if no pool holds that size.
 func pooledClass(n int) int {
 	class := bits.Len(uint(n - 1))
-	if n <= readStep || class > maxPooledClass {
+	if n <= 1<<(minPooledClass-1) || class > maxPooledClass {
 		return -1
 	}
 	return max(class, minPooledClass) - minPooledClass

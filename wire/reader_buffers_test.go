@@ -4,13 +4,13 @@ import "testing"
 
 func TestPooledBufferClasses(t *testing.T) {
 	cases := map[int]int{
-		readStep:     -1,
-		readStep + 1: 0,
-		128 << 10:    0,
-		128<<10 + 1:  1,
-		16<<20 + 1:   8,
-		MaxTotalSize: 11,
-		512 << 20:    12,
+		512:          -1,
+		513:          0,
+		1 << 10:      0,
+		1<<10 + 1:    1,
+		16<<20 + 1:   15,
+		MaxTotalSize: 18,
+		512 << 20:    19,
 		512<<20 + 1:  -1,
 	}
 	for n, want := range cases {

@@ -73,15 +73,15 @@ func (a *receiveAccount) acquire(n int64, small bool, deadline time.Time, cancel
 	}
 	var timeout <-chan time.Time
 	for {
-		sharedFreed, reserveFreed := a.budget.shared.Freed(), a.budget.reserve.Freed()
-		if a.budget.shared.TryAcquire(n) {
-			a.shared += n
+		if a.try(n, small) {
 			return nil
 		}
-		if !small {
-			reserveFreed = nil
-		} else if a.budget.reserve.TryAcquire(n) {
-			a.reserve += n
+		// Take the release signals, then try again: a release in between is not missed.
+		sharedFreed, reserveFreed := a.budget.shared.Freed(), (<-chan struct{})(nil)
+		if small {
+			reserveFreed = a.budget.reserve.Freed()
+		}
+		if a.try(n, small) {
 			return nil
 		}
 		if timeout == nil {
@@ -98,6 +98,19 @@ func (a *receiveAccount) acquire(n int64, small bool, deadline time.Time, cancel
 			return fmt.Errorf("%w: no receive budget for %d bytes (node-wide limit reached)", ErrPayloadDeadline, n)
 		}
 	}
+}
+
+// try takes n bytes from the shared budget, or from the reserve for a small frame.
+func (a *receiveAccount) try(n int64, small bool) bool {
+	if a.budget.shared.TryAcquire(n) {
+		a.shared += n
+		return true
+	}
+	if small && a.budget.reserve.TryAcquire(n) {
+		a.reserve += n
+		return true
+	}
+	return false
 }
 
 // release gives n bytes back; which of the two budgets they return to does not matter as long
