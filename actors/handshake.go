@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/wire"
 )
 
 // handshake owns a freshly accepted worker connection until its hello succeeds (§4.2). It
@@ -75,7 +77,7 @@ func (h *handshake) Receive(c actor.Context) {
 			c.Stop(c.Self())
 			return
 		}
-		h.conn.link = startLink(h.kit, h.conn.nc, h.settings.connConfig(h.settings.Key), c.Self(), h.conn.release)
+		h.conn.link = startLink(h.kit, h.conn.nc, h.settings.acceptedConnConfig(h.kit), c.Self(), h.conn.release)
 		h.sess = newSession(h.kit, h.log, h.conn.link, h.settings.RequestTimeout, nil)
 		h.helloTimer.after(h.kit, h.settings.HelloTimeout, c.Self(), &helloTimeout{})
 	case *inboundFrame:
@@ -89,6 +91,9 @@ func (h *handshake) Receive(c actor.Context) {
 		}
 	case *linkClosed:
 		if !h.handedOver {
+			if errors.Is(m.err, wire.ErrPreAuthTooLarge) {
+				h.log.Warnf("Connection from %s closed: %v", h.conn.link.remoteIP, m.err)
+			}
 			h.log.Info("Error during handshake with incoming connection.")
 			c.Stop(c.Self())
 		}

@@ -7,6 +7,8 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/scheduler"
 	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/wire"
 )
 
 // Kit is what every actor of a node shares: the actor system, the stats registry that
@@ -21,10 +23,20 @@ type Kit struct {
 	Log      *logrus.Entry
 	Now      func() time.Time
 
+	// ReceiveBudget bounds the receive buffers of all the node's cluster connections together,
+	// and StringBudget the long strings they are receiving (new_str announces up to 256 MiB
+	// per string), so that no number of peers can make the node hold more.
+	ReceiveBudget *wire.ReceiveBudget
+	StringBudget  *wire.Budget
+
 	// running counts the goroutines actors started (connection readers and writers, dials,
 	// joins), so that shutdown can wait for every one of them.
 	running sync.WaitGroup
 }
+
+// DefaultStringBudget is what all the long strings a node is receiving may announce together:
+// two strings of the largest size Wazuh allows.
+const DefaultStringBudget = 2 * wire.MaxTotalSize
 
 // NewKit builds a kit around a fresh actor system. faultSeed seeds the fault injector's random
 // source so a chaos run can be replayed.
@@ -41,6 +53,9 @@ func NewKit(log *logrus.Entry, faultSeed int64, opts ...actor.ConfigOption) *Kit
 		Timers:   scheduler.NewTimerScheduler(system.Root),
 		Log:      log,
 		Now:      time.Now,
+
+		ReceiveBudget: wire.NewReceiveBudget(0, 0, 0),
+		StringBudget:  wire.NewBudget(DefaultStringBudget),
 	}
 	k.Registry.Subscribe(system)
 	return k

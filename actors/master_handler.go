@@ -29,6 +29,7 @@ type MasterHandler struct {
 	integ         masterIntegrity
 	agentInfoBusy bool // an agent-info sync of this worker is being applied
 	dropping      bool // the keepalive check already closed the connection
+	probe         linkProbe
 }
 
 // pushIntegrityCheck asks a handler to tell its (clusterd) worker to check integrity now.
@@ -82,8 +83,17 @@ func (h *MasterHandler) Receive(c actor.Context) {
 		h.agentInfoDone(c, m)
 	case *pushIntegrityCheck:
 		h.sess.request(c, &SendRequest{Command: CmdIntegrityNow, ReplyTo: c.Self()})
+	case *probeLink:
+		h.probe.start(c, h.kit, h.sess, messages.CmdEchoM, probeTimeout(h.settings), m)
+	case *probeExpired:
+		probeOutcome(c, h.log, h.sess, h.probe.expired(m), false, probeTimeout(h.settings))
 	case *Response:
-		// Answers to the master's own fire-and-forget requests (the integrity push).
+		// Answers to the master's own fire-and-forget requests (the integrity push), and to
+		// liveness probes.
+		if tag, ok := m.Tag.(probeTag); ok {
+			settled, alive := h.probe.answered(m, tag)
+			probeOutcome(c, h.log, h.sess, settled, alive, probeTimeout(h.settings))
+		}
 	case *checkKeepalives:
 		if !h.dropping && m.now.Sub(h.lastKeepalive) > m.maxAge {
 			// Checks queue up while the handler is busy; one verdict is enough.
@@ -123,6 +133,7 @@ func (h *MasterHandler) started(c actor.Context) {
 	h.integ.init(h.settings)
 	h.touchKeepalive(c)
 	h.conn.answered = true
+	h.conn.link.conn.Authenticated()
 	h.sess.respond(h.conn.helloCounter, messages.CmdOK, []byte("Client "+h.conn.info.Name+" added"))
 }
 
@@ -196,6 +207,7 @@ func (h *MasterHandler) publishStatus(c actor.Context) {
 
 func (h *MasterHandler) shutdown(c actor.Context) {
 	h.integ.receiveTimer.stop()
+	h.probe.stop()
 	if h.integ.cancel != nil {
 		h.integ.cancel()
 	}

@@ -25,6 +25,10 @@ type Peers struct {
 	byPID    map[string]string
 	clusterd map[string]bool // workers memberlist reports as clusterd nodes
 	files    *IntegrityUpdated
+	// replacing holds the hello of a worker whose name is still connected from the same
+	// address, while the old connection is probed: a worker that reconnects replaces its own
+	// stale session, a true duplicate is refused (3028).
+	replacing map[string]*pendingHello
 
 	activeAgents map[string]int // active agents by node, for the health report
 	counting     bool
@@ -36,6 +40,12 @@ type peerEntry struct {
 	info   messages.NodeInfo
 	pid    *actor.PID
 	status messages.WorkerStatus
+}
+
+// pendingHello is a hello waiting for the verdict on the connection it would replace.
+type pendingHello struct {
+	hello  *registerWorker
+	sender *actor.PID
 }
 
 // workerStatus is a handler's report of its worker's current health status.
@@ -74,6 +84,7 @@ func (p *Peers) Receive(c actor.Context) {
 		p.workers = map[string]*peerEntry{}
 		p.byPID = map[string]string{}
 		p.clusterd = map[string]bool{}
+		p.replacing = map[string]*pendingHello{}
 		p.startAgentCount(c)
 	case *countActiveAgents:
 		p.startAgentCount(c)
@@ -86,9 +97,18 @@ func (p *Peers) Receive(c actor.Context) {
 		}
 		// Handlers of a previous incarnation were stopped with it; their workers reconnect.
 	case *registerWorker:
-		c.Respond(p.register(c, m))
+		if res := p.register(c, m); res != nil {
+			c.Respond(res)
+		}
 	case *actor.Terminated:
-		p.forget(m.Who)
+		if name, ok := p.forget(m.Who); ok {
+			p.replaceDone(c, name)
+		}
+	case *probeVerdict:
+		if pending := p.replacing[m.name]; pending != nil && m.alive {
+			delete(p.replacing, m.name)
+			c.Send(pending.sender, &registerResult{err: messages.NewClusterError(3028, m.name)})
+		}
 	case *workerStatus:
 		if e, ok := p.workers[m.name]; ok {
 			e.status = m.status
@@ -117,7 +137,8 @@ func (p *Peers) Receive(c actor.Context) {
 			}
 		}
 		if e, ok := p.workers[m.Name]; ok && !m.Up {
-			c.Send(e.pid, &Disconnect{Reason: "memberlist reports the node as gone"})
+			// Gossip alone does not end a connection that still answers (liveness_probe.go).
+			c.Send(e.pid, &probeLink{reason: "memberlist reports the node as gone"})
 		}
 	case *IntegrityUpdated:
 		p.files = m
@@ -133,11 +154,21 @@ func (p *Peers) Receive(c actor.Context) {
 	}
 }
 
+// register admits a worker, or refuses it. It returns nil when the answer is deferred: the name
+// is connected from the same address, and the old connection is probed first.
 func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 	h := m.hello
-	switch {
-	case p.workers[h.Name] != nil:
+	switch old := p.workers[h.Name]; {
+	case old != nil && (old.info.IP != m.link.remoteIP || p.replacing[h.Name] != nil ||
+		h.Cluster != p.settings.ClusterName || h.Version != p.settings.Version):
+		// Only a hello that would be admitted may displace a connection; any other is a
+		// duplicate, reported before the other checks as Wazuh does.
 		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
+	case old != nil:
+		p.log.Infof("%s connects again from %s while its previous connection is open; checking that one.", h.Name, m.link.remoteIP)
+		p.replacing[h.Name] = &pendingHello{hello: m, sender: c.Sender()}
+		c.Send(old.pid, &probeLink{reason: "the worker connects again", replyTo: c.Self(), name: h.Name})
+		return nil
 	case h.Name == p.settings.NodeName:
 		return &registerResult{err: messages.NewClusterError(3029, nil)}
 	case h.Cluster != p.settings.ClusterName:
@@ -156,7 +187,8 @@ func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 		// The previous handler of this name is still stopping.
 		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
 	}
-	c.Watch(pid)
+	// No Watch: as the parent, Peers gets the handler's Terminated anyway, and a second one
+	// would arrive after a replacement handler of the same name (same PID) was admitted.
 	if p.files != nil {
 		c.Send(pid, p.files)
 	}
@@ -167,10 +199,26 @@ func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 	return &registerResult{handler: pid}
 }
 
-func (p *Peers) forget(pid *actor.PID) {
+// replaceDone admits the hello that waited for name's previous handler to stop.
+func (p *Peers) replaceDone(c actor.Context, name string) {
+	pending := p.replacing[name]
+	if pending == nil {
+		return
+	}
+	delete(p.replacing, name)
+	if pending.hello.link.closed.Load() {
+		return // the new connection went away meanwhile
+	}
+	p.log.Infof("Previous connection of %s closed; accepting the new one.", name)
+	if res := p.register(c, pending.hello); res != nil {
+		c.Send(pending.sender, res)
+	}
+}
+
+func (p *Peers) forget(pid *actor.PID) (string, bool) {
 	name, ok := p.byPID[pid.Id]
 	if !ok {
-		return
+		return "", false
 	}
 	delete(p.byPID, pid.Id)
 	delete(p.workers, name)
@@ -181,6 +229,7 @@ func (p *Peers) forget(pid *actor.PID) {
 			break
 		}
 	}
+	return name, true
 }
 
 func (p *Peers) snapshot(tag any) *NodesSnapshot {

@@ -53,7 +53,7 @@ func newSession(kit *Kit, log *logrus.Entry, l *link, timeout time.Duration, fil
 		link:      l,
 		counter:   wire.NewCounter(),
 		pending:   wire.NewPendingTable[*pendingRequest](),
-		strings:   wire.NewStringStore(wire.MaxTotalSize),
+		strings:   wire.NewStringStoreWithLimits(wire.StringStoreLimits{MaxTotal: wire.MaxTotalSize, Shared: kit.StringBudget}),
 		files:     files,
 		timeout:   timeout,
 		cancelled: &taskSet{},
@@ -201,4 +201,5 @@ func (s *session) close(c actor.Context, reason error) {
 	if s.files != nil {
 		s.files.Close()
 	}
+	s.strings.Close()
 }

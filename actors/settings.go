@@ -91,6 +91,28 @@ func (s Settings) QueueDir(peer string) string {
 	return filepath.Join(s.Home, "queue", "cluster", peer)
 }
 
+// PreAuthFrameSize bounds every frame a cluster peer sends before its hello succeeded: a hello
+// token is a few hundred bytes, so a few KiB leave room for any valid one.
+const PreAuthFrameSize = 8 << 10
+
+// clusterConnConfig is the configuration of a cluster connection: encrypted, and every receive
+// buffer drawn from the node's budget.
+func (s Settings) clusterConnConfig(kit *Kit) wire.ConnConfig {
+	cfg := s.connConfig(s.Key)
+	cfg.Limits.Budget = kit.ReceiveBudget
+	return cfg
+}
+
+// acceptedConnConfig is the configuration of a connection accepted on the cluster port: frames
+// are bounded to PreAuthFrameSize until the peer's hello succeeded (the handler lifts the bound
+// before answering it). A dialing worker needs no such bound: the master may send its first
+// requests right behind the hello's answer, and the budget bounds the master too.
+func (s Settings) acceptedConnConfig(kit *Kit) wire.ConnConfig {
+	cfg := s.clusterConnConfig(kit)
+	cfg.Limits.PreAuthSize = PreAuthFrameSize
+	return cfg
+}
+
 func (s Settings) connConfig(key string) wire.ConnConfig {
 	cfg := wire.ConnConfig{QueueLen: s.SendQueueLen, PayloadDeadline: s.PayloadDeadline}
 	if key != "" {

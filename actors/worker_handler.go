@@ -32,6 +32,7 @@ type WorkerHandler struct {
 	retry      timer
 	dialCancel context.CancelFunc
 	gen        int
+	probe      linkProbe
 }
 
 type workerState int
@@ -83,9 +84,15 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 			w.request(c, m.frame)
 		}
 	case *Response:
-		if _, ok := m.Tag.(helloTag); ok {
+		switch tag := m.Tag.(type) {
+		case helloTag:
 			w.helloAnswered(c, m)
+		case probeTag:
+			settled, alive := w.probe.answered(m, tag)
+			probeOutcome(c, w.log, w.sess, settled, alive, probeTimeout(w.settings))
 		}
+	case *probeExpired:
+		probeOutcome(c, w.log, w.sess, w.probe.expired(m), false, probeTimeout(w.settings))
 	case *SendRequest:
 		if w.state != stateConnected {
 			w.refuse(c, m)
@@ -111,6 +118,7 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 		}
 	case *actor.Restarting, *actor.Stopping:
 		w.retry.stop()
+		w.probe.stop()
 		if w.dialCancel != nil {
 			w.dialCancel()
 		}
@@ -161,7 +169,7 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
 		return
 	}
-	l := startLink(w.kit, m.nc, w.settings.connConfig(w.settings.Key), c.Self(), nil)
+	l := startLink(w.kit, m.nc, w.settings.clusterConnConfig(w.kit), c.Self(), nil)
 	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, wire.NewFileReceiver(w.settings.Home))
 	w.state = stateHelloSent
 	hello := messages.Hello{Name: w.settings.NodeName, Cluster: w.settings.ClusterName, NodeType: TypeWorker, Version: w.settings.Version}
@@ -283,6 +291,7 @@ func (w *WorkerHandler) lost(c actor.Context, err error) {
 	}
 	w.sess.close(c, ErrConnectionLost)
 	w.sess = nil
+	w.probe.settle() // a probe of the lost connection must not close the next one
 	w.integTask = ""
 	w.state = stateDisconnected
 	w.tellTasks(c, &masterLink{up: false})
@@ -296,6 +305,10 @@ func (w *WorkerHandler) memberEvent(c actor.Context, m *MemberEvent) {
 		return
 	}
 	switch {
+	case !m.Up && w.state == stateConnected:
+		// Gossip alone does not end a connection that still answers (see liveness_probe.go).
+		w.log.Info("Memberlist reports the master as gone; probing the connection.")
+		w.probe.start(c, w.kit, w.sess, messages.CmdEchoC, probeTimeout(w.settings), &probeLink{reason: "memberlist reports the master as gone"})
 	case !m.Up && w.sess != nil:
 		w.log.Info("Memberlist reports the master as gone; closing the connection.")
 		w.sess.close(c, ErrConnectionLost)

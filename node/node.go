@@ -19,6 +19,7 @@ import (
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
+	"github.com/clusterd/clusterd/wire"
 )
 
 // Options are how a node is run, as opposed to what the configuration says.
@@ -37,6 +38,8 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// NoStore runs the node without its agent database and enrollment (protocol-only tests).
 	NoStore bool
+	// ReceiveBudget replaces the node-wide bound on receive buffers (tests use small ones).
+	ReceiveBudget *wire.ReceiveBudget
 }
 
 // Node is one running clusterd node.
@@ -117,6 +120,9 @@ func (n *Node) Start() (err error) {
 	n.kit = actors.NewKit(n.log, n.opts.FaultSeed, actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
 		return slog.New(quietInfo{logging.NewSlogHandler(logging.Tagged(n.log, "Actors", "Main"))})
 	}))
+	if n.opts.ReceiveBudget != nil {
+		n.kit.ReceiveBudget = n.opts.ReceiveBudget
+	}
 	defer func() {
 		if err != nil {
 			_ = n.stopMetrics()

@@ -106,6 +106,7 @@ func NewConn(nc net.Conn, cfg ConnConfig) *Conn {
 	}
 	c.reader = NewReader(nc, cfg.Cipher, cfg.Limits)
 	c.reader.SetPayloadDeadline(cfg.PayloadDeadline, nc.SetReadDeadline)
+	c.reader.CancelWaits(c.closing)
 	return c
 }
 
@@ -194,6 +195,10 @@ func (c *Conn) Close() error {
 // Done is closed after both goroutines have exited and the done callback has returned.
 func (c *Conn) Done() <-chan struct{} { return c.finished }
 
+// Authenticated lifts the pre-authentication bound on inbound frames (ReaderLimits.PreAuthSize).
+// Call it before answering the peer's hello, so that the peer cannot send more before it.
+func (c *Conn) Authenticated() { c.reader.Authenticated() }
+
 // RemoteAddr is the peer's address.
 func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
 
@@ -214,6 +219,7 @@ func (c *Conn) Stats() ConnStats {
 
 func (c *Conn) readLoop(deliver func(messages.Frame)) {
 	defer c.exited()
+	defer c.reader.Release()
 	for {
 		f, err := c.reader.ReadFrame()
 		if err != nil {

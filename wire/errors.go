@@ -13,6 +13,9 @@ var (
 	ErrPayloadTooLarge error = &codedError{code: 3050, msg: "wire: payload size exceeds maximum allowed limit"}
 	// ErrTooManyDivided reports one divided message too many in reassembly (Wazuh 3051).
 	ErrTooManyDivided error = &codedError{code: 3051, msg: "wire: too many concurrent divided messages"}
+	// ErrPreAuthTooLarge reports a frame larger than a hello, or a divided part, from a peer
+	// whose hello has not succeeded yet (Wazuh 3050, the code of an oversized payload).
+	ErrPreAuthTooLarge error = &codedError{code: 3050, msg: "wire: frame too large before a successful hello"}
 	// ErrPayloadDeadline reports a payload not fully received within the deadline after its header.
 	ErrPayloadDeadline = errors.New("wire: incomplete message payload not received within deadline")
 	// ErrQueueFull is returned by Conn.Send when the outbound queue has no room left.

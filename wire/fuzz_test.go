@@ -45,13 +45,24 @@ func FuzzReader(f *testing.F) {
 		if !encrypted {
 			c = nil
 		}
-		r := NewReader(bytes.NewReader(stream), c, ReaderLimits{})
+		// Every buffer is drawn from a budget, which must be whole again once the Reader is
+		// released; odd-length streams also run under the pre-authentication bound.
+		budget := NewReceiveBudget(1<<20, 1<<20, 64<<10)
+		limits := ReaderLimits{Budget: budget}
+		if len(stream)%2 == 1 {
+			limits.PreAuthSize = 8 << 10
+		}
+		r := NewReader(bytes.NewReader(stream), c, limits)
 		consumed := 0
 		for {
 			frame, err := r.ReadFrame()
 			if err != nil {
 				if _, again := r.ReadFrame(); again != err {
 					t.Fatalf("error not sticky: %v then %v", err, again)
+				}
+				r.Release()
+				if n := budget.InUse(); n != 0 {
+					t.Fatalf("%d bytes of budget held after Release", n)
 				}
 				return
 			}

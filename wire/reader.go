@@ -15,8 +15,9 @@ const (
 	// readStep is the first allocation for a payload. Buffers then double as bytes actually
 	// arrive, so a header that merely claims 256 MiB costs nothing until the peer sends them.
 	readStep = 64 << 10
-	// maxRetainedBuffer is the largest scratch buffer a Reader keeps between messages: enough
-	// for the token of an undivided RequestChunk message (about 7 MB), not for rare giants.
+	// maxRetainedBuffer is the largest buffer the writer keeps between messages: enough for the
+	// token of an undivided RequestChunk message (about 7 MB), not for rare giants. A Reader
+	// keeps none: an idle connection holds no receive buffer.
 	maxRetainedBuffer = 8 << 20
 )
 
@@ -28,6 +29,12 @@ type ReaderLimits struct {
 	MaxTotalSize int
 	// MaxConcurrentDivided bounds how many counters may be under reassembly at once.
 	MaxConcurrentDivided int
+	// PreAuthSize, when positive, bounds every frame until Authenticated is called: nothing
+	// but a small hello is valid before a peer has proven it holds the key, so a header that
+	// announces more, or a divided part, ends the connection before anything is allocated.
+	PreAuthSize int
+	// Budget, when set, is the node-wide budget every receive buffer is drawn from.
+	Budget *ReceiveBudget
 }
 
 func (l ReaderLimits) withDefaults() ReaderLimits {
@@ -54,12 +61,21 @@ type Reader struct {
 	// pending holds the token bytes of divided messages under reassembly, by counter.
 	pending     map[uint32][]byte
 	pendingSize int
-	// tokenScratch is reused across encrypted messages; plaintext payloads are always fresh
-	// allocations because they are handed to the caller.
-	tokenScratch []byte
+
+	// preAuth is the frame size bound until the peer is authenticated; 0 once it is.
+	preAuth atomic.Int64
+	// account is what the reader holds of the node's receive budget (nil: no budget); cancel
+	// ends a wait for budget when the connection closes.
+	account *receiveAccount
+	cancel  <-chan struct{}
 
 	setDeadline     func(time.Time) error
 	payloadDeadline time.Duration
+	// payloadDue is when the payload being read must be complete.
+	payloadDue time.Time
+	// partDeadline is set while the socket's deadline bounds the wait for the next part of a
+	// divided message.
+	partDeadline bool
 
 	frames atomic.Uint64
 	bytes  atomic.Uint64
@@ -68,12 +84,45 @@ type Reader struct {
 
 // NewReader reads frames from r. A nil Cipher means the payloads are plaintext (local socket).
 func NewReader(r io.Reader, c *Cipher, limits ReaderLimits) *Reader {
-	return &Reader{
-		src:     r,
-		cipher:  c,
-		limits:  limits.withDefaults(),
-		pending: make(map[uint32][]byte),
+	rd := &Reader{
+		src:             r,
+		cipher:          c,
+		limits:          limits.withDefaults(),
+		pending:         make(map[uint32][]byte),
+		payloadDeadline: PayloadDeadline,
 	}
+	rd.preAuth.Store(int64(max(limits.PreAuthSize, 0)))
+	if limits.Budget != nil {
+		rd.account = &receiveAccount{budget: limits.Budget}
+	}
+	return rd
+}
+
+// Authenticated lifts the pre-authentication bound: the peer's hello succeeded. It is safe to
+// call from any goroutine; the bound no longer applies from the next header on.
+func (r *Reader) Authenticated() { r.preAuth.Store(0) }
+
+// CancelWaits makes a wait for receive budget end, with ErrClosed, once done is closed.
+func (r *Reader) CancelWaits(done <-chan struct{}) { r.cancel = done }
+
+// Release frees every buffer the Reader holds and gives its budget back. Call it once the
+// reading goroutine has stopped; the Reader is unusable afterwards.
+func (r *Reader) Release() {
+	for counter, partial := range r.pending {
+		r.drop(partial)
+		delete(r.pending, counter)
+	}
+	r.pendingSize = 0
+	r.account.releaseAll()
+	if r.err == nil {
+		r.err = ErrClosed
+	}
+}
+
+// drop recycles a token buffer and gives its budget back.
+func (r *Reader) drop(buf []byte) {
+	r.account.release(int64(cap(buf)))
+	putBuffer(buf)
 }
 
 // SetPayloadDeadline makes the Reader call set(now+d) as soon as a header announcing a
@@ -110,9 +159,15 @@ func (r *Reader) ReadFrame() (messages.Frame, error) {
 
 func (r *Reader) next() (messages.Frame, error) {
 	for {
+		if err := r.armPartDeadline(); err != nil {
+			return messages.Frame{}, err
+		}
 		if _, err := io.ReadFull(r.src, r.header[:]); err != nil {
-			if err == io.EOF {
+			if err == io.EOF && len(r.pending) == 0 {
 				return messages.Frame{}, io.EOF
+			}
+			if r.partDeadline && errors.Is(err, os.ErrDeadlineExceeded) {
+				return messages.Frame{}, fmt.Errorf("%w: no part of a divided message for %v", ErrPayloadDeadline, r.payloadDeadline)
 			}
 			return messages.Frame{}, fmt.Errorf("wire: reading header: %w", err)
 		}
@@ -122,6 +177,10 @@ func (r *Reader) next() (messages.Frame, error) {
 		if err != nil {
 			return messages.Frame{}, err
 		}
+		if limit := r.preAuth.Load(); limit > 0 && (h.Divided || int64(h.Size) > limit) {
+			return messages.Frame{}, fmt.Errorf("%w: %s header of counter %d announces %d bytes (divided: %v), limit %d",
+				ErrPreAuthTooLarge, h.Command, h.Counter, h.Size, h.Divided, limit)
+		}
 		if int64(h.Size) > int64(r.limits.MaxTotalSize) {
 			return messages.Frame{}, fmt.Errorf("%w: header of counter %d announces %d bytes, limit %d",
 				ErrPayloadTooLarge, h.Counter, h.Size, r.limits.MaxTotalSize)
@@ -130,7 +189,7 @@ func (r *Reader) next() (messages.Frame, error) {
 
 		partial, reassembling := r.pending[h.Counter]
 		if !h.Divided && !reassembling {
-			payload, err := r.readSingle(size)
+			payload, err := r.readSingle(size, size <= SmallFrame)
 			if err != nil {
 				return messages.Frame{}, fmt.Errorf("wire: %s frame, counter %d: %w", h.Command, h.Counter, err)
 			}
@@ -149,7 +208,7 @@ func (r *Reader) next() (messages.Frame, error) {
 		// outgrow the scratch anyway (parts are RequestChunk−20 bytes), and the scratch stays
 		// available to the single frames that may arrive in between.
 		before := len(partial)
-		partial, err = r.readPayload(partial, size, growDivided)
+		partial, err = r.readPayload(partial, size, growDivided, false)
 		r.pendingSize += len(partial) - before
 		r.pending[h.Counter] = partial
 		if err != nil {
@@ -169,63 +228,66 @@ func (r *Reader) next() (messages.Frame, error) {
 	}
 }
 
-// readSingle reads and opens the payload of an undivided frame.
-func (r *Reader) readSingle(size int) ([]byte, error) {
-	token, err := r.readPayload(r.takeTokenScratch(), size, growExact)
+// armPartDeadline gives a peer that has divided messages under reassembly the payload deadline
+// to start its next frame: an honest sender writes the parts back to back, and parts left
+// waiting would otherwise hold their buffers (and the node's budget) for as long as the peer
+// keeps the connection open. The deadline is cleared once nothing is under reassembly.
+func (r *Reader) armPartDeadline() error {
+	if r.setDeadline == nil || (len(r.pending) == 0 && !r.partDeadline) {
+		return nil
+	}
+	var due time.Time
+	if len(r.pending) > 0 {
+		due = time.Now().Add(r.payloadDeadline)
+	}
+	r.partDeadline = len(r.pending) > 0
+	if err := r.setDeadline(due); err != nil {
+		return fmt.Errorf("wire: arming the deadline of the next part: %w", err)
+	}
+	return nil
+}
+
+// readSingle reads and opens the payload of an undivided frame; small frames may draw on the
+// budget's reserve.
+func (r *Reader) readSingle(size int, small bool) ([]byte, error) {
+	token, err := r.readPayload(nil, size, growExact, small)
 	if err != nil {
+		r.drop(token)
 		return nil, err
 	}
 	return r.unseal(token)
 }
 
-// takeTokenScratch lends the reusable token buffer for an encrypted payload. Plaintext payloads
-// get a fresh buffer since the caller keeps it.
-func (r *Reader) takeTokenScratch() []byte {
-	if r.cipher == nil {
-		return nil
-	}
-	b := r.tokenScratch[:0]
-	r.tokenScratch = nil
-	return b
-}
-
-// unseal decrypts a complete token and takes the token buffer back for reuse.
+// unseal decrypts a complete token and recycles the token buffer. Without a cipher the token
+// is the payload and goes to the caller: only its budget is given back.
 func (r *Reader) unseal(token []byte) ([]byte, error) {
 	if r.cipher == nil {
+		r.account.release(int64(cap(token)))
 		return token, nil
 	}
 	plain, err := r.cipher.open(token)
-	if cap(token) > maxRetainedBuffer {
-		putBuffer(token)
-	} else {
-		r.tokenScratch = retainable(token, r.tokenScratch)
-	}
+	r.drop(token)
 	return plain, err
-}
-
-// retainable picks which of two scratch buffers to keep: the larger one, unless it is too big
-// to hold on to between messages.
-func retainable(candidate, current []byte) []byte {
-	if cap(candidate) > maxRetainedBuffer || cap(candidate) <= cap(current) {
-		return current
-	}
-	return candidate
 }
 
 // readPayload appends exactly n bytes from the stream to buf, growing it only as bytes arrive,
 // with the payload deadline armed meanwhile.
-func (r *Reader) readPayload(buf []byte, n int, grow growthPolicy) ([]byte, error) {
+func (r *Reader) readPayload(buf []byte, n int, grow growthPolicy, small bool) ([]byte, error) {
 	if n == 0 {
 		return buf, nil
 	}
+	r.payloadDue = time.Now().Add(r.payloadDeadline)
 	if r.setDeadline != nil {
-		if err := r.setDeadline(time.Now().Add(r.payloadDeadline)); err != nil {
+		if err := r.setDeadline(r.payloadDue); err != nil {
 			return buf, fmt.Errorf("arming payload deadline: %w", err)
 		}
 	}
 	for n > 0 {
 		if len(buf) == cap(buf) {
-			buf = grow.extend(buf, n)
+			var err error
+			if buf, err = r.extend(buf, n, grow, small); err != nil {
+				return buf, err
+			}
 		}
 		k := min(n, cap(buf)-len(buf))
 		m, err := io.ReadFull(r.src, buf[len(buf):len(buf)+k])
@@ -257,16 +319,22 @@ const (
 	growDivided growthPolicy = true
 )
 
-// extend makes room for more of a frame of which missing bytes are still to come.
-func (g growthPolicy) extend(buf []byte, missing int) []byte {
+// extend makes room for more of a frame of which missing bytes are still to come. The new
+// buffer's budget is taken before it is allocated, and the old one's given back after the copy,
+// so the budget counts both while both exist.
+func (r *Reader) extend(buf []byte, missing int, g growthPolicy, small bool) ([]byte, error) {
 	step := max(readStep, cap(buf))
 	if g == growExact {
 		step = min(step, missing)
 	}
-	grown := getBuffer(len(buf) + step)[:len(buf)]
+	size := len(buf) + step
+	if err := r.account.acquire(int64(bufferCap(size)), small, r.payloadDue, r.cancel); err != nil {
+		return buf, err
+	}
+	grown := getBuffer(size)[:len(buf)]
 	copy(grown, buf)
-	putBuffer(buf)
-	return grown
+	r.drop(buf)
+	return grown, nil
 }
 
 func (r *Reader) payloadError(err error, missing int) error {

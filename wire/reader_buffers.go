@@ -5,12 +5,12 @@ import (
 	"sync"
 )
 
-// Token buffers above maxRetainedBuffer (divided messages of more than about 6 MiB) are not kept
-// by a Reader between messages; they are recycled through these pools instead, one per
-// power-of-two capacity, so that a connection that keeps receiving big messages neither
-// allocates nor clears tens of MiB each time. The GC empties the pools when they go unused.
+// Buffers of more than 512 bytes are recycled through these pools, one per power-of-two
+// capacity, so that connections that keep receiving messages neither allocate nor clear them
+// each time, while an idle connection holds no buffer of its own. The GC empties the pools when
+// they go unused.
 const (
-	minPooledClass = 24 // 16 MiB: the first power of two above maxRetainedBuffer.
+	minPooledClass = 10 // 1 KiB
 	maxPooledClass = 29 // 512 MiB: enough for MaxTotalSize whatever the doubling.
 )
 
@@ -19,10 +19,18 @@ var pooledBuffers [maxPooledClass - minPooledClass + 1]sync.Pool
 // pooledClass is the pool index for capacity n, or -1 if no pool holds that size.
 func pooledClass(n int) int {
 	class := bits.Len(uint(n - 1))
-	if n <= maxRetainedBuffer || class > maxPooledClass {
+	if n <= 1<<(minPooledClass-1) || class > maxPooledClass {
 		return -1
 	}
 	return max(class, minPooledClass) - minPooledClass
+}
+
+// bufferCap is the capacity getBuffer(n) returns, which is what a receive budget is charged.
+func bufferCap(n int) int {
+	if class := pooledClass(n); class >= 0 {
+		return 1 << (class + minPooledClass)
+	}
+	return n
 }
 
 // getBuffer returns an empty buffer with room for at least n bytes.

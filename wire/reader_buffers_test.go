@@ -4,13 +4,14 @@ import "testing"
 
 func TestPooledBufferClasses(t *testing.T) {
 	cases := map[int]int{
-		maxRetainedBuffer:     -1,
-		maxRetainedBuffer + 1: 0,
-		16 << 20:              0,
-		16<<20 + 1:            1,
-		MaxTotalSize:          4,
-		512 << 20:             5,
-		512<<20 + 1:           -1,
+		512:          -1,
+		513:          0,
+		1 << 10:      0,
+		1<<10 + 1:    1,
+		16<<20 + 1:   15,
+		MaxTotalSize: 18,
+		512 << 20:    19,
+		512<<20 + 1:  -1,
 	}
 	for n, want := range cases {
 		if got := pooledClass(n); got != want {
@@ -20,10 +21,13 @@ func TestPooledBufferClasses(t *testing.T) {
 }
 
 func TestGetBufferHasRoomAndPutBufferIgnoresForeignSizes(t *testing.T) {
-	for _, n := range []int{0, 1000, maxRetainedBuffer, maxRetainedBuffer + 1, 20 << 20} {
+	for _, n := range []int{0, 1000, readStep, readStep + 1, maxRetainedBuffer, maxRetainedBuffer + 1, 20 << 20} {
 		b := getBuffer(n)
 		if len(b) != 0 || cap(b) < n {
 			t.Fatalf("getBuffer(%d): len %d cap %d", n, len(b), cap(b))
+		}
+		if cap(b) != bufferCap(n) {
+			t.Fatalf("getBuffer(%d) has cap %d, bufferCap says %d", n, cap(b), bufferCap(n))
 		}
 		putBuffer(b)
 	}

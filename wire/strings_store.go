@@ -37,6 +37,9 @@ type StringStoreLimits struct {
 	TTL time.Duration
 	// Now is the clock stamping activity (time.Now).
 	Now func() time.Time
+	// Shared, when set, is the node-wide budget every open string's announced size is also
+	// reserved against, so that many peers together cannot make the node hold more than it.
+	Shared *Budget
 }
 
 func (l StringStoreLimits) withDefaults() StringStoreLimits {
@@ -91,6 +94,7 @@ type StringStore struct {
 	strings  map[string]*incomingString
 	reserved int
 	nextSeq  uint64
+	closed   bool
 }
 
 // NewStringStore returns a store refusing strings larger than maxTotal (MaxTotalSize normally),
@@ -171,8 +175,13 @@ func (s *StringStore) open(payload []byte) (string, []byte) {
 	if size > int64(s.limits.MaxTotal) || int64(s.reserved)+size > int64(s.limits.MaxTotal) {
 		return replyTooLarge, []byte(ReplyStringTooLarge)
 	}
-	if len(s.strings) >= s.limits.MaxOpen {
+	if len(s.strings) >= s.limits.MaxOpen || s.closed {
 		return replyTooLarge, []byte(replyTooManyStrings)
+	}
+	if s.limits.Shared != nil && !s.limits.Shared.TryAcquire(size) {
+		// The node as a whole holds as much as it may: refuse as an oversize string, which a
+		// Wazuh sender reports and retries on its next cycle.
+		return replyTooLarge, []byte(ReplyStringTooLarge)
 	}
 	id := s.unusedID()
 	s.nextSeq++
@@ -227,6 +236,18 @@ func (s *StringStore) discardUnstarted(payload []byte) (string, []byte) {
 func (s *StringStore) drop(id string, in *incomingString) {
 	delete(s.strings, id)
 	s.reserved -= in.total
+	if s.limits.Shared != nil {
+		s.limits.Shared.Release(int64(in.total))
+	}
+}
+
+// Close drops every string, giving their reservations back to the node-wide budget. The owner
+// calls it when the connection ends.
+func (s *StringStore) Close() {
+	s.closed = true
+	for id, in := range s.strings {
+		s.drop(id, in)
+	}
 }
 
 // unusedID picks a random uint32, as Wazuh does, printed in decimal, not already in use.

@@ -369,3 +369,29 @@ func BenchmarkStringStoreStrUpd(b *testing.B) {
 		store.Handle("str_upd", append([]byte(id+" "), chunk...))
 	}
 }
+
+// The strings of every connection are reserved against one node-wide budget: what one store
+// holds is refused to another until it is taken or the connection closes.
+func TestStringStoresShareTheNodeWideBudget(t *testing.T) {
+	shared := NewBudget(1000)
+	a := NewStringStoreWithLimits(StringStoreLimits{MaxTotal: 1000, Shared: shared})
+	b := NewStringStoreWithLimits(StringStoreLimits{MaxTotal: 1000, Shared: shared})
+	cmd, id := a.Handle(CommandNewStr, []byte("800"))
+	if cmd != replyOK {
+		t.Fatalf("first new_str answered %s %q", cmd, id)
+	}
+	if cmd, msg := b.Handle(CommandNewStr, []byte("300")); cmd != replyTooLarge || string(msg) != ReplyStringTooLarge {
+		t.Fatalf("new_str over the node-wide budget answered %s %q", cmd, msg)
+	}
+	a.Take(string(id))
+	if cmd, msg := b.Handle(CommandNewStr, []byte("300")); cmd != replyOK {
+		t.Fatalf("new_str after the first string was taken answered %s %q", cmd, msg)
+	}
+	b.Close()
+	if n := shared.InUse(); n != 0 {
+		t.Fatalf("%d bytes still reserved after Take and Close", n)
+	}
+	if cmd, _ := b.Handle(CommandNewStr, []byte("1")); cmd != replyTooLarge {
+		t.Fatalf("a closed store opened a string")
+	}
+}

@@ -44,7 +44,9 @@ type extraction struct {
 	files    map[string]string
 	metadata []byte
 	sawMeta  bool
-	own      inflater // the reading goroutine's
+	// metadataLimit bounds the decompressed metadata member (MetadataLimit).
+	metadataLimit int64
+	own           inflater // the reading goroutine's
 
 	jobs   chan extractJob
 	slots  chan struct{}
@@ -61,7 +63,7 @@ type extractJob struct {
 }
 
 func newExtraction(root *os.Root, dest string, maxTotal int64) *extraction {
-	x := &extraction{root: root, dest: dest, files: make(map[string]string)}
+	x := &extraction{root: root, dest: dest, files: make(map[string]string), metadataLimit: MetadataLimit(maxTotal)}
 	x.budget.Store(maxTotal)
 	return x
 }
@@ -106,11 +108,13 @@ func (x *extraction) member(name string, body *packageScanner) error {
 		return fmt.Errorf("%w: %q", ErrDuplicateMember, name)
 	}
 	if name == metadataMember {
-		var meta bytes.Buffer
-		if err := x.own.inflate(&x.budget, name, &meta, body); err != nil {
+		// Bounded on its own, below the package's total: the metadata is the one member held
+		// in memory.
+		meta := &cappedBuffer{limit: int(x.metadataLimit)}
+		if err := x.own.inflate(&x.budget, name, meta, body); err != nil {
 			return err
 		}
-		x.metadata, x.sawMeta = meta.Bytes(), true
+		x.metadata, x.sawMeta = meta.buf, true
 		if x.metadata == nil {
 			x.metadata = []byte{}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -172,5 +173,33 @@ func TestReadPackageDoesNotFollowSymlinksInDest(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(victim); string(got) != "precious" {
 		t.Errorf("victim = %q", got)
+	}
+}
+
+// TestReadPackageBoundsMetadataBelowTheTotal refuses a metadata member over MetadataLimit with
+// 3053 even when the package's total bound would allow it, allocating little more than that
+// bound, and accepts one just under it.
+func TestReadPackageBoundsMetadataBelowTheTotal(t *testing.T) {
+	const maxTotal = 256 << 20
+	limit := MetadataLimit(maxTotal)
+	if limit != 32<<20 || MetadataLimit(1<<30) != 128<<20 || MetadataLimit(8<<20) != 8<<20 {
+		t.Fatalf("MetadataLimit: %d, %d, %d", limit, MetadataLimit(1<<30), MetadataLimit(8<<20))
+	}
+	bomb := rawPackage([2][]byte{[]byte(metadataMember), zlibAt(t, bytes.Repeat([]byte(" "), int(limit)+1), 9)})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	err := readHostile(t, bomb, maxTotal)
+	runtime.ReadMemStats(&after)
+	var we *messages.WazuhError
+	if !errors.As(err, &we) || we.Code != 3053 {
+		t.Fatalf("metadata over its bound: err = %v, want Wazuh error 3053", err)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > uint64(3*limit) {
+		t.Fatalf("refusing %d MiB of metadata allocated %d MiB", limit>>20, allocated>>20)
+	}
+	under := rawPackage([2][]byte{[]byte(metadataMember), zlibAt(t, append([]byte("{}"), bytes.Repeat([]byte(" "), int(limit)-2)...), 9)})
+	if err := readHostile(t, under, maxTotal); err != nil {
+		t.Fatalf("metadata at its bound: %v", err)
 	}
 }

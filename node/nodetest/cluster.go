@@ -17,6 +17,7 @@ import (
 	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/control"
 	"github.com/clusterd/clusterd/node/gossip"
+	"github.com/clusterd/clusterd/wire"
 )
 
 // Key is the cluster key every test cluster uses.
@@ -42,6 +43,9 @@ type Options struct {
 	Remote func(*config.Remote)
 	// Auth adjusts every node's <auth> section (enrollment listens on a free port by default).
 	Auth func(*config.Auth)
+	// ReceiveBudget, when set, gives each node (at each start) its own bound on receive
+	// buffers in place of the default one.
+	ReceiveBudget func() *wire.ReceiveBudget
 }
 
 // Cluster is a running in-process cluster.
@@ -158,7 +162,11 @@ func (m *Member) Start() error {
 	if m.opts.GossipTimers != nil {
 		timers = *m.opts.GossipTimers
 	}
-	n, err := node.New(m.cfg, node.Options{Home: m.Home, Logger: log, FaultSeed: m.opts.FaultSeed, GossipTimers: &timers, NoStore: m.opts.NoStore})
+	opts := node.Options{Home: m.Home, Logger: log, FaultSeed: m.opts.FaultSeed, GossipTimers: &timers, NoStore: m.opts.NoStore}
+	if m.opts.ReceiveBudget != nil {
+		opts.ReceiveBudget = m.opts.ReceiveBudget()
+	}
+	n, err := node.New(m.cfg, opts)
 	if err != nil {
 		return err
 	}
@@ -192,6 +200,15 @@ func (m *Member) LongestLogEntry() int {
 		return 0
 	}
 	return m.writer.longestEntry()
+}
+
+// Logged reports whether the member's running node has logged a line holding substr (among
+// its latest lines, at the test's log level; CLUSTERD_TEST_LOG_STDERR turns this off).
+func (m *Member) Logged(substr string) bool {
+	m.mu.Lock()
+	w := m.writer
+	m.mu.Unlock()
+	return w != nil && w.logged(substr)
 }
 
 // Node is the member's running node, or nil.

@@ -3,6 +3,7 @@ package nodetest_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/node/nodetest"
@@ -139,4 +140,80 @@ func TestWrongKeyIsDisconnected(t *testing.T) {
 	if err := p.closedByPeer(); err != nil {
 		t.Fatalf("a peer with the wrong key: %v", err)
 	}
+}
+
+// drainUntilClosed reads whatever the master sends until it closes the connection.
+func drainUntilClosed(t *testing.T, p *rawPeer, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if _, err := p.read(); err != nil {
+			return
+		}
+	}
+	t.Fatalf("the connection is still open after %s", within)
+}
+
+// answerEchoes answers every echo-m the master sends on p, as a live worker does, until the
+// connection closes.
+func answerEchoes(p *rawPeer) {
+	for {
+		f, err := p.reader.ReadFrame()
+		if err != nil {
+			return
+		}
+		if f.Command != messages.CmdEchoM {
+			continue
+		}
+		buf, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: f.Counter, Command: messages.CmdOKC, Payload: f.Payload}, wire.RequestChunk)
+		if err != nil {
+			return
+		}
+		if _, err := p.nc.Write(buf); err != nil {
+			return
+		}
+	}
+}
+
+// A worker that reconnects while the master still holds its previous, silent connection
+// (the master never saw it close) replaces it instead of being refused with 3028.
+func TestReconnectingWorkerReplacesItsStaleSession(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 0})
+	old := helloRaw(t, c, "rawworker") // from now on it answers nothing
+	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+	f := p.request(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))
+	if f.Command != messages.CmdOK || string(f.Payload) != "Client rawworker added" {
+		t.Fatalf("hello of the reconnecting worker answered %s %q", f.Command, f.Payload)
+	}
+	drainUntilClosed(t, old, 5*time.Second)
+	if f := p.request(messages.CmdEchoC, []byte("keepalive")); strings.TrimSpace(f.Command) != "ok-m" {
+		t.Fatalf("echo-c on the new connection answered %s %q", f.Command, f.Payload)
+	}
+	// The master lists the worker, once: the old handler's end did not take the new one along.
+	nodes, err := c.ConnectedWorkers()
+	if err != nil || len(nodes) != 1 || nodes[0] != "rawworker" {
+		t.Fatalf("connected workers %v (%v), want rawworker", nodes, err)
+	}
+}
+
+// A second connection under the name of a worker whose connection answers is a true duplicate:
+// refused with 3028, and the first connection is untouched.
+func TestDuplicateOfALiveWorkerIsRefused(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 0})
+	old := helloRaw(t, c, "rawworker")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		answerEchoes(old)
+	}()
+	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+	if got := wazuhCode(t, p.request(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))); got != 3028 {
+		t.Fatalf("duplicate of a live worker: code %d, want 3028", got)
+	}
+	nodes, err := c.ConnectedWorkers()
+	if err != nil || len(nodes) != 1 || nodes[0] != "rawworker" {
+		t.Fatalf("connected workers %v (%v), want the first rawworker", nodes, err)
+	}
+	_ = old.nc.Close()
+	<-done
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,34 +13,6 @@ import (
 	"github.com/clusterd/clusterd/node/nodetest"
 	"github.com/clusterd/clusterd/wire"
 )
-
-// heapPeak samples the heap in use every few milliseconds until the returned function is
-// called, which returns the highest figure seen.
-func heapPeak() func() uint64 {
-	stop, done := make(chan struct{}), make(chan uint64)
-	go func() {
-		var peak uint64
-		var ms runtime.MemStats
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-			select {
-			case <-stop:
-				done <- peak
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	var once sync.Once
-	var peak uint64
-	return func() uint64 {
-		once.Do(func() { close(stop); peak = <-done })
-		return peak
-	}
-}
 
 // hostileAgentInfo is an agent-info document of n agents with ids from 100000 on (none of
 // them known to the master), plus the known ids, whose OS it renames to osName.
@@ -106,8 +77,7 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 		t.Fatalf("the heap grew by %d MiB after a refused 620 MB announcement", grown>>20)
 	}
 
-	peak := heapPeak()
-	defer peak()
+	stopPeak := heapPeak(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	id, err := wire.SendString(ctx, p, doc, wire.RequestChunk)
@@ -125,7 +95,7 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 			t.Fatalf("waiting for the master's agent-info result: %v", err)
 		}
 	}
-	took, grown := time.Since(t0), int64(peak())-int64(heap)
+	took, grown := time.Since(t0), int64(stopPeak())
 	if result.Command != messages.CmdSynMAE {
 		t.Fatalf("the master answered %s %q", result.Command, result.Payload)
 	}

@@ -23,8 +23,9 @@ func replacedSince(t *testing.T, m *nodetest.Member, path string, t0 time.Time, 
 	return time.Since(t0)
 }
 
-// A worker that vanishes from memberlist without closing its TCP connection (a host powered
-// off, a partition) has its connection closed by the master as soon as memberlist says so.
+// A worker that vanishes from memberlist and stops answering on its still open TCP connection
+// (a host powered off, a partition) has its connection closed by the master once its liveness
+// probe goes unanswered, long before keepalives would tell.
 func TestMasterClosesConnectionOfWorkerGoneFromMemberlist(t *testing.T) {
 	c := nodetest.Start(t, nodetest.Options{Workers: 1, Tune: func(in *config.Internal) {
 		// Keepalives alone would take minutes here: only memberlist can be the reason.
@@ -33,10 +34,17 @@ func TestMasterClosesConnectionOfWorkerGoneFromMemberlist(t *testing.T) {
 	w := c.Workers()[0]
 	handler := actors.Path(actors.NamePeers) + "/" + w.Name
 	t0 := time.Now()
+	// The worker's connection actor ignores whatever the master sends: the probe goes
+	// unanswered, as it would from a vanished host.
+	w.Node().Kit().Faults.Set(actors.Path(actors.NameMaster), actors.Fault{DropProbability: 1, MessageType: "*actors.inboundFrame"})
 	if err := w.Node().Gossip().Shutdown(); err != nil {
 		t.Fatal(err)
 	}
-	took := replacedSince(t, c.Master(), handler, t0, 3*time.Second)
+	took := replacedSince(t, c.Master(), handler, t0, 5*time.Second)
+	w.Node().Kit().Faults.ClearAll()
+	if !c.Master().Logged("No answer to a liveness probe") {
+		t.Fatal("the connection was closed, but not for its unanswered probe")
+	}
 	t.Logf("connection closed and worker back %s after it left memberlist", took)
 }
 
@@ -75,5 +83,40 @@ func TestWorkerReconnectsAfterFailedKeepalives(t *testing.T) {
 	took := replacedSince(t, c.Master(), handler, t0, 10*time.Second)
 	faults.ClearAll()
 	t.Logf("worker reconnected %s after its keepalives stopped being answered", took)
+	c.WaitConnected(5 * time.Second)
+}
+
+// When gossip loses a node whose cluster connection still answers (a busy host whose UDP
+// probes time out), neither side closes the connection: each probes it over TCP first.
+func TestLiveConnectionSurvivesGossipLoss(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, Tune: func(in *config.Internal) {
+		in.Master.MaxAllowedTimeWithoutKeepalive = time.Hour
+	}})
+	w := c.Workers()[0]
+	t0 := time.Now()
+	// The master's memberlist goes away: the worker hears the master is gone, the master
+	// (its own gossip stopped) that the worker is; the TCP connection is untouched.
+	if err := c.Master().Node().Gossip().Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.Eventually(t, 10*time.Second, func() error {
+		if up := handlerUptime(t, c, w.Name); up < time.Since(t0) {
+			t.Fatalf("the connection was closed on gossip alone (handler up for %s)", up)
+		}
+		if !w.Logged("The connection answers its liveness probe (memberlist reports the master as gone)") {
+			return fmt.Errorf("the worker has not probed its connection yet")
+		}
+		return nil
+	})
+	// Well past a few keepalives and probes, the same connection still serves.
+	nodetest.Eventually(t, 10*time.Second, func() error {
+		if up := handlerUptime(t, c, w.Name); up < time.Since(t0) {
+			t.Fatalf("the connection was closed on gossip alone (handler up for %s)", up)
+		}
+		if time.Since(t0) < 2*time.Second {
+			return fmt.Errorf("watched for %s only", time.Since(t0))
+		}
+		return nil
+	})
 	c.WaitConnected(5 * time.Second)
 }

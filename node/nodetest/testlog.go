@@ -67,6 +67,9 @@ func (w *testWriter) longestEntry() int {
 	return w.longest
 }
 
+// logged reports whether one of the kept lines holds substr.
+func (w *testWriter) logged(substr string) bool { return w.count(substr) > 0 }
+
 func (w *testWriter) close() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
