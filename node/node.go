@@ -84,6 +84,7 @@ func New(cfg Config, opts Options) (*Node, error) {
 	for _, w := range cfg.Warnings {
 		n.log.Warn(w)
 	}
+	n.removeLeftovers()
 	return n, nil
 }
 

@@ -154,19 +154,22 @@ func (m *Member) Start() error {
 		return fmt.Errorf("%s is already running", m.Name)
 	}
 	log, w := testLogger(m.t, m.Name)
+	m.writer = w // kept after a failed start too: its lines say why
 	timers := gossip.FastTimers()
 	if m.opts.GossipTimers != nil {
 		timers = *m.opts.GossipTimers
 	}
 	n, err := node.New(m.cfg, node.Options{Home: m.Home, Logger: log, FaultSeed: m.opts.FaultSeed, GossipTimers: &timers, NoStore: m.opts.NoStore})
 	if err != nil {
+		w.close()
 		return err
 	}
 	if err := n.Start(); err != nil {
 		_ = n.Stop()
+		w.close()
 		return err
 	}
-	m.node, m.writer = n, w
+	m.node = n
 	return nil
 }
 
