@@ -67,6 +67,11 @@ func (r remotedStore) AgentGroups(ctx context.Context, id int) ([]string, error)
 // assignDefaultGroup gives an agent without groups the "default" group on the master, as
 // remoted does (empty_only: an assignment made meanwhile wins).
 func (db *agentDB) assignDefaultGroup(ctx context.Context, id int, changed func()) ([]string, error) {
+	// Held agent-groups: the agent has groups the master no longer knows; it keeps its
+	// configuration rather than being moved to "default".
+	if err := db.hold.check(); err != nil {
+		return nil, err
+	}
 	err := db.st.SetAgentGroups(ctx, store.ModeEmptyOnly, "syncreq", []store.AgentGroups{{ID: id, Groups: []string{"default"}}})
 	if err != nil {
 		return nil, err
