@@ -151,6 +151,7 @@ func (n *Node) startRemoted() error {
 		ManagerVersion: "v" + n.settings.Version, AllowHigherVersions: r.AllowHigherVersions,
 		DisconnectionTime: r.AgentsDisconnectionTime, ConnectionOvertake: r.ConnectionOvertake,
 		KeysPoll: keysPoll, Log: logging.Tagged(n.log, "Remoted", "Main"),
+		MaxConnections: n.budget.Agents, IdentifyTimeout: n.cfg.Internal.Clusterd.AgentIdentifyTimeout,
 	}
 	if r.TCP {
 		cfg.TCPAddr = addr

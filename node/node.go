@@ -53,6 +53,7 @@ type Node struct {
 	agents    *agentDB
 	tree      atomic.Pointer[actors.Tree] // read by memberlist's goroutines
 	metrics   *HTTPServer
+	budget    descriptorBudget // the listeners' connection bounds
 
 	stopOnce sync.Once
 	stopErr  error
@@ -133,6 +134,7 @@ func (n *Node) Start() (err error) {
 			_ = n.closeStore()
 		}
 	}()
+	n.budget = n.descriptorBudget()
 	if !n.opts.NoStore {
 		if err = n.openAgents(); err != nil {
 			return err
