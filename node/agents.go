@@ -165,7 +165,7 @@ func (n *Node) startEnrollment() error {
 		return fmt.Errorf("enrollment certificate: %w", err)
 	}
 	opts := enroll.ServerOptions{VerifyHost: a.SSLVerifyHost, AutoNegotiate: a.SSLAutoNegotiate,
-		MaxClients: n.budget.Enroll, HandshakeTimeout: n.cfg.Internal.Clusterd.EnrollHandshakeTimeout}
+		MaxClients: n.budget.Enroll, ReadTimeout: n.cfg.Internal.Clusterd.EnrollHandshakeTimeout}
 	if a.SSLAgentCA != "" {
 		if opts.AgentCA, err = enroll.LoadCAPool(homePath(home, a.SSLAgentCA)); err != nil {
 			return fmt.Errorf("enrollment <ssl_agent_ca>: %w", err)

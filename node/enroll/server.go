@@ -22,10 +22,10 @@ import (
 // (an agent sends its line as soon as the handshake ends: ten seconds is far beyond any honest
 // one, even over a slow link); one for the reply.
 const (
-	DefaultMaxClients       = 1000
-	DefaultHandshakeTimeout = 10 * time.Second
-	DefaultReadTimeout      = 30 * time.Second
-	maxAcceptBackoff        = time.Second
+	DefaultMaxClients   = 1000
+	DefaultReadTimeout  = 10 * time.Second
+	DefaultReplyTimeout = 30 * time.Second
+	maxAcceptBackoff    = time.Second
 	// refusalLogEvery bounds the lines a flood of connections makes: one per kind and period.
 	refusalLogEvery = time.Minute
 )
@@ -37,10 +37,10 @@ type ServerOptions struct {
 	// yet (idle or slow connections cannot lock enrollments out); when every one is being
 	// answered, the new one is closed with "Too many connections. Rejecting.".
 	MaxClients int
-	// HandshakeTimeout bounds the TLS handshake and the request line together (default 10 s).
-	HandshakeTimeout time.Duration
-	// ReadTimeout bounds the writing of the reply (default 30 s).
+	// ReadTimeout bounds the TLS handshake and the request line together (default 10 s).
 	ReadTimeout time.Duration
+	// ReplyTimeout bounds the writing of the reply (default 30 s).
+	ReplyTimeout time.Duration
 	// AgentCA, when set, requires every agent to present a certificate signed by it
 	// (<ssl_agent_ca>).
 	AgentCA *x509.CertPool
@@ -83,8 +83,8 @@ func NewServer(svc *Service, cert tls.Certificate, log *logrus.Entry, opts Serve
 	if opts.ReadTimeout <= 0 {
 		opts.ReadTimeout = DefaultReadTimeout
 	}
-	if opts.HandshakeTimeout <= 0 {
-		opts.HandshakeTimeout = DefaultHandshakeTimeout
+	if opts.ReplyTimeout <= 0 {
+		opts.ReplyTimeout = DefaultReplyTimeout
 	}
 	cfg := &tls.Config{
 		Certificates: []tls.Certificate{cert},
@@ -206,7 +206,7 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	src := sourceIPString(peer)
 	// Debug, as authd 4.14 logs it: a flood of connections must not become a flood of lines.
 	s.log.Debugf("New connection from %s", src)
-	if err := raw.SetDeadline(time.Now().Add(s.opts.HandshakeTimeout)); err != nil {
+	if err := raw.SetDeadline(time.Now().Add(s.opts.ReadTimeout)); err != nil {
 		return
 	}
 	conn := tls.Server(raw, s.tls)
@@ -231,7 +231,7 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 		return // evicted as the line arrived
 	}
 	reply, undo := s.svc.enroll(ctx, line, peer)
-	err = conn.SetWriteDeadline(time.Now().Add(s.opts.ReadTimeout))
+	err = conn.SetWriteDeadline(time.Now().Add(s.opts.ReplyTimeout))
 	if err == nil {
 		_, err = io.WriteString(conn, reply)
 	}

@@ -210,7 +210,7 @@ func expectClosedBy(t *testing.T, c net.Conn, d time.Duration) {
 func TestServerIdleConnectionsGiveWayToEnrollments(t *testing.T) {
 	svc, _, _ := newVectorMaster(t, nil)
 	const slots = 5
-	rs := startServer(t, svc, ServerOptions{MaxClients: slots, HandshakeTimeout: time.Hour})
+	rs := startServer(t, svc, ServerOptions{MaxClients: slots, ReadTimeout: time.Hour})
 	var idle []net.Conn
 	for range 3 * slots {
 		c, err := net.Dial("tcp", rs.addr)
@@ -236,10 +236,10 @@ func TestServerIdleConnectionsGiveWayToEnrollments(t *testing.T) {
 }
 
 // A connection that completes neither its TLS handshake nor its request line within
-// HandshakeTimeout is closed; one that has TLS but sends no line too.
+// ReadTimeout is closed; one that has TLS but sends no line too.
 func TestServerHandshakeTimeout(t *testing.T) {
 	svc, _, _ := newVectorMaster(t, nil)
-	rs := startServer(t, svc, ServerOptions{HandshakeTimeout: 300 * time.Millisecond})
+	rs := startServer(t, svc, ServerOptions{ReadTimeout: 300 * time.Millisecond})
 	raw, err := net.Dial("tcp", rs.addr)
 	if err != nil {
 		t.Fatal(err)

@@ -154,22 +154,19 @@ func (m *Member) Start() error {
 		return fmt.Errorf("%s is already running", m.Name)
 	}
 	log, w := testLogger(m.t, m.Name)
-	m.writer = w // kept after a failed start too: its lines say why
 	timers := gossip.FastTimers()
 	if m.opts.GossipTimers != nil {
 		timers = *m.opts.GossipTimers
 	}
 	n, err := node.New(m.cfg, node.Options{Home: m.Home, Logger: log, FaultSeed: m.opts.FaultSeed, GossipTimers: &timers, NoStore: m.opts.NoStore})
 	if err != nil {
-		w.close()
 		return err
 	}
 	if err := n.Start(); err != nil {
 		_ = n.Stop()
-		w.close()
 		return err
 	}
-	m.node = n
+	m.node, m.writer = n, w
 	return nil
 }
 
@@ -186,11 +183,43 @@ func (m *Member) Stop() error {
 	return err
 }
 
+// LongestLogEntry is the length in bytes of the longest log entry the member's node wrote since
+// it last started (0 before its first start, or when the log goes to stderr).
+func (m *Member) LongestLogEntry() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.writer == nil {
+		return 0
+	}
+	return m.writer.longestEntry()
+}
+
+// Logged reports whether the member's running node has logged a line holding substr (among
+// its latest lines, at the test's log level; CLUSTERD_TEST_LOG_STDERR turns this off).
+func (m *Member) Logged(substr string) bool {
+	m.mu.Lock()
+	w := m.writer
+	m.mu.Unlock()
+	return w != nil && w.logged(substr)
+}
+
 // Node is the member's running node, or nil.
 func (m *Member) Node() *node.Node {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.node
+}
+
+// LogCount returns how many of the lines the member's running node logged (the last
+// keptLogLines, at the test log level: INFO unless CLUSTERD_TEST_LOG says otherwise) contain text.
+func (m *Member) LogCount(text string) int {
+	m.mu.Lock()
+	w := m.writer
+	m.mu.Unlock()
+	if w == nil {
+		return 0
+	}
+	return w.count(text)
 }
 
 // Client talks to the member's c-internal.sock.

@@ -50,7 +50,7 @@ func TestIntegrityNeverShipsTemporaryFiles(t *testing.T) {
 	waitSameFiles(t, c, 20*time.Second)
 	// Two more checks after that one: a file the master still listed would be synced (and
 	// refused) by then.
-	checks := func() int { return countLines(w, "[Integrity check] Finished in") }
+	checks := func() int { return w.LogCount("[Integrity check] Finished in") }
 	after := checks()
 	nodetest.Eventually(t, 20*time.Second, func() error {
 		if n := checks(); n < after+2 {
@@ -63,10 +63,8 @@ func TestIntegrityNeverShipsTemporaryFiles(t *testing.T) {
 			t.Errorf("the worker received %s (%v)", rel, err)
 		}
 	}
-	for _, l := range w.LogLines() {
-		if strings.Contains(l, "Found errors") {
-			t.Errorf("the worker failed to apply a file: %s", l)
-		}
+	if w.Logged("Found errors") {
+		t.Errorf("the worker failed to apply a file: %s", w.WaitLogLine(t, time.Second, "Found errors"))
 	}
 }
 
@@ -123,14 +121,4 @@ func TestWorkerLogsWhyAFileWasNotApplied(t *testing.T) {
 	w.WaitLogLine(t, 20*time.Second, "ERROR:", "Found errors: 0 overwriting, 1 creating")
 	line := w.WaitLogLine(t, 5*time.Second, "ERROR:", "Could not apply etc/rules/blocked.xml: ")
 	t.Logf("reported: %s", line)
-}
-
-func countLines(m *nodetest.Member, part string) int {
-	n := 0
-	for _, l := range m.LogLines() {
-		if strings.Contains(l, part) {
-			n++
-		}
-	}
-	return n
 }

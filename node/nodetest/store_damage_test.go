@@ -79,7 +79,7 @@ func TestRebuiltMasterStoreHoldsAgentGroups(t *testing.T) {
 	}
 
 	// Several agent-groups cycles with the worker connected: nothing reaches it.
-	held := func() int { return countLines(m, "agent-groups held") }
+	held := func() int { return m.LogCount("agent-groups held") }
 	nodetest.Eventually(t, 20*time.Second, func() error {
 		if n := held(); n < 4 {
 			return fmt.Errorf("%d held agent-groups cycles, want 4", n)
