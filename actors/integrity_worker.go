@@ -238,9 +238,7 @@ func (s *IntegritySync) applied(c actor.Context, m *integrityApplied) {
 		len(m.diff.Missing), len(m.diff.Shared), len(m.diff.Extra))
 	if r := m.result; r.Errors.Overwriting+r.Errors.Creating+r.Errors.Removing > 0 {
 		s.syncLog.Error(r.Summary())
-		for _, msg := range r.Messages {
-			s.syncLog.Debug(msg)
-		}
+		s.logApplyFailures(r.Messages)
 	}
 	if m.result.RulesetChanged {
 		s.syncLog.Warn("Rules, decoders or lists changed: the ruleset must be reloaded for them to take effect (reload or restart the manager).")
@@ -250,6 +248,25 @@ func (s *IntegritySync) applied(c actor.Context, m *integrityApplied) {
 	// The files just written have new inodes and change times: the scanner's cache hashes
 	// exactly those again, and nothing else, at the next check.
 	s.finish(c)
+}
+
+// failuresLogged is how many failed files one sync names at the default level; the rest go to
+// the debug level, so a package of a thousand bad entries costs a dozen lines, not a thousand.
+const failuresLogged = 10
+
+// logApplyFailures names each file the sync could not apply, with the reason. Wazuh keeps them
+// at debug level, which leaves an operator with "Found errors" every cycle and no cause.
+func (s *IntegritySync) logApplyFailures(msgs []string) {
+	for i, msg := range msgs {
+		if i < failuresLogged {
+			s.syncLog.Errorf("Could not apply %s", msg)
+			continue
+		}
+		if i == failuresLogged {
+			s.syncLog.Errorf("%d more files could not be applied (listed at debug level).", len(msgs)-failuresLogged)
+		}
+		s.syncLog.Debugf("Could not apply %s", msg)
+	}
 }
 
 // finish ends the cycle and schedules the next one (at once if the master asked meanwhile).

@@ -33,6 +33,7 @@ type agentDB struct {
 	serveDone chan struct{}
 	remoted   *remoted.Server
 	keys      *keysWriter // master: client.keys follows the store
+	hold      *groupsHold // master: agent-groups held after a rebuild (nil on a worker)
 }
 
 // DBPath is where a node keeps its agent database under home.
@@ -43,21 +44,27 @@ func DBPath(home string) string { return filepath.Join(home, "var", "db", "globa
 // once the actor system that a worker forwards through exists.
 func (n *Node) openAgents() error {
 	home := n.opts.Home
-	st, err := store.Open(DBPath(home))
+	st, err := openStore(DBPath(home), keysFile(home))
 	if err != nil {
-		return fmt.Errorf("open the agent database: %w", err)
+		return err
 	}
 	db := &agentDB{st: st, sharedDir: filepath.Join(home, "etc", "shared")}
 	n.agents = db
 	ctx, cancel := context.WithTimeout(context.Background(), storeOpenTimeout)
 	defer cancel()
+	if n.settings.IsMaster() {
+		db.hold = openGroupsHold(home, n.log)
+		if db.hold.Held() {
+			n.log.Warnf("The master's agent-groups are held: they are not sent to the workers until %s is removed (it says why).", db.hold.path)
+		}
+	}
 	keys := keysImporter{st: st, path: keysFile(home)}
 	if st.IsNew() {
-		if err := keys.ImportKeys(ctx); err != nil {
+		if err := n.takeOverKeys(ctx, db, keys); err != nil {
 			return err
 		}
 	}
-	services := actors.Services{Groups: groupsStore{st: st, sharedDir: db.sharedDir},
+	services := actors.Services{Groups: groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold},
 		AgentInfo: agentInfoStore{st: st, now: time.Now}}
 	cfg, err := n.enrollConfig()
 	if err != nil {
@@ -157,7 +164,8 @@ func (n *Node) startEnrollment() error {
 	if err != nil {
 		return fmt.Errorf("enrollment certificate: %w", err)
 	}
-	opts := enroll.ServerOptions{VerifyHost: a.SSLVerifyHost, AutoNegotiate: a.SSLAutoNegotiate}
+	opts := enroll.ServerOptions{VerifyHost: a.SSLVerifyHost, AutoNegotiate: a.SSLAutoNegotiate,
+		MaxClients: n.budget.Enroll, ReadTimeout: n.cfg.Internal.Clusterd.EnrollHandshakeTimeout}
 	if a.SSLAgentCA != "" {
 		if opts.AgentCA, err = enroll.LoadCAPool(homePath(home, a.SSLAgentCA)); err != nil {
 			return fmt.Errorf("enrollment <ssl_agent_ca>: %w", err)

@@ -17,13 +17,20 @@ const groupsPageSize = 10000
 type groupsStore struct {
 	st        *store.Store
 	sharedDir string
+	hold      *groupsHold // master: while held, nothing that is sent to the workers can be read
 }
 
 func (g groupsStore) PendingGroups(ctx context.Context) ([]messages.AgentGroupsEntry, error) {
+	if err := g.hold.check(); err != nil {
+		return nil, err
+	}
 	return g.collect(ctx, "sync_status")
 }
 
 func (g groupsStore) AllGroups(ctx context.Context) ([]messages.AgentGroupsEntry, error) {
+	if err := g.hold.check(); err != nil {
+		return nil, err
+	}
 	return g.collect(ctx, "all")
 }
 
@@ -50,6 +57,9 @@ func (g groupsStore) MarkGroupsSynced(ctx context.Context, sent []messages.Agent
 }
 
 func (g groupsStore) GlobalGroupHash(ctx context.Context) (string, bool, error) {
+	if err := g.hold.check(); err != nil {
+		return "", false, err
+	}
 	return g.st.GlobalGroupHash(ctx)
 }
 

@@ -22,20 +22,44 @@ type keysImporter struct {
 }
 
 func (k keysImporter) ImportKeys(ctx context.Context) error {
+	entries, err := k.read()
+	if err != nil {
+		return err
+	}
+	return k.importEntries(ctx, entries)
+}
+
+// read parses client.keys; a missing file has no entry.
+func (k keysImporter) read() ([]store.KeyEntry, error) {
 	f, err := os.Open(k.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("open client.keys: %w", err)
+		return nil, fmt.Errorf("open client.keys: %w", err)
 	}
 	defer f.Close()
 	entries, err := store.ParseClientKeys(f)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", k.path, err)
+		return nil, fmt.Errorf("read %s: %w", k.path, err)
 	}
+	return entries, nil
+}
+
+func (k keysImporter) importEntries(ctx context.Context, entries []store.KeyEntry) error {
 	if _, _, _, err := k.st.ImportClientKeys(ctx, entries); err != nil {
 		return fmt.Errorf("import %s: %w", k.path, err)
 	}
 	return nil
+}
+
+// activeKeys counts the agents client.keys lists (removed entries are not agents).
+func activeKeys(entries []store.KeyEntry) int {
+	n := 0
+	for _, e := range entries {
+		if !e.Removed {
+			n++
+		}
+	}
+	return n
 }

@@ -67,6 +67,11 @@ func (r remotedStore) AgentGroups(ctx context.Context, id int) ([]string, error)
 // assignDefaultGroup gives an agent without groups the "default" group on the master, as
 // remoted does (empty_only: an assignment made meanwhile wins).
 func (db *agentDB) assignDefaultGroup(ctx context.Context, id int, changed func()) ([]string, error) {
+	// Held agent-groups: the agent has groups the master no longer knows; it keeps its
+	// configuration rather than being moved to "default".
+	if err := db.hold.check(); err != nil {
+		return nil, err
+	}
 	err := db.st.SetAgentGroups(ctx, store.ModeEmptyOnly, "syncreq", []store.AgentGroups{{ID: id, Groups: []string{"default"}}})
 	if err != nil {
 		return nil, err
@@ -146,6 +151,7 @@ func (n *Node) startRemoted() error {
 		ManagerVersion: "v" + n.settings.Version, AllowHigherVersions: r.AllowHigherVersions,
 		DisconnectionTime: r.AgentsDisconnectionTime, ConnectionOvertake: r.ConnectionOvertake,
 		KeysPoll: keysPoll, Log: logging.Tagged(n.log, "Remoted", "Main"),
+		MaxConnections: n.budget.Agents, IdentifyTimeout: n.cfg.Internal.Clusterd.AgentIdentifyTimeout,
 	}
 	if r.TCP {
 		cfg.TCPAddr = addr

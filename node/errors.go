@@ -15,6 +15,11 @@ var (
 	ErrDaemonUnavailable = errors.New("daemon not available")
 	// ErrInvalidGroup refuses a group name or a group that does not exist.
 	ErrInvalidGroup = errors.New("invalid group")
+	// ErrDamagedStore stops a node whose agent database file exists but lost what it held.
+	ErrDamagedStore = errors.New("the agent database is damaged")
+	// ErrGroupsHeld keeps a master's agent-groups from the workers while its memberships are
+	// unconfirmed (see groupsHold).
+	ErrGroupsHeld = errors.New("agent-groups held")
 	// ErrShortPassword refuses an enrollment password of two characters or fewer.
 	ErrShortPassword = errors.New("the enrollment password must be longer than two characters")
 )

@@ -43,6 +43,8 @@ var (
 		{counterDesc("unknown_agent_messages", "Messages from no known agent (dropped)."), func(s remotedStats) uint64 { return s.UnknownAgent }},
 		{counterDesc("decrypt_errors", "Messages that did not decrypt (dropped)."), func(s remotedStats) uint64 { return s.DecryptErrors }},
 		{counterDesc("key_in_use_refusals", "Connections refused because the key was in use elsewhere."), func(s remotedStats) uint64 { return s.KeyInUse }},
+		{counterDesc("connections_refused", "TCP connections closed at once because the agent listener's connection bound was reached."), func(s remotedStats) uint64 { return s.ConnectionsRefused }},
+		{counterDesc("identify_timeouts", "TCP connections closed because no known agent spoke on them within the identification timeout."), func(s remotedStats) uint64 { return s.IdleClosed }},
 		{counterDesc("bad_events", "Event messages that did not parse (dropped)."), func(s remotedStats) uint64 { return s.BadEvents }},
 	}
 )

@@ -56,6 +56,7 @@ type Node struct {
 	agents    *agentDB
 	tree      atomic.Pointer[actors.Tree] // read by memberlist's goroutines
 	metrics   *HTTPServer
+	budget    descriptorBudget // the listeners' connection bounds
 
 	stopOnce sync.Once
 	stopErr  error
@@ -87,6 +88,7 @@ func New(cfg Config, opts Options) (*Node, error) {
 	for _, w := range cfg.Warnings {
 		n.log.Warn(w)
 	}
+	n.removeLeftovers()
 	return n, nil
 }
 
@@ -138,6 +140,7 @@ func (n *Node) Start() (err error) {
 			_ = n.closeStore()
 		}
 	}()
+	n.budget = n.descriptorBudget()
 	if !n.opts.NoStore {
 		if err = n.openAgents(); err != nil {
 			return err

@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode"
 )
 
 // maxApplyMessages bounds ApplyResult.Messages: a hostile package must not grow it without end.
@@ -115,15 +118,23 @@ func (a *applier) apply(diff Diff) ApplyResult {
 	return a.result
 }
 
-// report records a failure; a hostile path is cut short so that one message stays one line.
+// report records a failure; a hostile path (which the error may repeat) is cut short so that
+// one message stays one short line.
 func (a *applier) report(rel string, err error) {
-	const maxShown = 256
+	const maxShown, maxMessage = 256, 1024
 	if len(rel) > maxShown {
 		rel = rel[:maxShown] + "..."
 	}
 	switch n := len(a.result.Messages); {
 	case n < maxApplyMessages:
-		a.result.Messages = append(a.result.Messages, fmt.Sprintf("%s: %v", rel, err))
+		msg := fmt.Sprintf("%s: %v", rel, err)
+		if strings.ContainsFunc(msg, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			msg = strconv.Quote(msg) // a newline in a path must not forge a log line
+		}
+		if len(msg) > maxMessage {
+			msg = msg[:maxMessage] + "..."
+		}
+		a.result.Messages = append(a.result.Messages, msg)
 	case n == maxApplyMessages:
 		a.result.Messages = append(a.result.Messages, "further errors not listed")
 	}

@@ -47,9 +47,14 @@ func ItemByKey(key string) (Item, bool) {
 	return Item{}, false
 }
 
-// Excluded reports whether a file is never synchronised, by its name alone.
+// Excluded reports whether a file is never synchronised, by its name alone: Wazuh's
+// excluded_files and excluded_extensions, and the temporary files of the project (IsTempName),
+// which a crash may leave in any folder it writes to.
 func Excluded(name string) bool {
 	base := path.Base(name)
+	if IsTempName(base) {
+		return true
+	}
 	for _, f := range ExcludedFiles {
 		if base == f {
 			return true

@@ -16,7 +16,8 @@ import (
 	"go.uber.org/goleak"
 )
 
-// TestScanSelection checks which files each item takes: excluded names and extensions never,
+// TestScanSelection checks which files each item takes: excluded names and extensions and
+// temporary files never,
 // etc/ only client.keys at its top, var/multigroups/ only merged.mg at any depth, the ruleset
 // folders everything recursively; special files and undecodable names never.
 func TestScanSelection(t *testing.T) {
@@ -45,6 +46,12 @@ func TestScanSelection(t *testing.T) {
 		"var/multigroups/abc/other.txt",
 		"var/other/merged.mg",
 		"etc/shared/bad\\name",
+		// Temporary files a crash of a writer left behind (a ".merged" name would even be a
+		// legacy merged entry, which every worker refuses).
+		"etc/shared/default/.merged.mg.tmp-123",
+		"etc/shared/default/.merged.mg.clusterd-4242.tmp",
+		"etc/.client.keys.tmp-77",
+		"etc/rules/.local_rules.xml.tmp4242",
 	}
 	for _, rel := range append(slices.Clone(take), leave...) {
 		writeFile(t, home, rel, "data of "+rel, vectorTime)

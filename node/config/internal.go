@@ -70,6 +70,15 @@ type Clusterd struct {
 	SendQueueLen int
 	// MetricsAddr is the host:port of the metrics endpoint; empty turns it off.
 	MetricsAddr string
+	// DescriptorLimit, when positive, is the number of descriptors the connection bounds of the
+	// agent and enrollment listeners are derived from, instead of the process's limit (it can
+	// only lower them: a value above the process's limit is the process's limit).
+	DescriptorLimit int
+	// AgentIdentifyTimeout is how long a connection to the agent port may stay without a message
+	// from a known agent (30 s).
+	AgentIdentifyTimeout time.Duration
+	// EnrollHandshakeTimeout bounds an enrollment's TLS handshake and request line (10 s).
+	EnrollHandshakeTimeout time.Duration
 }
 
 // Gossip is clusterd.gossip: memberlist, used only to learn which nodes are alive. A zero
@@ -124,9 +133,11 @@ func DefaultInternal() Internal {
 			Version: "4.14.7",
 			// The timers stay zero: the memberlist layer (package gossip) owns their tuned
 			// defaults, and cluster.json overrides only what it names.
-			Gossip:       Gossip{Enabled: true, Port: 1517},
-			SendQueueLen: 256,
-			MetricsAddr:  "",
+			Gossip:                 Gossip{Enabled: true, Port: 1517},
+			SendQueueLen:           256,
+			MetricsAddr:            "",
+			AgentIdentifyTimeout:   30 * time.Second,
+			EnrollHandshakeTimeout: 10 * time.Second,
 		},
 	}
 }

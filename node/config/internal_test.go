@@ -54,6 +54,9 @@ func TestDefaultInternalMatchesWazuh(t *testing.T) {
 		{"clusterd.gossip.suspicion_mult", in.Clusterd.Gossip.SuspicionMult, 0},
 		{"clusterd.send_queue_len", in.Clusterd.SendQueueLen, 256},
 		{"clusterd.metrics_addr", in.Clusterd.MetricsAddr, ""},
+		{"clusterd.descriptor_limit", in.Clusterd.DescriptorLimit, 0},
+		{"clusterd.agent_identify_timeout", in.Clusterd.AgentIdentifyTimeout, 30 * time.Second},
+		{"clusterd.enroll_handshake_timeout", in.Clusterd.EnrollHandshakeTimeout, 10 * time.Second},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s = %v, want %v", tc.key, tc.got, tc.want)

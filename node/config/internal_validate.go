@@ -29,6 +29,8 @@ func (in Internal) Validate() []error {
 		{"intervals.communication.timeout_cluster_request", in.Communication.TimeoutClusterRequest},
 		{"intervals.communication.timeout_dapi_request", in.Communication.TimeoutDAPIRequest},
 		{"intervals.communication.timeout_receiving_file", in.Communication.TimeoutReceivingFile},
+		{"clusterd.agent_identify_timeout", in.Clusterd.AgentIdentifyTimeout},
+		{"clusterd.enroll_handshake_timeout", in.Clusterd.EnrollHandshakeTimeout},
 	})
 
 	// Gossip timers are optional: zero keeps the tuned defaults of the memberlist layer.
@@ -83,6 +85,9 @@ func (in Internal) Validate() []error {
 	}
 	v.atLeast("clusterd.gossip.suspicion_mult", d.Gossip.SuspicionMult, 0)
 	v.atLeast("clusterd.send_queue_len", d.SendQueueLen, 1)
+	if d.DescriptorLimit != 0 {
+		v.atLeast("clusterd.descriptor_limit", d.DescriptorLimit, MinDescriptorLimit)
+	}
 	if d.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(d.MetricsAddr); err != nil {
 			v.fail("clusterd.metrics_addr must be host:port, got %q: %v", d.MetricsAddr, err)
@@ -90,6 +95,10 @@ func (in Internal) Validate() []error {
 	}
 	return v.problems
 }
+
+// MinDescriptorLimit is the smallest clusterd.descriptor_limit: below it the reserve for the
+// cluster and the files leaves the listeners nothing.
+const MinDescriptorLimit = 128
 
 type internalValidator struct {
 	problems []error

@@ -36,6 +36,9 @@ func TestInternalValidate(t *testing.T) {
 		{"suspicion", func(in *Internal) { in.Clusterd.Gossip.SuspicionMult = -1 }, "clusterd.gossip.suspicion_mult must be at least 0"},
 		{"queue", func(in *Internal) { in.Clusterd.SendQueueLen = 0 }, "clusterd.send_queue_len must be at least 1"},
 		{"metrics", func(in *Internal) { in.Clusterd.MetricsAddr = "9516" }, "clusterd.metrics_addr must be host:port"},
+		{"descriptor limit", func(in *Internal) { in.Clusterd.DescriptorLimit = 100 }, "clusterd.descriptor_limit must be at least 128"},
+		{"identify timeout", func(in *Internal) { in.Clusterd.AgentIdentifyTimeout = 0 }, "clusterd.agent_identify_timeout must be positive"},
+		{"handshake timeout", func(in *Internal) { in.Clusterd.EnrollHandshakeTimeout = -time.Second }, "clusterd.enroll_handshake_timeout must be positive"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := DefaultInternal()

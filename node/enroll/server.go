@@ -14,22 +14,33 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/node/logging"
 )
 
-// Server defaults (authd's AUTH_POOL and a read timeout for agents that never send their line).
+// Server defaults: authd's AUTH_POOL; a deadline for the TLS handshake and the request line
+// (an agent sends its line as soon as the handshake ends: ten seconds is far beyond any honest
+// one, even over a slow link); one for the reply.
 const (
-	DefaultMaxClients  = 1000
-	DefaultReadTimeout = 30 * time.Second
-	maxAcceptBackoff   = time.Second
+	DefaultMaxClients   = 1000
+	DefaultReadTimeout  = 10 * time.Second
+	DefaultReplyTimeout = 30 * time.Second
+	maxAcceptBackoff    = time.Second
+	// refusalLogEvery bounds the lines a flood of connections makes: one per kind and period.
+	refusalLogEvery = time.Minute
 )
 
 // ServerOptions tune the TLS listener.
 type ServerOptions struct {
-	// MaxClients is the number of simultaneous connections (default 1000); more are closed with
-	// "Too many connections. Rejecting.".
+	// MaxClients is the number of simultaneous connections (default 1000). When they are all
+	// open, a new connection takes the place of the oldest one that has not sent its request
+	// yet (idle or slow connections cannot lock enrollments out); when every one is being
+	// answered, the new one is closed with "Too many connections. Rejecting.".
 	MaxClients int
-	// ReadTimeout bounds the handshake and the request line, and then the reply (default 30 s).
+	// ReadTimeout bounds the TLS handshake and the request line together (default 10 s).
 	ReadTimeout time.Duration
+	// ReplyTimeout bounds the writing of the reply (default 30 s).
+	ReplyTimeout time.Duration
 	// AgentCA, when set, requires every agent to present a certificate signed by it
 	// (<ssl_agent_ca>).
 	AgentCA *x509.CertPool
@@ -43,16 +54,25 @@ type ServerOptions struct {
 
 // Server is authd's TLS listener: one request line, one reply, close.
 type Server struct {
-	svc  *Service
-	tls  *tls.Config
-	log  *logrus.Entry
-	opts ServerOptions
+	svc     *Service
+	tls     *tls.Config
+	log     *logrus.Entry
+	opts    ServerOptions
+	limited *logging.RateLimiter
 
 	mu        sync.Mutex
 	closed    bool
 	listeners map[net.Listener]struct{}
-	conns     map[net.Conn]struct{}
+	conns     map[net.Conn]*slot
+	live      int // connections holding a slot: conns less those evicted
 	handlers  sync.WaitGroup
+}
+
+// slot is one accepted connection.
+type slot struct {
+	accepted time.Time
+	waiting  bool // the request line has not arrived: the connection may be evicted
+	evicted  bool // closed to make room; its handler is ending
 }
 
 // NewServer returns a server that answers enrollments with svc. TLS 1.2 and 1.3 are accepted.
@@ -62,6 +82,9 @@ func NewServer(svc *Service, cert tls.Certificate, log *logrus.Entry, opts Serve
 	}
 	if opts.ReadTimeout <= 0 {
 		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.ReplyTimeout <= 0 {
+		opts.ReplyTimeout = DefaultReplyTimeout
 	}
 	cfg := &tls.Config{
 		Certificates: []tls.Certificate{cert},
@@ -79,8 +102,9 @@ func NewServer(svc *Service, cert tls.Certificate, log *logrus.Entry, opts Serve
 		tls:       cfg,
 		log:       loggerOrDiscard(log),
 		opts:      opts,
+		limited:   logging.NewRateLimiter(refusalLogEvery, 1, nil),
 		listeners: map[net.Listener]struct{}{},
-		conns:     map[net.Conn]struct{}{},
+		conns:     map[net.Conn]*slot{},
 	}
 }
 
@@ -112,7 +136,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 		backoff = 5 * time.Millisecond
 		if !s.addConn(conn) {
-			s.log.Error("Too many connections. Rejecting.")
+			s.limited.Logf(s.log, logrus.ErrorLevel, "Too many connections. Rejecting.")
 			conn.Close()
 			continue
 		}
@@ -180,7 +204,8 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 	defer raw.Close()
 	peer := peerIP(raw.RemoteAddr())
 	src := sourceIPString(peer)
-	s.log.Infof("New connection from %s", src)
+	// Debug, as authd 4.14 logs it: a flood of connections must not become a flood of lines.
+	s.log.Debugf("New connection from %s", src)
 	if err := raw.SetDeadline(time.Now().Add(s.opts.ReadTimeout)); err != nil {
 		return
 	}
@@ -202,8 +227,11 @@ func (s *Server) handle(ctx context.Context, raw net.Conn) {
 		s.log.WithError(err).Debugf("No enrollment request from %s", src)
 		return
 	}
+	if !s.requestArrived(raw) {
+		return // evicted as the line arrived
+	}
 	reply, undo := s.svc.enroll(ctx, line, peer)
-	err = conn.SetWriteDeadline(time.Now().Add(s.opts.ReadTimeout))
+	err = conn.SetWriteDeadline(time.Now().Add(s.opts.ReplyTimeout))
 	if err == nil {
 		_, err = io.WriteString(conn, reply)
 	}
@@ -275,19 +303,62 @@ func (s *Server) removeListener(ln net.Listener) {
 	delete(s.listeners, ln)
 }
 
+// addConn gives c a slot: a free one, or the one of the oldest connection still waiting for its
+// request line, which is closed. False when every slot is held by a request being answered.
 func (s *Server) addConn(c net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.conns) >= s.opts.MaxClients {
+	if s.live >= s.opts.MaxClients && !s.evictOldestWaiting() {
 		return false
 	}
-	s.conns[c] = struct{}{}
+	s.conns[c] = &slot{accepted: time.Now(), waiting: true}
+	s.live++
 	s.handlers.Add(1)
+	return true
+}
+
+// evictOldestWaiting closes the oldest connection that has not sent its request line and hands
+// its slot over; s.mu is held. Closing releases the descriptor at once; the handler, whose
+// handshake or read then fails, ends on its own.
+func (s *Server) evictOldestWaiting() bool {
+	var (
+		oldest net.Conn
+		sl     *slot
+	)
+	for c, st := range s.conns {
+		if st.waiting && !st.evicted && (sl == nil || st.accepted.Before(sl.accepted)) {
+			oldest, sl = c, st
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	sl.evicted = true
+	s.live--
+	_ = oldest.Close()
+	s.limited.Logf(s.log, logrus.WarnLevel, "Too many connections (%d): closed the oldest one still waiting for its request (from %s, open %s).",
+		s.opts.MaxClients, sourceIPString(peerIP(oldest.RemoteAddr())), time.Since(sl.accepted).Round(time.Millisecond))
+	return true
+}
+
+// requestArrived marks c as answering its request, so it is no longer evicted; false when it
+// was evicted meanwhile.
+func (s *Server) requestArrived(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.conns[c]
+	if st == nil || st.evicted {
+		return false
+	}
+	st.waiting = false
 	return true
 }
 
 func (s *Server) removeConn(c net.Conn) {
 	s.mu.Lock()
+	if st := s.conns[c]; st != nil && !st.evicted {
+		s.live--
+	}
 	delete(s.conns, c)
 	s.mu.Unlock()
 	s.handlers.Done()

@@ -194,28 +194,107 @@ func TestServerConcurrentEnrollments(t *testing.T) {
 	}
 }
 
-func TestServerRejectsBeyondMaxClients(t *testing.T) {
+// expectClosedBy asserts that the server closed c within d.
+func expectClosedBy(t *testing.T, c net.Conn, d time.Duration) {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(d))
+	if _, err := c.Read(make([]byte, 1)); err == nil {
+		t.Fatal("read data from a connection that should be closed")
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("connection still open after %s", d)
+	}
+}
+
+// Connections that never send their request cannot lock enrollments out: with every slot held
+// by one, a real enrollment takes the slot of the oldest, which is closed.
+func TestServerIdleConnectionsGiveWayToEnrollments(t *testing.T) {
 	svc, _, _ := newVectorMaster(t, nil)
-	rs := startServer(t, svc, ServerOptions{MaxClients: 1, ReadTimeout: 20 * time.Second})
-	holder, err := net.Dial("tcp", rs.addr)
+	const slots = 5
+	rs := startServer(t, svc, ServerOptions{MaxClients: slots, ReadTimeout: time.Hour})
+	var idle []net.Conn
+	for range 3 * slots {
+		c, err := net.Dial("tcp", rs.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		idle = append(idle, c)
+	}
+	for i := range 3 {
+		reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), fmt.Sprintf("OSSEC A:'real%d'\n", i))
+		if err != nil || !strings.HasPrefix(reply, fmt.Sprintf("OSSEC K:'%03d real%d ", 7+i, i)) {
+			t.Fatalf("enrollment %d beside %d idle connections: %q, %v", i, len(idle), reply, err)
+		}
+	}
+	// The oldest idle connections made room; the newest still hold their slots.
+	expectClosedBy(t, idle[0], 5*time.Second)
+	_ = idle[len(idle)-1].SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	var ne net.Error
+	if _, err := idle[len(idle)-1].Read(make([]byte, 1)); !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("the newest idle connection was closed: %v", err)
+	}
+}
+
+// A connection that completes neither its TLS handshake nor its request line within
+// ReadTimeout is closed; one that has TLS but sends no line too.
+func TestServerHandshakeTimeout(t *testing.T) {
+	svc, _, _ := newVectorMaster(t, nil)
+	rs := startServer(t, svc, ServerOptions{ReadTimeout: 300 * time.Millisecond})
+	raw, err := net.Dial("tcp", rs.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer holder.Close()
-	// The holder occupies the only slot (it never starts its handshake); the next one is closed.
-	_, _, err = enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'second'\n")
-	if err == nil {
-		t.Fatal("second connection was served")
+	defer raw.Close()
+	start := time.Now()
+	expectClosedBy(t, raw, 5*time.Second)
+	if took := time.Since(start); took < 250*time.Millisecond {
+		t.Fatalf("closed after %s, before the bound", took)
 	}
-	holder.Close()
+	silent, err := tls.Dial("tcp", rs.addr, clientTLSConfig(t, tls.VersionTLS13))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	expectClosedBy(t, silent, 5*time.Second)
+}
+
+// When every slot is held by a request being answered, a new connection is refused, as authd
+// does ("Too many connections. Rejecting."); it gets through once a slot frees.
+func TestServerRejectsWhenEverySlotIsAnswering(t *testing.T) {
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	svc, _, _ := newVectorMaster(t, func(context.Context) error {
+		entered <- struct{}{}
+		<-release
+		return nil
+	})
+	rs := startServer(t, svc, ServerOptions{MaxClients: 1})
+	first := make(chan error, 1)
+	go func() {
+		_, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'first'\n")
+		first <- err
+	}()
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first enrollment was never answered")
+	}
+	// Refused (closed during the handshake) while the first one is answered.
+	if reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'second'\n"); err == nil {
+		t.Fatalf("a second enrollment was served while the only slot was answering: %q", reply)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("first enrollment: %v", err)
+	}
+	// The first handler gives its slot back just after its reply.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		reply, _, err := enrollOverTLS(rs.addr, clientTLSConfig(t, tls.VersionTLS13), "OSSEC A:'third'\n")
-		if err == nil && strings.HasPrefix(reply, "OSSEC K:'007 third ") {
+		if err == nil && strings.HasPrefix(reply, "OSSEC K:'") {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("slot never freed: %q, %v", reply, err)
+			t.Fatalf("the slot never freed: %q, %v", reply, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

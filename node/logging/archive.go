@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/clusterd/clusterd/node/fsutil"
 )
 
 const (
@@ -58,7 +60,7 @@ func compressToTemp(src, dest string) (tmpPath string, err error) {
 	}
 	defer in.Close()
 
-	out, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.tmp")
+	out, err := fsutil.CreateTemp(dest)
 	if err != nil {
 		return "", err
 	}

@@ -33,6 +33,15 @@ type Config struct {
 	KeysPoll time.Duration
 	// ArchiveQueue is the number of events buffered before readers block (65536).
 	ArchiveQueue int
+	// MaxConnections bounds the open TCP connections from agents; one more is closed at once
+	// (counted in Stats.ConnectionsRefused). 0 means no bound. The node sets it below the
+	// process's descriptor limit, so a flood of connections cannot starve the cluster, the
+	// local sockets and the files of descriptors.
+	MaxConnections int
+	// IdentifyTimeout is how long a new TCP connection may go without a message from a known
+	// agent before it is closed (counted in Stats.IdleClosed); 30 s. Wazuh's remoted keeps such
+	// a connection as long as the peer does.
+	IdentifyTimeout time.Duration
 	// Now is the clock (time.Now).
 	Now func() time.Time
 	// Log receives the server's log lines (discarded when nil).
@@ -45,6 +54,10 @@ const (
 	defaultConnectionOvertake = 60 * time.Second
 	defaultKeysPoll           = time.Second
 	defaultArchiveQueue       = 65536
+	// An agent sends its startup message (or a keepalive) as soon as it is connected; thirty
+	// seconds is far beyond any honest agent's first message over a slow link, and recycles
+	// the slots of connections that never speak twice a minute.
+	defaultIdentifyTimeout = 30 * time.Second
 )
 
 // withDefaults fills the zero fields and rejects values that cannot work.
@@ -64,8 +77,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ArchiveQueue == 0 {
 		c.ArchiveQueue = defaultArchiveQueue
 	}
-	if c.DisconnectionTime < 0 || c.ConnectionOvertake < 0 || c.KeysPoll < 0 || c.ArchiveQueue < 0 {
-		return c, fmt.Errorf("%w: negative duration or queue size", ErrBadConfig)
+	if c.IdentifyTimeout == 0 {
+		c.IdentifyTimeout = defaultIdentifyTimeout
+	}
+	if c.DisconnectionTime < 0 || c.ConnectionOvertake < 0 || c.KeysPoll < 0 || c.ArchiveQueue < 0 ||
+		c.MaxConnections < 0 || c.IdentifyTimeout < 0 {
+		return c, fmt.Errorf("%w: negative duration, queue size or connection bound", ErrBadConfig)
 	}
 	if _, _, ok := parseMajorMinor(c.ManagerVersion); !ok {
 		return c, fmt.Errorf("%w: manager version %q is not vMAJOR.MINOR[.PATCH]", ErrBadConfig, c.ManagerVersion)

@@ -213,18 +213,22 @@ func (s *Server) Stop() error {
 	return archErr
 }
 
-// registerConn tracks c for Stop; false when the server is stopping.
-func (s *Server) registerConn(c *tcpConn) bool {
+// registerConn tracks c for Stop. It refuses c when the server is stopping (stopping) or
+// MaxConnections are open (full).
+func (s *Server) registerConn(c *tcpConn) (ok, full bool) {
 	s.connMu.Lock()
 	defer s.connMu.Unlock()
 	select {
 	case <-s.quit:
-		return false
+		return false, false
 	default:
+	}
+	if s.cfg.MaxConnections > 0 && len(s.conns) >= s.cfg.MaxConnections {
+		return false, true
 	}
 	s.conns[c] = struct{}{}
 	s.totals.connections.Add(1)
-	return true
+	return true, false
 }
 
 func (s *Server) unregisterConn(c *tcpConn) {

@@ -25,6 +25,10 @@ type Stats struct {
 	KeyInUse        uint64 // connections refused: key in use elsewhere
 	BadEvents       uint64 // event messages that did not parse (dropped)
 	PackagesDropped uint64 // replies dropped on a full send queue
+
+	// TCP connections closed by the bounds on descriptors.
+	ConnectionsRefused uint64 // closed at once: MaxConnections were open
+	IdleClosed         uint64 // no agent message within IdentifyTimeout
 }
 
 // AgentStats are one agent's counters on this node.
@@ -49,6 +53,9 @@ type totals struct {
 	keyInUse        atomic.Uint64
 	badEvents       atomic.Uint64
 	packagesDropped atomic.Uint64
+
+	refused    atomic.Uint64
+	idleClosed atomic.Uint64
 }
 
 // Stats returns the current counters.
@@ -69,6 +76,7 @@ func (s *Server) Stats() Stats {
 		BadEvents:       s.totals.badEvents.Load(),
 		PackagesDropped: s.totals.packagesDropped.Load(),
 	}
+	st.ConnectionsRefused, st.IdleClosed = s.totals.refused.Load(), s.totals.idleClosed.Load()
 	for _, a := range s.keys.Load().agents() {
 		k := a.key.Load()
 		t := a.target()

@@ -36,9 +36,15 @@ func (s *Server) acceptLoop() {
 		}
 		backoff = 0
 		c := newTCPConn(nc)
-		if !s.registerConn(c) {
+		if ok, full := s.registerConn(c); !ok {
 			nc.Close()
-			return
+			if !full {
+				return
+			}
+			s.totals.refused.Add(1)
+			s.limited.warn("max-connections", "Too many agent connections (%d open): closed the one from %s.",
+				s.cfg.MaxConnections, nc.RemoteAddr())
+			continue
 		}
 		s.netWG.Add(2)
 		go func() {
@@ -54,15 +60,25 @@ func (s *Server) acceptLoop() {
 
 // serveConn reads the frames of one connection and handles each payload
 // until the peer closes, a frame is too big, a message fails (unknown agent,
-// wrong key, key in use) or the server stops.
+// wrong key, key in use), no agent speaks within IdentifyTimeout or the
+// server stops.
 func (s *Server) serveConn(c *tcpConn) {
 	defer s.endConn(c)
 	// Buffered: agents send many small frames.
 	fr := agentproto.NewFrameReader(bufio.NewReaderSize(c.nc, readBufferSize))
+	// Until a known agent speaks, the connection holds a descriptor for nobody: it gets
+	// IdentifyTimeout in all (not per read, so a byte at a time buys nothing).
+	identified := false
+	_ = c.nc.SetReadDeadline(time.Now().Add(s.cfg.IdentifyTimeout))
 	for {
 		payload, err := fr.Next()
 		if err != nil {
+			var ne net.Error
 			switch {
+			case !identified && errors.As(err, &ne) && ne.Timeout():
+				s.totals.idleClosed.Add(1)
+				s.limited.warn("identify-timeout", "No agent message from %s within %s; closing the connection.",
+					c.nc.RemoteAddr(), s.cfg.IdentifyTimeout)
 			case errors.Is(err, agentproto.ErrFrameTooBig):
 				s.limited.warn("too-big", "Too big message size from %s; closing the connection", c.nc.RemoteAddr())
 			case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), s.stopping(), c.closed():
@@ -71,8 +87,14 @@ func (s *Server) serveConn(c *tcpConn) {
 			}
 			return
 		}
+		ping := string(payload) == agentproto.PingMessage
 		if !s.handlePayload(source{conn: c, ip: c.remote}, payload) {
 			return
+		}
+		if !identified && !ping {
+			// handlePayload keeps a connection only for a message of a known agent.
+			identified = true
+			_ = c.nc.SetReadDeadline(time.Time{})
 		}
 	}
 }

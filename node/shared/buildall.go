@@ -7,16 +7,14 @@ import (
 	"path/filepath"
 )
 
-// BuildAllMerged rebuilds the merged.mg of every group folder under sharedDir and returns the
-// groups whose file changed, in name order. Entries that are not folders, and folders whose
-// names no agent can be assigned to (ValidateGroupName), are skipped. A failing group does not
-// stop the others; all failures are returned joined.
-func BuildAllMerged(sharedDir string) (changed []string, err error) {
+// GroupFolders lists the groups under sharedDir, in name order: the folders whose names an
+// agent can be assigned to (ValidateGroupName). Other entries are skipped.
+func GroupFolders(sharedDir string) ([]string, error) {
 	entries, err := os.ReadDir(sharedDir)
 	if err != nil {
 		return nil, fmt.Errorf("read shared folder %s: %w", sharedDir, err)
 	}
-	var errs []error
+	var groups []string
 	for _, e := range entries {
 		name := e.Name()
 		if ValidateGroupName(name) != nil {
@@ -26,6 +24,21 @@ func BuildAllMerged(sharedDir string) (changed []string, err error) {
 		if err != nil || !info.IsDir() {
 			continue
 		}
+		groups = append(groups, name)
+	}
+	return groups, nil
+}
+
+// BuildAllMerged rebuilds the merged.mg of every group folder under sharedDir (GroupFolders)
+// and returns the groups whose file changed, in name order. A failing group does not stop the
+// others; all failures are returned joined.
+func BuildAllMerged(sharedDir string) (changed []string, err error) {
+	groups, err := GroupFolders(sharedDir)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, name := range groups {
 		_, groupChanged, err := BuildMerged(sharedDir, name)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("build merged.mg of group %s: %w", name, err))

@@ -11,6 +11,8 @@ var (
 	ErrClosed = errors.New("store is closed")
 	// ErrBadClientKeys is returned for a client.keys text or entry list that breaks the format.
 	ErrBadClientKeys = errors.New("bad client.keys")
+	// ErrBlankFile is returned by Open for a file that exists but holds no table (see Open).
+	ErrBlankFile = errors.New("the database file exists but holds nothing")
 	// ErrSchemaTooNew is returned by Open when the file was written by a newer schema version.
 	ErrSchemaTooNew = errors.New("database schema is newer than this program")
 	// ErrInvalidAgent is returned when a new agent's fields cannot form a client.keys line.

@@ -27,10 +27,29 @@ type Store struct {
 	cache  stmtCache
 }
 
+// Option changes how Open treats the file it finds.
+type Option func(*openOptions)
+
+type openOptions struct{ acceptBlank bool }
+
+// AcceptBlank makes Open take a file that exists but holds no table (ErrBlankFile) for a new
+// database, when the caller knows nothing can have been lost.
+func AcceptBlank() Option { return func(o *openOptions) { o.acceptBlank = true } }
+
 // Open opens (creating it and its folders when missing) the database at
 // path, applies the missing schema migrations and returns the store. A file
-// written by a newer schema version is refused with ErrSchemaTooNew.
-func Open(path string) (*Store, error) {
+// written by a newer schema version is refused with ErrSchemaTooNew; a file
+// that is not a database, with the driver's error. A file that exists but
+// holds no table (SQLite takes a 0-byte file for an empty database) is
+// refused with ErrBlankFile, unless AcceptBlank is given: this program never
+// leaves one behind except when its very first start dies before the
+// schema is written, so it is most likely a database that was truncated or
+// replaced. A refused 0-byte file is not written to, so it stays refused.
+func Open(path string, opts ...Option) (*Store, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if path == "" {
 		return nil, fmt.Errorf("open store: %w: empty path", ErrInvalidArgument)
 	}
@@ -40,6 +59,12 @@ func Open(path string) (*Store, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	fi, statErr := os.Stat(abs)
+	existed := statErr == nil
+	// Connecting writes a 0-byte file's header (the WAL pragma): refuse it before that.
+	if existed && fi.Size() == 0 && !walHoldsData(abs) && !o.acceptBlank {
+		return nil, fmt.Errorf("open store %s: %w: an empty file (0 bytes)", path, ErrBlankFile)
 	}
 	db, err := sql.Open("sqlite", dataSourceName(abs))
 	if err != nil {
@@ -53,7 +78,7 @@ func Open(path string) (*Store, error) {
 	db.SetConnMaxIdleTime(0)
 
 	s := &Store{db: db, path: abs}
-	if err := s.init(context.Background()); err != nil {
+	if err := s.init(context.Background(), existed && !o.acceptBlank); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -82,7 +107,10 @@ func dataSourceName(abs string) string {
 	return u.String()
 }
 
-func (s *Store) init(ctx context.Context) error {
+// init checks the connection's settings and migrates the schema. With
+// refuseBlank, a file without any table is refused before anything is
+// written to it.
+func (s *Store) init(ctx context.Context, refuseBlank bool) error {
 	var mode string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return fmt.Errorf("read journal mode: %w", err)
@@ -97,6 +125,15 @@ func (s *Store) init(ctx context.Context) error {
 	if fk != 1 {
 		return errors.New("foreign keys are not enabled")
 	}
+	if refuseBlank {
+		var tables int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master`).Scan(&tables); err != nil {
+			return fmt.Errorf("read the schema: %w", err)
+		}
+		if tables == 0 {
+			return fmt.Errorf("%w: a database without tables", ErrBlankFile)
+		}
+	}
 	created, err := migrate(ctx, s.db)
 	if err != nil {
 		return err
@@ -107,6 +144,14 @@ func (s *Store) init(ctx context.Context) error {
 	}
 	s.isNew = created || empty
 	return nil
+}
+
+// walHoldsData reports a non-empty write-ahead log beside the database: a
+// 0-byte database file with one is a store that never checkpointed, not a
+// blank file.
+func walHoldsData(abs string) bool {
+	fi, err := os.Stat(abs + "-wal")
+	return err == nil && fi.Size() > 0
 }
 
 // neverHeldAgents reports a database that has no agent row, no removed

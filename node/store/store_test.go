@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,45 @@ func TestReopenEmptyStoreIsStillNew(t *testing.T) {
 	s = reopen(t, s, path)
 	if !s.IsNew() {
 		t.Fatal("reopened empty store: IsNew() = false")
+	}
+}
+
+// A file that exists but holds no table (a 0-byte file, which SQLite reads as an empty
+// database, or a database without tables) is refused without being written to, so it stays
+// refused; AcceptBlank takes it for a new database. A healthy store holding no agent is opened.
+func TestOpenRefusesABlankFile(t *testing.T) {
+	s, path := openTemp(t)
+	if s = reopen(t, s, path); !s.IsNew() {
+		t.Fatal("healthy empty store: IsNew() = false")
+	}
+
+	zero := filepath.Join(t.TempDir(), "global.db")
+	if err := os.WriteFile(zero, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	tableless := filepath.Join(t.TempDir(), "global.db")
+	raw, err := sql.Open("sqlite", tableless)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("PRAGMA user_version = 7"); err != nil { // writes the header, no table
+		t.Fatal(err)
+	}
+	raw.Close()
+	for name, p := range map[string]string{"0-byte file": zero, "database without tables": tableless} {
+		for range 2 {
+			if _, err := Open(p); !errors.Is(err, ErrBlankFile) || !strings.Contains(err.Error(), p) {
+				t.Fatalf("%s: Open = %v, want ErrBlankFile naming the file", name, err)
+			}
+		}
+		if fi, err := os.Stat(p); name == "0-byte file" && (err != nil || fi.Size() != 0) {
+			t.Fatalf("the refused 0-byte file was written to: %v %v", fi.Size(), err)
+		}
+		s, err := Open(p, AcceptBlank())
+		if err != nil || !s.IsNew() {
+			t.Fatalf("%s with AcceptBlank: %v", name, err)
+		}
+		s.Close()
 	}
 }
 
