@@ -41,10 +41,11 @@ type linkProbe struct {
 	waiting []*probeLink
 }
 
-// probeTimeout is how long a probed connection has to answer: long enough for a busy peer,
-// short enough that a reconnecting worker's hello is answered before it times out.
+// probeTimeout is how long a probed connection has to answer: an echo over a live link comes
+// back in milliseconds even on a busy node, and every millisecond waited here is added to the
+// time a node cut off the network keeps its place (memberlist's ~2 s detection, plus this).
 func probeTimeout(s Settings) time.Duration {
-	return max(min(s.RequestTimeout/2, 5*time.Second), 100*time.Millisecond)
+	return max(min(s.RequestTimeout/2, time.Second), 100*time.Millisecond)
 }
 
 // start sends command (an echo the peer answers) over sess unless a probe is in flight.

@@ -22,9 +22,10 @@ import (
 const (
 	// dockerPoll is the start-to-start period of the cluster_control polls.
 	dockerPoll = 100 * time.Millisecond
-	// detectionBound is how soon the master must stop listing a worker whose host vanished,
-	// with the production memberlist timers, plus one polling period.
-	detectionBound     = 3*time.Second + dockerPoll
+	// detectionBound is how soon the master must stop listing a worker whose host vanished:
+	// memberlist's detection with the production timers (3 s), then the one-second echo the
+	// master sends over the TCP connection before it believes gossip, plus one polling period.
+	detectionBound     = 4*time.Second + dockerPoll
 	dockerCmdTimeout   = 30 * time.Second
 	dockerBuildTimeout = 3 * time.Minute
 )

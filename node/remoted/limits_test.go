@@ -40,9 +40,9 @@ func TestUnidentifiedConnectionsAreClosed(t *testing.T) {
 
 	agent := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
 	agent.handshake()
+	start := time.Now() // before the server accepts: its bound runs from the accept
 	silent := newTestAgent(t, "000", "silent", "any", key2).dialTCP(s.TCPAddr())
 	pinging := newTestAgent(t, "000", "pinging", "any", key2).dialTCP(s.TCPAddr())
-	start := time.Now()
 	pinged := make(chan struct{})
 	go func() {
 		defer close(pinged)
