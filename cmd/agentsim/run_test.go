@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/clusterd/clusterd/node/agentproto"
 	"github.com/clusterd/clusterd/node/agentsim"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 	"go.uber.org/goleak"
 )
 

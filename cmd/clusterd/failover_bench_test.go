@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
 	"github.com/clusterd/clusterd/node/agentsim"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // BenchmarkFailoverKill9 is the failover measurement: three real node processes, 2,000

@@ -4,7 +4,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // agent is one simulated agent. Fields without a note are owned by the agent's

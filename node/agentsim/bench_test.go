@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // helperManagerEnv, set to a client.keys path, turns the test binary into a fake

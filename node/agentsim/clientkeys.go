@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // ParseClientKeys reads a Wazuh client.keys file ("<id> <name> <ip> <key>" per line)

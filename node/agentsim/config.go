@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 	"github.com/sirupsen/logrus"
 )
 

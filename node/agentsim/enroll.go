@@ -11,7 +11,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // maxEnrollReply bounds what is read from authd; a reply is one short line.

@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // keyring is the fake managers' view of client.keys, shared with the fake authd.

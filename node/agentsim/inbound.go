@@ -7,7 +7,7 @@ import (
 	"hash"
 	"strings"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // mergedFileName is the shared file whose md5 the keepalive reports.

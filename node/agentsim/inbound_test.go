@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // TestFileTransferVectorPush replays the push of the protocol vectors (05–07).

@@ -6,7 +6,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // run is the agent's life: connect, serve until the session is lost, fail over,

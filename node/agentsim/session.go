@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // session is one acknowledged connection to a manager.

@@ -3,7 +3,7 @@ package remoted
 import (
 	"bytes"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // Status codes remoted records (spec §5).

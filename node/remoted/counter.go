@@ -9,8 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/clusterd/clusterd/node/agentproto"
 	"github.com/clusterd/clusterd/node/fsutil"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // counterSaveEvery is how many sent messages may go unsaved before the

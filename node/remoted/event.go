@@ -3,7 +3,7 @@ package remoted
 import (
 	"strings"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // handleEvent archives an event message in the form remoted forwards it to

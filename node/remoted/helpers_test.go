@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
 	"github.com/clusterd/clusterd/node/fsutil"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 	"github.com/sirupsen/logrus"
 )
 

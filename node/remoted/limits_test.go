@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // Beyond MaxConnections a connection is closed at once and counted; a slot freed is taken again

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // source is where one payload came from: a TCP connection, or a UDP address.

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // pushWorkers is remoted.sender_pool: how many merged.mg pushes run at once.

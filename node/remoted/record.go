@@ -3,7 +3,7 @@ package remoted
 import (
 	"bytes"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // record writes one control message to the Store (spec §3.6) and, for a

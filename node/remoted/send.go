@@ -3,7 +3,7 @@ package remoted
 import (
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // sendPlain answers an unencrypted "#ping" with "#pong" (framed on TCP).

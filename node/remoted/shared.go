@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // udpPushPause is Wazuh's pause every udpPushBurst chunks of a push over UDP.

@@ -3,7 +3,7 @@ package remoted
 import (
 	"context"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // Store is the agent-status database as remoted writes it (Wazuh's wazuh-db

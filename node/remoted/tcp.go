@@ -7,7 +7,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // readBufferSize is each connection's read buffer: agent messages are small, and a frame larger

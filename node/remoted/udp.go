@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net"
 
-	"github.com/clusterd/clusterd/node/agentproto"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // udpLoop handles one secure payload per datagram until the socket closes.

@@ -14,7 +14,7 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-const vectorDir = "../../testdata/vectors/agent"
+const vectorDir = "../../../testdata/vectors/agent"
 
 type vectorFile struct {
 	Agent struct {
