@@ -10,7 +10,7 @@ import (
 	"time"
 
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 // keyTable is one loaded client.keys, read-only once published.
@@ -67,13 +67,13 @@ func (s *Server) loadKeys() error {
 	if err != nil {
 		return err
 	}
-	var entries []store.KeyEntry
+	var entries []clientkeys.Entry
 	if stamp.info != nil {
 		data, err := os.ReadFile(s.keysPath())
 		if err != nil {
 			return fmt.Errorf("read %s: %w", s.keysPath(), err)
 		}
-		entries, err = store.ParseClientKeys(bytes.NewReader(data))
+		entries, err = clientkeys.Parse(bytes.NewReader(data))
 		if err != nil {
 			return fmt.Errorf("load %s: %w", s.keysPath(), err)
 		}
@@ -101,7 +101,7 @@ func (s *Server) reloadKeysIfChanged() {
 	s.log.Infof("reloaded %s: %d agents", s.keysPath(), len(s.keys.Load().byID))
 }
 
-func buildKeyTable(old *keyTable, entries []store.KeyEntry, warnf func(string, ...any)) *keyTable {
+func buildKeyTable(old *keyTable, entries []clientkeys.Entry, warnf func(string, ...any)) *keyTable {
 	t := &keyTable{byID: make(map[int]*agent, len(entries)), byIP: make(map[string]*agent, len(entries))}
 	for _, e := range entries {
 		if e.Removed {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 // NewAgent is an enrolled agent to insert.
@@ -78,7 +79,7 @@ func validateNewAgent(a NewAgent) error {
 	if a.ID < 0 {
 		return fmt.Errorf("%w: negative id %d", ErrInvalidAgent, a.ID)
 	}
-	if err := checkKeyFields(a.Name, a.IP, a.Key); err != nil {
+	if err := clientkeys.CheckFields(a.Name, a.IP, a.Key); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidAgent, err)
 	}
 	if err := messages.CheckAgentName(a.Name); err != nil {

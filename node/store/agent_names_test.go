@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 // Names a hostile worker or a hand-edited file could carry.
@@ -65,15 +66,15 @@ func TestImportClientKeysRefusesInvalidNames(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	for _, name := range []string{"../../etc", "x", strings.Repeat("n", 129), "ñandú"} {
-		_, _, _, err := s.ImportClientKeys(ctx, []KeyEntry{{ID: 1, Name: "good01", IP: "any", Key: "k1"}, {ID: 2, Name: name, IP: "any", Key: "k2"}})
-		if !errors.Is(err, ErrBadClientKeys) || !errors.Is(err, messages.ErrInvalidAgentName) {
+		_, _, _, err := s.ImportClientKeys(ctx, []clientkeys.Entry{{ID: 1, Name: "good01", IP: "any", Key: "k1"}, {ID: 2, Name: name, IP: "any", Key: "k2"}})
+		if !errors.Is(err, clientkeys.ErrMalformed) || !errors.Is(err, messages.ErrInvalidAgentName) {
 			t.Errorf("name %.40q: %v", name, err)
 		}
 	}
 	if lines := keyLines(t, s); lines != "" {
 		t.Fatalf("a refused file was partly imported: %q", lines)
 	}
-	if _, _, _, err := s.ImportClientKeys(ctx, []KeyEntry{{ID: 1, Name: ".legacy", IP: "any", Key: "k1"}}); err != nil {
+	if _, _, _, err := s.ImportClientKeys(ctx, []clientkeys.Entry{{ID: 1, Name: ".legacy", IP: "any", Key: "k1"}}); err != nil {
 		t.Fatalf("a pre-4.14.6 name: %v", err)
 	}
 }
@@ -110,11 +111,11 @@ func TestSetAgentGroupsCreatesNoAgentWithInvalidName(t *testing.T) {
 	}
 }
 
-func parseKeysFile(t *testing.T, path string) ([]KeyEntry, error) {
+func parseKeysFile(t *testing.T, path string) ([]clientkeys.Entry, error) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseClientKeys(bytes.NewReader(data))
+	return clientkeys.Parse(bytes.NewReader(data))
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 func TestAddAgentDefaults(t *testing.T) {
@@ -67,7 +69,7 @@ func TestAddAgentRejectsBadFields(t *testing.T) {
 func TestIDAllocationCountsRemovedEntries(t *testing.T) {
 	s, path := openTemp(t)
 	ctx := context.Background()
-	entries := []KeyEntry{
+	entries := []clientkeys.Entry{
 		{ID: 5, Name: "five", IP: "any", Key: "k5"},
 		{ID: 7, Name: "seven", IP: "any", Key: "k7", Removed: true},
 	}

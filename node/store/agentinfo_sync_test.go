@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 // workerWithPending returns a store with agent 1 syncreq (full data),
@@ -170,9 +172,9 @@ func TestApplyAgentInfoManyRows(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	const n = 1500
-	entries := make([]KeyEntry, n)
+	entries := make([]clientkeys.Entry, n)
 	for i := range entries {
-		entries[i] = KeyEntry{ID: i + 1, Name: fmt.Sprintf("agent%d", i+1), IP: "any", Key: fmt.Sprintf("%064x", i+1)}
+		entries[i] = clientkeys.Entry{ID: i + 1, Name: fmt.Sprintf("agent%d", i+1), IP: "any", Key: fmt.Sprintf("%064x", i+1)}
 	}
 	if _, _, _, err := s.ImportClientKeys(ctx, entries); err != nil {
 		t.Fatal(err)

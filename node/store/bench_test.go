@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 func BenchmarkAddAgent(b *testing.B) {
@@ -23,9 +25,9 @@ func BenchmarkAddAgent(b *testing.B) {
 // seedAgents imports n keyed agents.
 func seedAgents(b *testing.B, s *Store, n int) {
 	b.Helper()
-	entries := make([]KeyEntry, n)
+	entries := make([]clientkeys.Entry, n)
 	for i := range entries {
-		entries[i] = KeyEntry{ID: i + 1, Name: fmt.Sprintf("agent%d", i+1), IP: "any", Key: fmt.Sprintf("%064x", i+1)}
+		entries[i] = clientkeys.Entry{ID: i + 1, Name: fmt.Sprintf("agent%d", i+1), IP: "any", Key: fmt.Sprintf("%064x", i+1)}
 	}
 	if _, _, _, err := s.ImportClientKeys(context.Background(), entries); err != nil {
 		b.Fatal(err)

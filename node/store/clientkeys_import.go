@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 // ImportClientKeys makes the agents equal to the active entries, in one
@@ -18,7 +19,7 @@ import (
 // stored removed ones. It serves the first start over an existing
 // client.keys (IsNew) and a worker receiving the master's client.keys.
 // removed counts the agents deleted.
-func (s *Store) ImportClientKeys(ctx context.Context, entries []KeyEntry) (added, removed, updated int, err error) {
+func (s *Store) ImportClientKeys(ctx context.Context, entries []clientkeys.Entry) (added, removed, updated int, err error) {
 	if err := validateImport(entries); err != nil {
 		return 0, 0, 0, fmt.Errorf("import client keys: %w", err)
 	}
@@ -88,11 +89,11 @@ func (s *Store) ImportClientKeys(ctx context.Context, entries []KeyEntry) (added
 	return added, removed, updated, nil
 }
 
-func validateImport(entries []KeyEntry) error {
+func validateImport(entries []clientkeys.Entry) error {
 	active := make(map[int]bool, len(entries))
 	for i, e := range entries {
-		if e.ID < 1 || e.ID > maxAgentID {
-			return fmt.Errorf("%w: entry %d: bad id %d", ErrBadClientKeys, i+1, e.ID)
+		if e.ID < 1 || e.ID > clientkeys.MaxAgentID {
+			return fmt.Errorf("%w: entry %d: bad id %d", clientkeys.ErrMalformed, i+1, e.ID)
 		}
 		name := e.Name
 		if e.Removed && name != "" {
@@ -100,18 +101,18 @@ func validateImport(entries []KeyEntry) error {
 			// blank/control rule matters for it.
 			name = "x" + name
 		}
-		if err := checkKeyFields(name, e.IP, e.Key); err != nil {
-			return fmt.Errorf("%w: entry %d (id %03d): %v", ErrBadClientKeys, i+1, e.ID, err)
+		if err := clientkeys.CheckFields(name, e.IP, e.Key); err != nil {
+			return fmt.Errorf("%w: entry %d (id %03d): %v", clientkeys.ErrMalformed, i+1, e.ID, err)
 		}
 		if e.Removed {
 			continue
 		}
 		// Agents named with a leading '.' before Wazuh 4.14.6 refused it are still agents.
 		if err := messages.CheckAgentName(e.Name); err != nil && !errors.Is(err, messages.ErrAgentNameLeadingDot) {
-			return fmt.Errorf("%w: entry %d (id %03d): %q: %w", ErrBadClientKeys, i+1, e.ID, messages.ClipForLog(e.Name), err)
+			return fmt.Errorf("%w: entry %d (id %03d): %q: %w", clientkeys.ErrMalformed, i+1, e.ID, messages.ClipForLog(e.Name), err)
 		}
 		if active[e.ID] {
-			return fmt.Errorf("%w: entry %d: id %03d listed twice", ErrBadClientKeys, i+1, e.ID)
+			return fmt.Errorf("%w: entry %d: id %03d listed twice", clientkeys.ErrMalformed, i+1, e.ID)
 		}
 		active[e.ID] = true
 	}
@@ -143,7 +144,7 @@ func keyedRows(ctx context.Context, tx *sql.Tx) (map[int]keyedRow, error) {
 	return m, rows.Err()
 }
 
-func replaceRemovedKeys(ctx context.Context, tx *sql.Tx, entries []KeyEntry) error {
+func replaceRemovedKeys(ctx context.Context, tx *sql.Tx, entries []clientkeys.Entry) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM removed_keys`); err != nil {
 		return fmt.Errorf("clear removed entries: %w", err)
 	}

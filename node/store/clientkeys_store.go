@@ -8,12 +8,13 @@ import (
 	"path/filepath"
 
 	"github.com/clusterd/clusterd/node/fsutil"
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 // ClientKeys returns the client.keys entries: active agents by key position,
 // then removed entries in removal order.
-func (s *Store) ClientKeys(ctx context.Context) ([]KeyEntry, error) {
-	var entries []KeyEntry
+func (s *Store) ClientKeys(ctx context.Context) ([]clientkeys.Entry, error) {
+	var entries []clientkeys.Entry
 	err := s.read(ctx, "read client keys", func(tx *sql.Tx) error {
 		var err error
 		entries, err = clientKeys(ctx, tx)
@@ -22,15 +23,15 @@ func (s *Store) ClientKeys(ctx context.Context) ([]KeyEntry, error) {
 	return entries, err
 }
 
-func clientKeys(ctx context.Context, q queryer) ([]KeyEntry, error) {
-	var entries []KeyEntry
+func clientKeys(ctx context.Context, q queryer) ([]clientkeys.Entry, error) {
+	var entries []clientkeys.Entry
 	rows, err := q.QueryContext(ctx, `SELECT id, name, COALESCE(register_ip, 'any'), COALESCE(internal_key, '')
 		FROM agent WHERE key_pos IS NOT NULL ORDER BY key_pos, id`)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var e KeyEntry
+		var e clientkeys.Entry
 		if err := rows.Scan(&e.ID, &e.Name, &e.IP, &e.Key); err != nil {
 			rows.Close()
 			return nil, err
@@ -49,7 +50,7 @@ func clientKeys(ctx context.Context, q queryer) ([]KeyEntry, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		e := KeyEntry{Removed: true}
+		e := clientkeys.Entry{Removed: true}
 		if err := rows.Scan(&e.ID, &e.Name, &e.IP, &e.Key); err != nil {
 			return nil, err
 		}
@@ -65,7 +66,7 @@ func (s *Store) WriteClientKeys(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, renderClientKeys(entries), 0o640); err != nil {
+	if err := writeFileAtomic(path, clientkeys.Render(entries), 0o640); err != nil {
 		return fmt.Errorf("write client keys %s: %w", path, err)
 	}
 	return nil

@@ -9,57 +9,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
-
-func TestParseClientKeysRules(t *testing.T) {
-	in := "# comment\n" +
-		" indented comment\n" +
-		"\n" +
-		"001 web01 any k1\r\n" +
-		"002 !gone 10.0.0.2 k2\n" +
-		"0003 #hashed any k3\n" +
-		"004 db01 10.0.0.0/24 k4" // no final newline
-	got, err := ParseClientKeys(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []KeyEntry{
-		{ID: 1, Name: "web01", IP: "any", Key: "k1"},
-		{ID: 2, Name: "gone", IP: "10.0.0.2", Key: "k2", Removed: true},
-		{ID: 3, Name: "hashed", IP: "any", Key: "k3", Removed: true},
-		{ID: 4, Name: "db01", IP: "10.0.0.0/24", Key: "k4"},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("got %+v\nwant %+v", got, want)
-	}
-}
-
-func TestParseClientKeysErrors(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		line string
-	}{
-		{"001 web01 any\n", "line 1"},
-		{"# c\n001 web01 any k1 extra\n", "line 2"},
-		{"abc web01 any k1\n", "line 1"},
-		{"000 web01 any k1\n", "line 1"},
-		{"123456789 web01 any k1\n", "line 1"},
-		{"001 web01  k1\n", "line 1"},
-		{"001 ! any k1\n", "line 1"},
-		{"001 a\tb any k1\n", "line 1"},
-		{"001 a any k1\n\n001 b any k2\n", "line 3"},
-		{"001 web01 any " + strings.Repeat("k", maxKeysLine) + "\n", "line 1"},
-	} {
-		_, err := ParseClientKeys(strings.NewReader(tc.in))
-		if !errors.Is(err, ErrBadClientKeys) || !strings.Contains(err.Error(), tc.line) {
-			t.Errorf("ParseClientKeys(%.40q) = %v, want ErrBadClientKeys at %s", tc.in, err, tc.line)
-		}
-	}
-	// A removed entry may share the id of an active one.
-	if _, err := ParseClientKeys(strings.NewReader("001 !old any k0\n001 new any k1\n")); err != nil {
-		t.Errorf("removed + active same id: %v", err)
-	}
-}
 
 func TestWriteClientKeys(t *testing.T) {
 	s, _ := openTemp(t)
@@ -111,7 +63,7 @@ func enrollmentKeys(t *testing.T) string {
 
 func TestImportClientKeysRoundTripsVector(t *testing.T) {
 	text := enrollmentKeys(t)
-	entries, err := ParseClientKeys(strings.NewReader(text))
+	entries, err := clientkeys.Parse(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +89,7 @@ func TestImportClientKeysRoundTripsVector(t *testing.T) {
 		t.Fatalf("rendered:\n%s\nwant\n%s", got, want)
 	}
 	// Importing the rendering again changes nothing.
-	again, err := ParseClientKeys(strings.NewReader(want))
+	again, err := clientkeys.Parse(strings.NewReader(want))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +114,7 @@ func TestImportClientKeysSyncs(t *testing.T) {
 	if err := s.UpdateAgentInfo(ctx, Agent{ID: 3, Version: "Wazuh v4.14.7"}); err != nil {
 		t.Fatal(err)
 	}
-	entries := []KeyEntry{
+	entries := []clientkeys.Entry{
 		{ID: 3, Name: "a3", IP: "any", Key: "k3-new"},
 		{ID: 1, Name: "a1", IP: "any", Key: "k1"},
 		{ID: 9, Name: "a9", IP: "10.0.0.9", Key: "k9"},
@@ -185,11 +137,11 @@ func TestImportClientKeysSyncs(t *testing.T) {
 	if _, ok, _ := s.Agent(ctx, 2); ok {
 		t.Fatal("agent 2 still present")
 	}
-	bad := []KeyEntry{{ID: 1, Name: "a1", IP: "any", Key: "k"}, {ID: 1, Name: "b1", IP: "any", Key: "k"}}
-	if _, _, _, err := s.ImportClientKeys(ctx, bad); !errors.Is(err, ErrBadClientKeys) || !strings.Contains(err.Error(), "listed twice") {
+	bad := []clientkeys.Entry{{ID: 1, Name: "a1", IP: "any", Key: "k"}, {ID: 1, Name: "b1", IP: "any", Key: "k"}}
+	if _, _, _, err := s.ImportClientKeys(ctx, bad); !errors.Is(err, clientkeys.ErrMalformed) || !strings.Contains(err.Error(), "listed twice") {
 		t.Fatalf("duplicate ids: %v", err)
 	}
-	if _, _, _, err := s.ImportClientKeys(ctx, []KeyEntry{{ID: 1, Name: "a b", IP: "any", Key: "k"}}); !errors.Is(err, ErrBadClientKeys) {
+	if _, _, _, err := s.ImportClientKeys(ctx, []clientkeys.Entry{{ID: 1, Name: "a b", IP: "any", Key: "k"}}); !errors.Is(err, clientkeys.ErrMalformed) {
 		t.Fatalf("blank in name: %v", err)
 	}
 }

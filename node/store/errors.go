@@ -9,8 +9,6 @@ var (
 	ErrDuplicateID = errors.New("agent id already in use")
 	// ErrClosed is returned by every method called after Close.
 	ErrClosed = errors.New("store is closed")
-	// ErrBadClientKeys is returned for a client.keys text or entry list that breaks the format.
-	ErrBadClientKeys = errors.New("bad client.keys")
 	// ErrBlankFile is returned by Open for a file that exists but holds no table (see Open).
 	ErrBlankFile = errors.New("the database file exists but holds nothing")
 	// ErrSchemaTooNew is returned by Open when the file was written by a newer schema version.

@@ -7,9 +7,10 @@ import (
 	"testing"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
-// FuzzParseClientKeys: any input parses or fails with ErrBadClientKeys, and
+// FuzzParseClientKeys: any input parses or fails with clientkeys.ErrMalformed, and
 // whatever parses renders back to text that parses to the same entries.
 func FuzzParseClientKeys(f *testing.F) {
 	for _, seed := range []string{
@@ -26,10 +27,10 @@ func FuzzParseClientKeys(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		entries, err := ParseClientKeys(bytes.NewReader(data))
+		entries, err := clientkeys.Parse(bytes.NewReader(data))
 		if err != nil {
-			if !errors.Is(err, ErrBadClientKeys) {
-				t.Fatalf("error without ErrBadClientKeys: %v", err)
+			if !errors.Is(err, clientkeys.ErrMalformed) {
+				t.Fatalf("error without clientkeys.ErrMalformed: %v", err)
 			}
 			return
 		}
@@ -41,7 +42,7 @@ func FuzzParseClientKeys(f *testing.F) {
 			}
 			return
 		}
-		again, err := ParseClientKeys(bytes.NewReader(renderClientKeys(entries)))
+		again, err := clientkeys.Parse(bytes.NewReader(clientkeys.Render(entries)))
 		if err != nil {
 			t.Fatalf("rendering does not parse: %v", err)
 		}

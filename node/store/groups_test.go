@@ -8,6 +8,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 func TestGroupHash(t *testing.T) {
@@ -133,7 +135,7 @@ func TestSetAgentGroupsUnknownAgents(t *testing.T) {
 		t.Fatalf("a keyless agent reached client.keys: %q", lines)
 	}
 	// The keys arriving later give it its client.keys line and keep its groups.
-	if _, _, _, err := s.ImportClientKeys(ctx, []KeyEntry{{ID: 6, Name: "worker-seen", IP: "any", Key: "k6"}}); err != nil {
+	if _, _, _, err := s.ImportClientKeys(ctx, []clientkeys.Entry{{ID: 6, Name: "worker-seen", IP: "any", Key: "k6"}}); err != nil {
 		t.Fatal(err)
 	}
 	if a = mustAgent(t, s, 6); a.Key != "k6" || !reflect.DeepEqual(a.Groups, []string{"g1"}) {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 	"go.uber.org/goleak"
 )
 
@@ -63,5 +64,5 @@ func keyLines(t testing.TB, s *Store) string {
 	if err != nil {
 		t.Fatalf("ClientKeys: %v", err)
 	}
-	return string(renderClientKeys(entries))
+	return string(clientkeys.Render(entries))
 }

@@ -1,4 +1,4 @@
-package store
+package clientkeys
 
 import (
 	"bufio"
@@ -10,8 +10,8 @@ import (
 	"strings"
 )
 
-// KeyEntry is one client.keys line.
-type KeyEntry struct {
+// Entry is one client.keys line.
+type Entry struct {
 	ID            int
 	Name, IP, Key string
 	Removed       bool // a "!name" line: the id stays taken, the agent is gone
@@ -20,20 +20,20 @@ type KeyEntry struct {
 // maxKeysLine bounds one client.keys line; real lines are under 200 bytes.
 const maxKeysLine = 64 * 1024
 
-// maxAgentID is the largest id an agent accepts (8 digits).
-const maxAgentID = 99999999
+// MaxAgentID is the largest id an agent accepts (8 digits).
+const MaxAgentID = 99999999
 
-// ParseClientKeys reads client.keys as Wazuh's OS_ReadKeys does: lines
+// Parse reads client.keys as Wazuh's OS_ReadKeys does: lines
 // starting with '#' or a space are comments, blank lines are skipped, and an
 // entry whose name starts with '!' or '#' is a removed one (Removed, Name
 // without the mark). Anything else must be "<id> <name> <ip> <key>"; a line
-// that is not is an ErrBadClientKeys error naming its line number, as is an
+// that is not is an ErrMalformed error naming its line number, as is an
 // active id that appears twice.
-func ParseClientKeys(r io.Reader) ([]KeyEntry, error) {
+func Parse(r io.Reader) ([]Entry, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), maxKeysLine)
 	var (
-		entries []KeyEntry
+		entries []Entry
 		active  = make(map[int]int)
 		lineNo  int
 	)
@@ -45,11 +45,11 @@ func ParseClientKeys(r io.Reader) ([]KeyEntry, error) {
 		}
 		e, err := parseKeyLine(line)
 		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrBadClientKeys, lineNo, err)
+			return nil, fmt.Errorf("%w: line %d: %v", ErrMalformed, lineNo, err)
 		}
 		if !e.Removed {
 			if prev, dup := active[e.ID]; dup {
-				return nil, fmt.Errorf("%w: line %d: id %03d already on line %d", ErrBadClientKeys, lineNo, e.ID, prev)
+				return nil, fmt.Errorf("%w: line %d: id %03d already on line %d", ErrMalformed, lineNo, e.ID, prev)
 			}
 			active[e.ID] = lineNo
 		}
@@ -57,34 +57,34 @@ func ParseClientKeys(r io.Reader) ([]KeyEntry, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("%w: line %d: longer than %d bytes", ErrBadClientKeys, lineNo+1, maxKeysLine)
+			return nil, fmt.Errorf("%w: line %d: longer than %d bytes", ErrMalformed, lineNo+1, maxKeysLine)
 		}
 		return nil, fmt.Errorf("read client.keys: %w", err)
 	}
 	return entries, nil
 }
 
-func parseKeyLine(line string) (KeyEntry, error) {
+func parseKeyLine(line string) (Entry, error) {
 	for i := 0; i < len(line); i++ {
 		if c := line[i]; c < 0x20 || c == 0x7f {
-			return KeyEntry{}, fmt.Errorf("control character 0x%02x", c)
+			return Entry{}, fmt.Errorf("control character 0x%02x", c)
 		}
 	}
 	fields := strings.Split(line, " ")
 	if len(fields) != 4 {
-		return KeyEntry{}, fmt.Errorf("want \"<id> <name> <ip> <key>\", got %d fields", len(fields))
+		return Entry{}, fmt.Errorf("want \"<id> <name> <ip> <key>\", got %d fields", len(fields))
 	}
 	id, err := parseAgentID(fields[0])
 	if err != nil {
-		return KeyEntry{}, err
+		return Entry{}, err
 	}
-	e := KeyEntry{ID: id, Name: fields[1], IP: fields[2], Key: fields[3]}
+	e := Entry{ID: id, Name: fields[1], IP: fields[2], Key: fields[3]}
 	if e.Name != "" && (e.Name[0] == '!' || e.Name[0] == '#') {
 		e.Removed = true
 		e.Name = e.Name[1:]
 	}
 	if e.Name == "" || e.IP == "" || e.Key == "" {
-		return KeyEntry{}, errors.New("empty name, ip or key")
+		return Entry{}, errors.New("empty name, ip or key")
 	}
 	return e, nil
 }
@@ -99,16 +99,16 @@ func parseAgentID(s string) (int, error) {
 		}
 	}
 	id, err := strconv.Atoi(s)
-	if err != nil || id < 1 || id > maxAgentID {
+	if err != nil || id < 1 || id > MaxAgentID {
 		return 0, fmt.Errorf("bad id %q", s)
 	}
 	return id, nil
 }
 
-// checkKeyFields rejects values that would not read back from a client.keys
+// CheckFields rejects values that would not read back from a client.keys
 // line: empty, containing blanks or control characters, or a name that reads
 // as a removed entry.
-func checkKeyFields(name, ip, key string) error {
+func CheckFields(name, ip, key string) error {
 	for _, f := range []struct{ what, v string }{{"name", name}, {"ip", ip}, {"key", key}} {
 		if f.v == "" {
 			return fmt.Errorf("empty %s", f.what)
@@ -123,9 +123,9 @@ func checkKeyFields(name, ip, key string) error {
 	return nil
 }
 
-// renderClientKeys writes the lines as OS_WriteKeys does: "%03d" ids, the
+// Render writes the lines as OS_WriteKeys does: "%03d" ids, the
 // entries in the given order, removed ones with "!" before the name.
-func renderClientKeys(entries []KeyEntry) []byte {
+func Render(entries []Entry) []byte {
 	var b bytes.Buffer
 	for _, e := range entries {
 		mark := ""
