@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/enroll"
 	"github.com/clusterd/clusterd/node/fsutil"
 	"github.com/clusterd/clusterd/node/logging"
 	"github.com/clusterd/clusterd/node/remoted"
-	"github.com/clusterd/clusterd/node/store"
 )
 
 // storeOpenTimeout bounds the work on the store at start (key import, client.keys write).
@@ -25,7 +25,7 @@ const storeOpenTimeout = time.Minute
 // agentDB is a node's agent database and the services built on it: the enrollment service
 // and its TLS listener, and what the actors are handed (actors.Services).
 type agentDB struct {
-	st        *store.Store
+	st        *wazuhdb.Store
 	sharedDir string
 	enroll    *enroll.Service
 	server    *enroll.Server
@@ -236,7 +236,7 @@ func (n *Node) EnrollAddr() net.Addr {
 }
 
 // Store is the node's agent database (tests and tools in-process).
-func (n *Node) Store() *store.Store {
+func (n *Node) Store() *wazuhdb.Store {
 	if n.agents == nil {
 		return nil
 	}

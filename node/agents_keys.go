@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/proto/clientkeys"
-	"github.com/clusterd/clusterd/node/store"
 )
 
 // keysFile is etc/client.keys under a home.
@@ -18,7 +18,7 @@ func keysFile(home string) string { return filepath.Join(home, "etc", "client.ke
 // the master's copy arrives, and on any node at start when its store is new (an existing
 // Wazuh installation's agents are taken over).
 type keysImporter struct {
-	st   *store.Store
+	st   *wazuhdb.Store
 	path string
 }
 

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/fsutil"
 	"github.com/clusterd/clusterd/node/shared"
-	"github.com/clusterd/clusterd/node/store"
 )
 
 // defaultAgentConf is what a new group's agent.conf holds, as Wazuh creates it.
@@ -22,7 +22,7 @@ const defaultAgentConf = "<agent_config>\n\n  <!-- Shared agent configuration he
 // answer form ("ok <payload>" / "err <text>"). It is what a worker's tools reach through
 // sendsync, so assignments are made on the master, whichever node they come from.
 type wdbCommands struct {
-	st        *store.Store
+	st        *wazuhdb.Store
 	sharedDir string
 	// changed is called after assignments or groups changed (the node nudges local-groups).
 	changed func()
@@ -64,9 +64,9 @@ func (w *wdbCommands) Run(ctx context.Context, command string) string {
 
 // setAgentGroupsRequest is the JSON of global set-agent-groups.
 type setAgentGroupsRequest struct {
-	Mode       string              `json:"mode"`
-	SyncStatus string              `json:"sync_status"`
-	Data       []store.AgentGroups `json:"data"`
+	Mode       string                `json:"mode"`
+	SyncStatus string                `json:"sync_status"`
+	Data       []wazuhdb.AgentGroups `json:"data"`
 }
 
 func (w *wdbCommands) setAgentGroups(ctx context.Context, arg string) error {
@@ -89,7 +89,7 @@ func (w *wdbCommands) setAgentGroups(ctx context.Context, arg string) error {
 			}
 		}
 	}
-	if err := w.st.SetAgentGroups(ctx, store.SetMode(req.Mode), req.SyncStatus, req.Data); err != nil {
+	if err := w.st.SetAgentGroups(ctx, wazuhdb.SetMode(req.Mode), req.SyncStatus, req.Data); err != nil {
 		return fmt.Errorf("Cannot execute Global database query; %w", err)
 	}
 	w.changed()
