@@ -83,7 +83,7 @@ func (n *Node) openAgents() error {
 			n.groupsChanged()
 			return nil
 		})
-		services.Daemons = daemons{authd: db.enroll, wdb: &wdbCommands{st: st, sharedDir: db.sharedDir, changed: n.groupsChanged},
+		services.Daemons = daemons{authd: db.enroll, wdb: wazuhdb.NewGlobalCommands(st, db.sharedDir, n.groupsChanged),
 			remoted: func(ctx context.Context, message []byte) []byte {
 				return db.assignGroupAnswer(ctx, message, n.groupsChanged)
 			}}
@@ -104,7 +104,7 @@ func (db *agentDB) ensureDefaultGroup(ctx context.Context) error {
 	}
 	conf := filepath.Join(dir, "agent.conf")
 	if _, err := os.Stat(conf); errors.Is(err, os.ErrNotExist) {
-		if err := fsutil.WriteFileAtomic(conf, []byte(defaultAgentConf), 0o660); err != nil {
+		if err := fsutil.WriteFileAtomic(conf, []byte(wazuhdb.DefaultAgentConf), 0o660); err != nil {
 			return err
 		}
 	}

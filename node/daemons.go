@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/enroll"
 )
 
@@ -13,7 +14,7 @@ import (
 // service's JSON API, "wazuh-db" the subset of wazuh-db global commands that manage groups.
 type daemons struct {
 	authd *enroll.Service
-	wdb   *wdbCommands
+	wdb   *wazuhdb.GlobalCommands
 	// remoted answers a worker's assigngroup.
 	remoted func(ctx context.Context, message []byte) []byte
 }

@@ -15,7 +15,8 @@ var (
 	ErrSchemaTooNew = errors.New("database schema is newer than this program")
 	// ErrInvalidAgent is returned when a new agent's fields cannot form a client.keys line.
 	ErrInvalidAgent = errors.New("invalid agent")
-	// ErrInvalidGroup is returned for a group name Wazuh would refuse, or too many groups.
+	// ErrInvalidGroup is returned for a group name Wazuh would refuse, too many groups, or (by
+	// GlobalCommands) a group whose folder does not exist.
 	ErrInvalidGroup = errors.New("invalid group")
 	// ErrInvalidArgument is returned for an unknown mode, condition or status value.
 	ErrInvalidArgument = errors.New("invalid argument")

@@ -1,4 +1,4 @@
-package node
+package wazuhdb
 
 import (
 	"context"
@@ -10,26 +10,30 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/fsutil"
-	"github.com/clusterd/clusterd/node/shared"
 )
 
-// defaultAgentConf is what a new group's agent.conf holds, as Wazuh creates it.
-const defaultAgentConf = "<agent_config>\n\n  <!-- Shared agent configuration here -->\n\n</agent_config>\n"
+// DefaultAgentConf is what a new group's agent.conf holds, as Wazuh creates it.
+const DefaultAgentConf = "<agent_config>\n\n  <!-- Shared agent configuration here -->\n\n</agent_config>\n"
 
-// wdbCommands answers the wazuh-db global commands that manage agent groups, in wazuh-db's
+// GlobalCommands answers the wazuh-db global commands that manage agent groups, in wazuh-db's
 // answer form ("ok <payload>" / "err <text>"). It is what a worker's tools reach through
 // sendsync, so assignments are made on the master, whichever node they come from.
-type wdbCommands struct {
-	st        *wazuhdb.Store
+type GlobalCommands struct {
+	st        *Store
 	sharedDir string
 	// changed is called after assignments or groups changed (the node nudges local-groups).
 	changed func()
 }
 
+// NewGlobalCommands serves the commands on st; sharedDir is etc/shared, where each group has its
+// folder, and changed is called after each change of groups or assignments.
+func NewGlobalCommands(st *Store, sharedDir string, changed func()) *GlobalCommands {
+	return &GlobalCommands{st: st, sharedDir: sharedDir, changed: changed}
+}
+
 // Run executes one command.
-func (w *wdbCommands) Run(ctx context.Context, command string) string {
+func (w *GlobalCommands) Run(ctx context.Context, command string) string {
 	verb, arg, _ := strings.Cut(strings.TrimPrefix(command, "global "), " ")
 	if !strings.HasPrefix(command, "global ") {
 		return "err Invalid DB query syntax, near '" + command + "'"
@@ -64,12 +68,12 @@ func (w *wdbCommands) Run(ctx context.Context, command string) string {
 
 // setAgentGroupsRequest is the JSON of global set-agent-groups.
 type setAgentGroupsRequest struct {
-	Mode       string                `json:"mode"`
-	SyncStatus string                `json:"sync_status"`
-	Data       []wazuhdb.AgentGroups `json:"data"`
+	Mode       string        `json:"mode"`
+	SyncStatus string        `json:"sync_status"`
+	Data       []AgentGroups `json:"data"`
 }
 
-func (w *wdbCommands) setAgentGroups(ctx context.Context, arg string) error {
+func (w *GlobalCommands) setAgentGroups(ctx context.Context, arg string) error {
 	var req setAgentGroupsRequest
 	if err := json.Unmarshal([]byte(arg), &req); err != nil {
 		return fmt.Errorf("Invalid JSON syntax, near '%.32s'", arg)
@@ -89,7 +93,7 @@ func (w *wdbCommands) setAgentGroups(ctx context.Context, arg string) error {
 			}
 		}
 	}
-	if err := w.st.SetAgentGroups(ctx, wazuhdb.SetMode(req.Mode), req.SyncStatus, req.Data); err != nil {
+	if err := w.st.SetAgentGroups(ctx, SetMode(req.Mode), req.SyncStatus, req.Data); err != nil {
 		return fmt.Errorf("Cannot execute Global database query; %w", err)
 	}
 	w.changed()
@@ -97,8 +101,8 @@ func (w *wdbCommands) setAgentGroups(ctx context.Context, arg string) error {
 }
 
 // checkGroup refuses a bad name and, when mustExist, a group without its folder.
-func (w *wdbCommands) checkGroup(name string, mustExist bool) error {
-	if err := shared.ValidateGroupName(name); err != nil {
+func (w *GlobalCommands) checkGroup(name string, mustExist bool) error {
+	if err := validateGroupName(name); err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalidGroup, name)
 	}
 	if !mustExist {
@@ -110,7 +114,7 @@ func (w *wdbCommands) checkGroup(name string, mustExist bool) error {
 	return nil
 }
 
-func (w *wdbCommands) createGroup(ctx context.Context, name string) error {
+func (w *GlobalCommands) createGroup(ctx context.Context, name string) error {
 	if err := w.checkGroup(name, false); err != nil {
 		return err
 	}
@@ -120,7 +124,7 @@ func (w *wdbCommands) createGroup(ctx context.Context, name string) error {
 	}
 	conf := filepath.Join(dir, "agent.conf")
 	if _, err := os.Stat(conf); errors.Is(err, os.ErrNotExist) {
-		if err := fsutil.WriteFileAtomic(conf, []byte(defaultAgentConf), 0o660); err != nil {
+		if err := fsutil.WriteFileAtomic(conf, []byte(DefaultAgentConf), 0o660); err != nil {
 			return err
 		}
 	}
@@ -131,7 +135,7 @@ func (w *wdbCommands) createGroup(ctx context.Context, name string) error {
 	return nil
 }
 
-func (w *wdbCommands) deleteGroup(ctx context.Context, name string) error {
+func (w *GlobalCommands) deleteGroup(ctx context.Context, name string) error {
 	if err := w.checkGroup(name, true); err != nil {
 		return err
 	}
@@ -151,7 +155,7 @@ type groupInfo struct {
 	Agents int    `json:"count"`
 }
 
-func (w *wdbCommands) groups(ctx context.Context) ([]groupInfo, error) {
+func (w *GlobalCommands) groups(ctx context.Context) ([]groupInfo, error) {
 	groups, err := w.st.Groups(ctx)
 	if err != nil {
 		return nil, err
@@ -168,7 +172,7 @@ type agentGroupRow struct {
 	Group string `json:"group"`
 }
 
-func (w *wdbCommands) agentGroups(ctx context.Context, arg string) ([]agentGroupRow, error) {
+func (w *GlobalCommands) agentGroups(ctx context.Context, arg string) ([]agentGroupRow, error) {
 	id, err := strconv.Atoi(arg)
 	if err != nil {
 		return nil, fmt.Errorf("Invalid agent ID '%s'", arg)
@@ -183,7 +187,7 @@ func (w *wdbCommands) agentGroups(ctx context.Context, arg string) ([]agentGroup
 	return []agentGroupRow{{Group: strings.Join(a.Groups, ",")}}, nil
 }
 
-func (w *wdbCommands) groupAgents(ctx context.Context, group string) ([]int, error) {
+func (w *GlobalCommands) groupAgents(ctx context.Context, group string) ([]int, error) {
 	agents, err := w.st.Agents(ctx)
 	if err != nil {
 		return nil, err
