@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/daemon/authd"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
-	"github.com/clusterd/clusterd/node/enroll"
 	"github.com/clusterd/clusterd/node/fsutil"
 	"github.com/clusterd/clusterd/node/logging"
 	"github.com/clusterd/clusterd/node/remoted"
@@ -27,8 +27,8 @@ const storeOpenTimeout = time.Minute
 type agentDB struct {
 	st        *wazuhdb.Store
 	sharedDir string
-	enroll    *enroll.Service
-	server    *enroll.Server
+	enroll    *authd.Service
+	server    *authd.Server
 	listener  net.Listener
 	serveDone chan struct{}
 	remoted   *remoted.Server
@@ -78,7 +78,7 @@ func (n *Node) openAgents() error {
 			return fmt.Errorf("write client.keys: %w", err)
 		}
 		db.keys = startKeysWriter(st, keysFile(home), logging.Tagged(n.log, "Authd", "Main"))
-		db.enroll = enroll.NewMaster(cfg, enrollStore{st: st}, func(context.Context) error {
+		db.enroll = authd.NewMaster(cfg, enrollStore{st: st}, func(context.Context) error {
 			db.keys.changed()
 			n.groupsChanged()
 			return nil
@@ -89,7 +89,7 @@ func (n *Node) openAgents() error {
 			}}
 		services.Agents = agentsOverview{st: st, nodeName: n.settings.NodeName, version: n.settings.Version}
 	} else {
-		db.enroll = enroll.NewWorker(cfg, masterForwarder{n: n})
+		db.enroll = authd.NewWorker(cfg, masterForwarder{n: n})
 		services.Keys = keys
 	}
 	n.settings.Services = services
@@ -112,9 +112,9 @@ func (db *agentDB) ensureDefaultGroup(ctx context.Context) error {
 }
 
 // enrollConfig maps <auth> onto the enrollment service's configuration.
-func (n *Node) enrollConfig() (enroll.Config, error) {
+func (n *Node) enrollConfig() (authd.Config, error) {
 	a := n.cfg.Auth
-	cfg := enroll.DefaultConfig()
+	cfg := authd.DefaultConfig()
 	cfg.UseSourceIP = a.UseSourceIP
 	cfg.Purge = a.Purge
 	cfg.AllowHigherVersions = a.AllowHigherVersions
@@ -122,7 +122,7 @@ func (n *Node) enrollConfig() (enroll.Config, error) {
 	cfg.SharedDir = filepath.Join(n.opts.Home, "etc", "shared")
 	cfg.ManagerHostname, _ = os.Hostname()
 	cfg.Log = logging.Tagged(n.log, "Authd", "Main")
-	cfg.Force = enroll.ForceConfig{Enabled: a.Force.Enabled, KeyMismatch: a.Force.KeyMismatch,
+	cfg.Force = authd.ForceConfig{Enabled: a.Force.Enabled, KeyMismatch: a.Force.KeyMismatch,
 		DisconnectedTimeEnabled: a.Force.DisconnectedTimeEnabled, DisconnectedTime: a.Force.DisconnectedTime,
 		AfterRegistrationTime: a.Force.AfterRegistrationTime}
 	if a.UsePassword {
@@ -160,14 +160,14 @@ func (n *Node) startEnrollment() error {
 	}
 	home := n.opts.Home
 	host, _ := os.Hostname()
-	cert, err := enroll.LoadOrCreateCert(homePath(home, a.SSLManagerCert), homePath(home, a.SSLManagerKey), host)
+	cert, err := authd.LoadOrCreateCert(homePath(home, a.SSLManagerCert), homePath(home, a.SSLManagerKey), host)
 	if err != nil {
 		return fmt.Errorf("enrollment certificate: %w", err)
 	}
-	opts := enroll.ServerOptions{VerifyHost: a.SSLVerifyHost, AutoNegotiate: a.SSLAutoNegotiate,
+	opts := authd.ServerOptions{VerifyHost: a.SSLVerifyHost, AutoNegotiate: a.SSLAutoNegotiate,
 		MaxClients: n.budget.Enroll, ReadTimeout: n.cfg.Internal.Clusterd.EnrollHandshakeTimeout}
 	if a.SSLAgentCA != "" {
-		if opts.AgentCA, err = enroll.LoadCAPool(homePath(home, a.SSLAgentCA)); err != nil {
+		if opts.AgentCA, err = authd.LoadCAPool(homePath(home, a.SSLAgentCA)); err != nil {
 			return fmt.Errorf("enrollment <ssl_agent_ca>: %w", err)
 		}
 	} else if a.SSLVerifyHost {
@@ -178,11 +178,11 @@ func (n *Node) startEnrollment() error {
 		return fmt.Errorf("enrollment listener: %w", err)
 	}
 	db.listener = ln
-	db.server = enroll.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), opts)
+	db.server = authd.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), opts)
 	db.serveDone = make(chan struct{})
 	go func() {
 		defer close(db.serveDone)
-		if err := db.server.Serve(context.Background(), ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, enroll.ErrServerClosed) {
+		if err := db.server.Serve(context.Background(), ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, authd.ErrServerClosed) {
 			n.log.WithError(err).Error("The enrollment listener stopped.")
 		}
 	}()
