@@ -13,10 +13,10 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/node/daemon/authd"
+	"github.com/clusterd/clusterd/node/daemon/remoted"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/fsutil"
 	"github.com/clusterd/clusterd/node/logging"
-	"github.com/clusterd/clusterd/node/remoted"
 )
 
 // storeOpenTimeout bounds the work on the store at start (key import, client.keys write).

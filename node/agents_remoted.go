@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/daemon/remoted"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/logging"
-	"github.com/clusterd/clusterd/node/remoted"
 )
 
 // keysPoll is how often remoted looks at client.keys; Wazuh's remoted waits up to 10 s.

@@ -16,7 +16,7 @@ import (
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
-const vectorsDir = "../../testdata/vectors/agent"
+const vectorsDir = "../../../testdata/vectors/agent"
 
 type vectorFile struct {
 	Vectors []struct {
