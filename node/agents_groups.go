@@ -6,8 +6,8 @@ import (
 	"fmt"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/daemon/groupfiles"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
-	"github.com/clusterd/clusterd/node/shared"
 )
 
 // groupsPageSize is how many agents one store read returns while collecting assignments.
@@ -73,12 +73,12 @@ func (g groupsStore) RecalculateGroupHashes(ctx context.Context) error {
 
 func (g groupsStore) RebuildShared(_ context.Context, groups []string) error {
 	if groups == nil {
-		_, err := shared.BuildAllMerged(g.sharedDir)
+		_, err := groupfiles.BuildAllMerged(g.sharedDir)
 		return err
 	}
 	var errs []error
 	for _, group := range groups {
-		if _, _, err := shared.BuildMerged(g.sharedDir, group); err != nil && !errors.Is(err, shared.ErrNotGroupFolder) {
+		if _, _, err := groupfiles.BuildMerged(g.sharedDir, group); err != nil && !errors.Is(err, groupfiles.ErrNotGroupFolder) {
 			errs = append(errs, err)
 		}
 	}

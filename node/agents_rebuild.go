@@ -7,8 +7,8 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/clusterd/clusterd/node/daemon/groupfiles"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
-	"github.com/clusterd/clusterd/node/shared"
 )
 
 // maxGroupsNamed bounds the groups named in the warning about a rebuilt store.
@@ -63,7 +63,7 @@ func (n *Node) takeOverKeys(ctx context.Context, db *agentDB, keys keysImporter)
 // holdLostGroups holds the master's agent-groups when group folders other than "default"
 // say the agents about to be imported without groups had some.
 func (n *Node) holdLostGroups(db *agentDB, keysPath string, agents int) error {
-	groups, err := shared.GroupFolders(db.sharedDir)
+	groups, err := groupfiles.GroupFolders(db.sharedDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

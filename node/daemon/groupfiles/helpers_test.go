@@ -1,4 +1,4 @@
-package shared
+package groupfiles
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-const vectorMerged = "../../testdata/vectors/agent/merged.mg"
+const vectorMerged = "../../../testdata/vectors/agent/merged.mg"
 
 // writeTree creates files (slash-separated relative paths) under root.
 func writeTree(t *testing.T, root string, files map[string]string) {
