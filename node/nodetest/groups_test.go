@@ -12,9 +12,9 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/node/config"
-	"github.com/clusterd/clusterd/node/control"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 // agentGroupsTool runs agent_groups against a member and returns its output.

@@ -15,7 +15,7 @@ func errorVectors(t testing.TB) map[string]struct {
 	DecodedStr string `json:"decoded_str"`
 } {
 	t.Helper()
-	raw, err := os.ReadFile("../../testdata/vectors/error_payloads.json")
+	raw, err := os.ReadFile("../../../testdata/vectors/error_payloads.json")
 	if err != nil {
 		t.Fatalf("read vectors: %v", err)
 	}

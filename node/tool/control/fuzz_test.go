@@ -147,7 +147,7 @@ func FuzzExchange(f *testing.F) {
 // localSocketGetNodesFrame is the real get_nodes frame of the local socket vector.
 func localSocketGetNodesFrame(tb testing.TB) []byte {
 	tb.Helper()
-	raw, err := os.ReadFile("../../testdata/vectors/frame_local_socket_get_nodes.hex")
+	raw, err := os.ReadFile("../../../testdata/vectors/frame_local_socket_get_nodes.hex")
 	if err != nil {
 		tb.Fatalf("read vector: %v", err)
 	}
