@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/node"
-	"github.com/clusterd/clusterd/node/agentsim"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
 // enrollMany enrolls n agents on m with the groups of groupsOf(i) and returns their ids.

@@ -11,7 +11,7 @@ import (
 
 // TestFileTransferVectorPush replays the push of the protocol vectors (05–07).
 func TestFileTransferVectorPush(t *testing.T) {
-	content, err := os.ReadFile("../../testdata/vectors/agent/merged.mg")
+	content, err := os.ReadFile("../../../testdata/vectors/agent/merged.mg")
 	if err != nil {
 		t.Fatal(err)
 	}
