@@ -1,6 +1,7 @@
-// Package store is the node's embedded agent database, the counterpart of
-// Wazuh's var/db/global.db: the agent table with its labels, the groups and
-// their memberships, and the removed client.keys entries.
+// Package wazuhdb is the node's embedded agent database, the counterpart of
+// Wazuh's wazuh-db and its var/db/global.db: the agent table with its labels,
+// the groups and their memberships, and the removed client.keys entries.
+// GlobalCommands answers the wazuh-db "global" commands that manage groups.
 //
 // It is the only place this state lives, so everything is reloaded from the
 // SQLite file after a restart. client.keys is rendered from it (keystore
