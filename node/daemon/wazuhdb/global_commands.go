@@ -162,7 +162,7 @@ func (w *GlobalCommands) groups(ctx context.Context) ([]groupInfo, error) {
 	}
 	out := make([]groupInfo, 0, len(groups))
 	for _, g := range groups {
-		out = append(out, groupInfo{Name: g.Name, Agents: g.Agents})
+		out = append(out, groupInfo(g))
 	}
 	return out, nil
 }
