@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
-	"github.com/clusterd/clusterd/node/enroll"
+	"github.com/clusterd/clusterd/node/daemon/authd"
+	"github.com/clusterd/clusterd/node/daemon/remoted"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/fsutil"
 	"github.com/clusterd/clusterd/node/logging"
-	"github.com/clusterd/clusterd/node/remoted"
-	"github.com/clusterd/clusterd/node/store"
 )
 
 // storeOpenTimeout bounds the work on the store at start (key import, client.keys write).
@@ -25,10 +25,10 @@ const storeOpenTimeout = time.Minute
 // agentDB is a node's agent database and the services built on it: the enrollment service
 // and its TLS listener, and what the actors are handed (actors.Services).
 type agentDB struct {
-	st        *store.Store
+	st        *wazuhdb.Store
 	sharedDir string
-	enroll    *enroll.Service
-	server    *enroll.Server
+	enroll    *authd.Service
+	server    *authd.Server
 	listener  net.Listener
 	serveDone chan struct{}
 	remoted   *remoted.Server
@@ -78,18 +78,18 @@ func (n *Node) openAgents() error {
 			return fmt.Errorf("write client.keys: %w", err)
 		}
 		db.keys = startKeysWriter(st, keysFile(home), logging.Tagged(n.log, "Authd", "Main"))
-		db.enroll = enroll.NewMaster(cfg, enrollStore{st: st}, func(context.Context) error {
+		db.enroll = authd.NewMaster(cfg, enrollStore{st: st}, func(context.Context) error {
 			db.keys.changed()
 			n.groupsChanged()
 			return nil
 		})
-		services.Daemons = daemons{authd: db.enroll, wdb: &wdbCommands{st: st, sharedDir: db.sharedDir, changed: n.groupsChanged},
+		services.Daemons = daemons{authd: db.enroll, wdb: wazuhdb.NewGlobalCommands(st, db.sharedDir, n.groupsChanged),
 			remoted: func(ctx context.Context, message []byte) []byte {
 				return db.assignGroupAnswer(ctx, message, n.groupsChanged)
 			}}
 		services.Agents = agentsOverview{st: st, nodeName: n.settings.NodeName, version: n.settings.Version}
 	} else {
-		db.enroll = enroll.NewWorker(cfg, masterForwarder{n: n})
+		db.enroll = authd.NewWorker(cfg, masterForwarder{n: n})
 		services.Keys = keys
 	}
 	n.settings.Services = services
@@ -104,7 +104,7 @@ func (db *agentDB) ensureDefaultGroup(ctx context.Context) error {
 	}
 	conf := filepath.Join(dir, "agent.conf")
 	if _, err := os.Stat(conf); errors.Is(err, os.ErrNotExist) {
-		if err := fsutil.WriteFileAtomic(conf, []byte(defaultAgentConf), 0o660); err != nil {
+		if err := fsutil.WriteFileAtomic(conf, []byte(wazuhdb.DefaultAgentConf), 0o660); err != nil {
 			return err
 		}
 	}
@@ -112,9 +112,9 @@ func (db *agentDB) ensureDefaultGroup(ctx context.Context) error {
 }
 
 // enrollConfig maps <auth> onto the enrollment service's configuration.
-func (n *Node) enrollConfig() (enroll.Config, error) {
+func (n *Node) enrollConfig() (authd.Config, error) {
 	a := n.cfg.Auth
-	cfg := enroll.DefaultConfig()
+	cfg := authd.DefaultConfig()
 	cfg.UseSourceIP = a.UseSourceIP
 	cfg.Purge = a.Purge
 	cfg.AllowHigherVersions = a.AllowHigherVersions
@@ -122,7 +122,7 @@ func (n *Node) enrollConfig() (enroll.Config, error) {
 	cfg.SharedDir = filepath.Join(n.opts.Home, "etc", "shared")
 	cfg.ManagerHostname, _ = os.Hostname()
 	cfg.Log = logging.Tagged(n.log, "Authd", "Main")
-	cfg.Force = enroll.ForceConfig{Enabled: a.Force.Enabled, KeyMismatch: a.Force.KeyMismatch,
+	cfg.Force = authd.ForceConfig{Enabled: a.Force.Enabled, KeyMismatch: a.Force.KeyMismatch,
 		DisconnectedTimeEnabled: a.Force.DisconnectedTimeEnabled, DisconnectedTime: a.Force.DisconnectedTime,
 		AfterRegistrationTime: a.Force.AfterRegistrationTime}
 	if a.UsePassword {
@@ -160,14 +160,14 @@ func (n *Node) startEnrollment() error {
 	}
 	home := n.opts.Home
 	host, _ := os.Hostname()
-	cert, err := enroll.LoadOrCreateCert(homePath(home, a.SSLManagerCert), homePath(home, a.SSLManagerKey), host)
+	cert, err := authd.LoadOrCreateCert(homePath(home, a.SSLManagerCert), homePath(home, a.SSLManagerKey), host)
 	if err != nil {
 		return fmt.Errorf("enrollment certificate: %w", err)
 	}
-	opts := enroll.ServerOptions{VerifyHost: a.SSLVerifyHost, AutoNegotiate: a.SSLAutoNegotiate,
+	opts := authd.ServerOptions{VerifyHost: a.SSLVerifyHost, AutoNegotiate: a.SSLAutoNegotiate,
 		MaxClients: n.budget.Enroll, ReadTimeout: n.cfg.Internal.Clusterd.EnrollHandshakeTimeout}
 	if a.SSLAgentCA != "" {
-		if opts.AgentCA, err = enroll.LoadCAPool(homePath(home, a.SSLAgentCA)); err != nil {
+		if opts.AgentCA, err = authd.LoadCAPool(homePath(home, a.SSLAgentCA)); err != nil {
 			return fmt.Errorf("enrollment <ssl_agent_ca>: %w", err)
 		}
 	} else if a.SSLVerifyHost {
@@ -178,11 +178,11 @@ func (n *Node) startEnrollment() error {
 		return fmt.Errorf("enrollment listener: %w", err)
 	}
 	db.listener = ln
-	db.server = enroll.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), opts)
+	db.server = authd.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), opts)
 	db.serveDone = make(chan struct{})
 	go func() {
 		defer close(db.serveDone)
-		if err := db.server.Serve(context.Background(), ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, enroll.ErrServerClosed) {
+		if err := db.server.Serve(context.Background(), ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, authd.ErrServerClosed) {
 			n.log.WithError(err).Error("The enrollment listener stopped.")
 		}
 	}()
@@ -236,7 +236,7 @@ func (n *Node) EnrollAddr() net.Addr {
 }
 
 // Store is the node's agent database (tests and tools in-process).
-func (n *Node) Store() *store.Store {
+func (n *Node) Store() *wazuhdb.Store {
 	if n.agents == nil {
 		return nil
 	}

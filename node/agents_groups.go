@@ -6,8 +6,8 @@ import (
 	"fmt"
 
 	"github.com/clusterd/clusterd/messages"
-	"github.com/clusterd/clusterd/node/shared"
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/daemon/groupfiles"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
 
 // groupsPageSize is how many agents one store read returns while collecting assignments.
@@ -15,7 +15,7 @@ const groupsPageSize = 10000
 
 // groupsStore is the store seen by the agent-groups actors (actors.GroupsStore).
 type groupsStore struct {
-	st        *store.Store
+	st        *wazuhdb.Store
 	sharedDir string
 	hold      *groupsHold // master: while held, nothing that is sent to the workers can be read
 }
@@ -38,7 +38,7 @@ func (g groupsStore) collect(ctx context.Context, condition string) ([]messages.
 	var out []messages.AgentGroupsEntry
 	last := 0
 	for {
-		page, more, err := g.st.AgentGroupsPage(ctx, store.GroupsQuery{Condition: condition, LastID: last, Limit: groupsPageSize})
+		page, more, err := g.st.AgentGroupsPage(ctx, wazuhdb.GroupsQuery{Condition: condition, LastID: last, Limit: groupsPageSize})
 		if err != nil {
 			return nil, fmt.Errorf("read agent-groups: %w", err)
 		}
@@ -64,7 +64,7 @@ func (g groupsStore) GlobalGroupHash(ctx context.Context) (string, bool, error) 
 }
 
 func (g groupsStore) ApplyGroups(ctx context.Context, entries []messages.AgentGroupsEntry) error {
-	return g.st.SetAgentGroups(ctx, store.SetMode("override"), "synced", toStoreGroups(entries))
+	return g.st.SetAgentGroups(ctx, wazuhdb.SetMode("override"), "synced", toStoreGroups(entries))
 }
 
 func (g groupsStore) RecalculateGroupHashes(ctx context.Context) error {
@@ -73,22 +73,22 @@ func (g groupsStore) RecalculateGroupHashes(ctx context.Context) error {
 
 func (g groupsStore) RebuildShared(_ context.Context, groups []string) error {
 	if groups == nil {
-		_, err := shared.BuildAllMerged(g.sharedDir)
+		_, err := groupfiles.BuildAllMerged(g.sharedDir)
 		return err
 	}
 	var errs []error
 	for _, group := range groups {
-		if _, _, err := shared.BuildMerged(g.sharedDir, group); err != nil && !errors.Is(err, shared.ErrNotGroupFolder) {
+		if _, _, err := groupfiles.BuildMerged(g.sharedDir, group); err != nil && !errors.Is(err, groupfiles.ErrNotGroupFolder) {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func toStoreGroups(entries []messages.AgentGroupsEntry) []store.AgentGroups {
-	out := make([]store.AgentGroups, len(entries))
+func toStoreGroups(entries []messages.AgentGroupsEntry) []wazuhdb.AgentGroups {
+	out := make([]wazuhdb.AgentGroups, len(entries))
 	for i, e := range entries {
-		out[i] = store.AgentGroups{ID: e.ID, Name: e.Name, Groups: e.Groups}
+		out[i] = wazuhdb.AgentGroups{ID: e.ID, Name: e.Name, Groups: e.Groups}
 	}
 	return out
 }

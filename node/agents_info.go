@@ -7,13 +7,13 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/messages"
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
 
 // agentInfoStore is the agent-info side of the store (actors.AgentInfoStore): the worker's
 // pending rows in Wazuh's document shape, their confirmation, and the master's apply.
 type agentInfoStore struct {
-	st  *store.Store
+	st  *wazuhdb.Store
 	now func() time.Time
 }
 
@@ -37,26 +37,26 @@ func (a agentInfoStore) PendingAgentInfo(ctx context.Context) (messages.AgentInf
 }
 
 func (a agentInfoStore) ConfirmAgentInfo(ctx context.Context, token actors.AgentInfoToken) error {
-	marks, _ := token.([]store.SyncMark)
+	marks, _ := token.([]wazuhdb.SyncMark)
 	return a.st.MarkAgentInfoSynced(ctx, marks)
 }
 
 func (a agentInfoStore) ApplyAgentInfo(ctx context.Context, c messages.AgentInfoChunks) (int, error) {
-	var b store.AgentInfoBatch
+	var b wazuhdb.AgentInfoBatch
 	for _, it := range c.Syncreq {
 		b.Syncreq = append(b.Syncreq, fromInfoItem(it))
 	}
 	for _, k := range c.Keepalive {
-		b.Keepalive = append(b.Keepalive, store.AgentKeepalive{ID: k.ID, Version: k.Version})
+		b.Keepalive = append(b.Keepalive, wazuhdb.AgentKeepalive{ID: k.ID, Version: k.Version})
 	}
 	for _, s := range c.Status {
-		b.Status = append(b.Status, store.AgentStatus{ID: s.ID, Version: s.Version,
+		b.Status = append(b.Status, wazuhdb.AgentStatus{ID: s.ID, Version: s.Version,
 			ConnectionStatus: s.ConnectionStatus, DisconnectionTime: s.DisconnectionTime, StatusCode: s.StatusCode})
 	}
 	return a.st.ApplyAgentInfo(ctx, b, a.now().Unix())
 }
 
-func toInfoItem(a store.Agent) messages.AgentInfoItem {
+func toInfoItem(a wazuhdb.Agent) messages.AgentInfoItem {
 	labels := make([]messages.AgentLabel, len(a.Labels))
 	for i, l := range a.Labels {
 		labels[i] = messages.AgentLabel{Key: l.Key, Value: l.Value}
@@ -69,12 +69,12 @@ func toInfoItem(a store.Agent) messages.AgentInfoItem {
 		GroupConfigStatus: a.GroupConfigStatus, StatusCode: a.StatusCode, Labels: labels}
 }
 
-func fromInfoItem(it messages.AgentInfoItem) store.Agent {
-	labels := make([]store.Label, len(it.Labels))
+func fromInfoItem(it messages.AgentInfoItem) wazuhdb.Agent {
+	labels := make([]wazuhdb.Label, len(it.Labels))
 	for i, l := range it.Labels {
-		labels[i] = store.Label{Key: l.Key, Value: l.Value}
+		labels[i] = wazuhdb.Label{Key: l.Key, Value: l.Value}
 	}
-	return store.Agent{ID: it.ID, Name: it.Name, IP: it.IP,
+	return wazuhdb.Agent{ID: it.ID, Name: it.Name, IP: it.IP,
 		OSName: it.OSName, OSVersion: it.OSVersion, OSMajor: it.OSMajor, OSMinor: it.OSMinor, OSCodename: it.OSCodename,
 		OSBuild: it.OSBuild, OSPlatform: it.OSPlatform, OSUname: it.OSUname, OSArch: it.OSArch,
 		Version: it.Version, ConfigSum: it.ConfigSum, MergedSum: it.MergedSum, ManagerHost: it.ManagerHost, NodeName: it.NodeName,

@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
 
 // keysFile is etc/client.keys under a home.
@@ -17,7 +18,7 @@ func keysFile(home string) string { return filepath.Join(home, "etc", "client.ke
 // the master's copy arrives, and on any node at start when its store is new (an existing
 // Wazuh installation's agents are taken over).
 type keysImporter struct {
-	st   *store.Store
+	st   *wazuhdb.Store
 	path string
 }
 
@@ -30,7 +31,7 @@ func (k keysImporter) ImportKeys(ctx context.Context) error {
 }
 
 // read parses client.keys; a missing file has no entry.
-func (k keysImporter) read() ([]store.KeyEntry, error) {
+func (k keysImporter) read() ([]clientkeys.Entry, error) {
 	f, err := os.Open(k.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -39,14 +40,14 @@ func (k keysImporter) read() ([]store.KeyEntry, error) {
 		return nil, fmt.Errorf("open client.keys: %w", err)
 	}
 	defer f.Close()
-	entries, err := store.ParseClientKeys(f)
+	entries, err := clientkeys.Parse(f)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", k.path, err)
 	}
 	return entries, nil
 }
 
-func (k keysImporter) importEntries(ctx context.Context, entries []store.KeyEntry) error {
+func (k keysImporter) importEntries(ctx context.Context, entries []clientkeys.Entry) error {
 	if _, _, _, err := k.st.ImportClientKeys(ctx, entries); err != nil {
 		return fmt.Errorf("import %s: %w", k.path, err)
 	}
@@ -54,7 +55,7 @@ func (k keysImporter) importEntries(ctx context.Context, entries []store.KeyEntr
 }
 
 // activeKeys counts the agents client.keys lists (removed entries are not agents).
-func activeKeys(entries []store.KeyEntry) int {
+func activeKeys(entries []clientkeys.Entry) int {
 	n := 0
 	for _, e := range entries {
 		if !e.Removed {

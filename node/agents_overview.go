@@ -6,13 +6,13 @@ import (
 	"os"
 
 	"github.com/clusterd/clusterd/messages"
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
 
 // agentsOverview answers cluster_control -a from the master's store (actors.AgentLister). As
 // Wazuh's get_agents_overview it lists the manager itself as agent 000, active, on the master.
 type agentsOverview struct {
-	st       *store.Store
+	st       *wazuhdb.Store
 	nodeName string
 	version  string
 }

@@ -7,22 +7,22 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/clusterd/clusterd/node/shared"
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/daemon/groupfiles"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
 
 // maxGroupsNamed bounds the groups named in the warning about a rebuilt store.
 const maxGroupsNamed = 10
 
-// openStore opens the agent database. A file that exists but holds nothing (store.ErrBlankFile:
+// openStore opens the agent database. A file that exists but holds nothing (wazuhdb.ErrBlankFile:
 // a 0-byte file, which SQLite would take for an empty database, or a database without tables)
 // beside a client.keys that lists agents was truncated or replaced, and every agent's groups
 // and status with it: the node stops, naming the file, where it used to rebuild the agents
 // silently and push their lost memberships to every worker. Beside no agent, nothing was lost
 // and the file is used.
-func openStore(dbPath, keysPath string) (*store.Store, error) {
-	st, err := store.Open(dbPath)
-	if errors.Is(err, store.ErrBlankFile) {
+func openStore(dbPath, keysPath string) (*wazuhdb.Store, error) {
+	st, err := wazuhdb.Open(dbPath)
+	if errors.Is(err, wazuhdb.ErrBlankFile) {
 		entries, kerr := keysImporter{path: keysPath}.read()
 		if kerr != nil {
 			return nil, kerr
@@ -32,7 +32,7 @@ func openStore(dbPath, keysPath string) (*store.Store, error) {
 				"Restore it from a backup, or move it away to rebuild the agents from client.keys without their groups",
 				ErrDamagedStore, err, keysPath, agents)
 		}
-		st, err = store.Open(dbPath, store.AcceptBlank())
+		st, err = wazuhdb.Open(dbPath, wazuhdb.AcceptBlank())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the agent database: %w", err)
@@ -63,7 +63,7 @@ func (n *Node) takeOverKeys(ctx context.Context, db *agentDB, keys keysImporter)
 // holdLostGroups holds the master's agent-groups when group folders other than "default"
 // say the agents about to be imported without groups had some.
 func (n *Node) holdLostGroups(db *agentDB, keysPath string, agents int) error {
-	groups, err := shared.GroupFolders(db.sharedDir)
+	groups, err := groupfiles.GroupFolders(db.sharedDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

@@ -10,27 +10,27 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/daemon/remoted"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/logging"
-	"github.com/clusterd/clusterd/node/remoted"
-	"github.com/clusterd/clusterd/node/store"
 )
 
 // keysPoll is how often remoted looks at client.keys; Wazuh's remoted waits up to 10 s.
 const keysPoll = time.Second
 
 // remotedStore is the store as remoted sees it (remoted.Store).
-type remotedStore struct{ st *store.Store }
+type remotedStore struct{ st *wazuhdb.Store }
 
 func (r remotedStore) RecordStartup(ctx context.Context, id int, sync string) error {
 	return r.st.RecordStartup(ctx, id, sync)
 }
 
 func (r remotedStore) RecordKeepalive(ctx context.Context, id int, d remoted.KeepaliveData, sync string, now int64) error {
-	labels := make([]store.Label, len(d.Labels))
+	labels := make([]wazuhdb.Label, len(d.Labels))
 	for i, l := range d.Labels {
-		labels[i] = store.Label{Key: l.Key, Value: l.Value}
+		labels[i] = wazuhdb.Label{Key: l.Key, Value: l.Value}
 	}
-	return r.st.RecordKeepalive(ctx, id, store.KeepaliveData{
+	return r.st.RecordKeepalive(ctx, id, wazuhdb.KeepaliveData{
 		Version: d.Version, ConfigSum: d.ConfigSum, MergedSum: d.MergedSum, ManagerHost: d.ManagerHost,
 		NodeName: d.NodeName, AgentIP: d.AgentIP, Labels: labels,
 		OSName: d.OS.Name, OSVersion: d.OS.Version, OSMajor: d.OS.Major, OSMinor: d.OS.Minor,
@@ -72,7 +72,7 @@ func (db *agentDB) assignDefaultGroup(ctx context.Context, id int, changed func(
 	if err := db.hold.check(); err != nil {
 		return nil, err
 	}
-	err := db.st.SetAgentGroups(ctx, store.ModeEmptyOnly, "syncreq", []store.AgentGroups{{ID: id, Groups: []string{"default"}}})
+	err := db.st.SetAgentGroups(ctx, wazuhdb.ModeEmptyOnly, "syncreq", []wazuhdb.AgentGroups{{ID: id, Groups: []string{"default"}}})
 	if err != nil {
 		return nil, err
 	}

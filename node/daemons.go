@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/clusterd/clusterd/node/enroll"
+	"github.com/clusterd/clusterd/node/daemon/authd"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
 
 // daemons serves sendsync requests on the master (actors.Daemons): "authd" is the enrollment
 // service's JSON API, "wazuh-db" the subset of wazuh-db global commands that manage groups.
 type daemons struct {
-	authd *enroll.Service
-	wdb   *wdbCommands
+	authd *authd.Service
+	wdb   *wazuhdb.GlobalCommands
 	// remoted answers a worker's assigngroup.
 	remoted func(ctx context.Context, message []byte) []byte
 }

@@ -1,7 +1,7 @@
 package node
 
 import (
-	"github.com/clusterd/clusterd/node/enroll"
+	"github.com/clusterd/clusterd/node/daemon/authd"
 )
 
 // A node shares its descriptor limit between the agent listener, the enrollment listener and a
@@ -34,7 +34,7 @@ type descriptorBudget struct {
 // 1043480.
 func budgetFor(limit int) descriptorBudget {
 	reserve := min(max(limit/8, minDescriptorReserve), maxDescriptorReserve, limit/2)
-	slots := min(max(limit/16, minEnrollSlots), enroll.DefaultMaxClients)
+	slots := min(max(limit/16, minEnrollSlots), authd.DefaultMaxClients)
 	return descriptorBudget{Limit: limit, Reserve: reserve, Enroll: slots, Agents: max(limit-reserve-slots, 1)}
 }
 
@@ -53,7 +53,7 @@ func (n *Node) descriptorBudget() descriptorBudget {
 		limit, source = want, "clusterd.descriptor_limit"
 	}
 	if limit <= 0 {
-		limit = enroll.DefaultMaxClients + maxDescriptorReserve // no limit known: budget for authd's pool
+		limit = authd.DefaultMaxClients + maxDescriptorReserve // no limit known: budget for authd's pool
 		source = "no limit known"
 	}
 	b := budgetFor(limit)

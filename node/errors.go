@@ -13,8 +13,6 @@ var (
 	ErrUnknownDaemon = errors.New("unknown daemon")
 	// ErrDaemonUnavailable refuses a sendsync request for a daemon this node did not start.
 	ErrDaemonUnavailable = errors.New("daemon not available")
-	// ErrInvalidGroup refuses a group name or a group that does not exist.
-	ErrInvalidGroup = errors.New("invalid group")
 	// ErrDamagedStore stops a node whose agent database file exists but lost what it held.
 	ErrDamagedStore = errors.New("the agent database is damaged")
 	// ErrGroupsHeld keeps a master's agent-groups from the workers while its memberships are

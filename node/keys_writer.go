@@ -6,7 +6,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
 
 // keysWriter rewrites etc/client.keys from the master's store after changes, coalescing them:
@@ -15,7 +15,7 @@ import (
 // (rewritten at every start too), so a crash between the two loses nothing; what this saves is
 // one full rewrite and fsync per enrollment when many agents enroll at once.
 type keysWriter struct {
-	st   *store.Store
+	st   *wazuhdb.Store
 	path string
 	log  *logrus.Entry
 
@@ -25,7 +25,7 @@ type keysWriter struct {
 	once   sync.Once
 }
 
-func startKeysWriter(st *store.Store, path string, log *logrus.Entry) *keysWriter {
+func startKeysWriter(st *wazuhdb.Store, path string, log *logrus.Entry) *keysWriter {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &keysWriter{st: st, path: path, log: log, kick: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
 	go w.run(ctx)

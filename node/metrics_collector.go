@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/clusterd/clusterd/node/remoted"
+	"github.com/clusterd/clusterd/node/daemon/remoted"
 )
 
 type remotedStats = remoted.Stats

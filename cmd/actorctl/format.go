@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
-	"github.com/clusterd/clusterd/node/control"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 // formatTree renders the actor tree: each actor indented under its parent, with its figures.

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
-	"github.com/clusterd/clusterd/node/control"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentsim"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 	"github.com/sirupsen/logrus"
 )
 

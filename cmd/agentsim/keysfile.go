@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/clusterd/clusterd/node/agentproto"
 	"github.com/clusterd/clusterd/node/fsutil"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
 // writeClientKeys stores keys as a client.keys file (temp file, fsync, rename),

@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentsim"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
 // run is the command: 0 after a normal end or an interrupt, 1 on failure, 2 on

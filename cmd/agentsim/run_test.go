@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/clusterd/clusterd/node/agentproto"
-	"github.com/clusterd/clusterd/node/agentsim"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 	"go.uber.org/goleak"
 )
 

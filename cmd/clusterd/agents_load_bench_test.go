@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentsim"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
 // BenchmarkNodeWith10kAgents measures what 10,000 connected agents with 20 s keepalives cost

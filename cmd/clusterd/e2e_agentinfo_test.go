@@ -16,7 +16,7 @@ import (
 	_ "modernc.org/sqlite" // the test reads the nodes' stores as an operator's sqlite3 would
 
 	"github.com/clusterd/clusterd/node"
-	"github.com/clusterd/clusterd/node/agentsim"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
 // TestEndToEndKillWorkerBeforeAgentInfoAnswer kills a worker process (SIGKILL) after it has

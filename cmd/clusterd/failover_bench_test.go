@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentproto"
-	"github.com/clusterd/clusterd/node/agentsim"
+	agentproto "github.com/clusterd/clusterd/node/proto/agent"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
 // BenchmarkFailoverKill9 is the failover measurement: three real node processes, 2,000

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/clusterd/clusterd/node/control"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 func main() {

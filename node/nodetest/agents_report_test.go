@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterd/clusterd/node/agentsim"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
 // simFor returns simulated agents that enroll through enrollVia and report to servers, in order.

@@ -10,9 +10,9 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/node/config"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/nodetest"
-	"github.com/clusterd/clusterd/node/store"
 )
 
 // enrollClients is how many agents enroll at the same time in the throughput benchmarks.
@@ -110,7 +110,7 @@ func BenchmarkAgentGroupsBroadcast(b *testing.B) {
 	ctx := context.Background()
 	st := c.Master().Node().Store()
 	for i := range agents {
-		if _, err := st.AddAgent(ctx, store.NewAgent{Name: fmt.Sprintf("ag-%05d", i), IP: "any", Key: fmt.Sprintf("%064d", i)}); err != nil {
+		if _, err := st.AddAgent(ctx, wazuhdb.NewAgent{Name: fmt.Sprintf("ag-%05d", i), IP: "any", Key: fmt.Sprintf("%064d", i)}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -122,16 +122,16 @@ func BenchmarkAgentGroupsBroadcast(b *testing.B) {
 	round := 0
 	for b.Loop() {
 		round++
-		data := make([]store.AgentGroups, agents)
+		data := make([]wazuhdb.AgentGroups, agents)
 		for i := range data {
 			g := []string{"even"}
 			if (i+round)%2 == 1 {
 				g = []string{"odd"}
 			}
-			data[i] = store.AgentGroups{ID: i + 1, Groups: g}
+			data[i] = wazuhdb.AgentGroups{ID: i + 1, Groups: g}
 		}
 		b.StopTimer()
-		if err := st.SetAgentGroups(ctx, store.ModeOverride, "syncreq", data); err != nil {
+		if err := st.SetAgentGroups(ctx, wazuhdb.ModeOverride, "syncreq", data); err != nil {
 			b.Fatal(err)
 		}
 		want, _, err := st.GlobalGroupHash(ctx)

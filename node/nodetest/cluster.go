@@ -15,8 +15,8 @@ import (
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/node"
 	"github.com/clusterd/clusterd/node/config"
-	"github.com/clusterd/clusterd/node/control"
 	"github.com/clusterd/clusterd/node/gossip"
+	"github.com/clusterd/clusterd/node/tool/control"
 	"github.com/clusterd/clusterd/wire"
 )
 

@@ -11,14 +11,14 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/node/config"
-	"github.com/clusterd/clusterd/node/enroll/enrolltest"
+	"github.com/clusterd/clusterd/node/daemon/authd/authdtest"
 	"github.com/clusterd/clusterd/node/nodetest"
 )
 
 // TestEnrollmentRequiresAgentCertificate: <ssl_agent_ca> and <ssl_verify_host> reach the node's
 // enrollment listener: no certificate, or one naming another address, enrolls nothing.
 func TestEnrollmentRequiresAgentCertificate(t *testing.T) {
-	pki, err := enrolltest.NewPKI()
+	pki, err := authdtest.NewPKI()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/node/config"
-	"github.com/clusterd/clusterd/node/control"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/nodetest"
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 // agentGroupsTool runs agent_groups against a member and returns its output.
@@ -129,11 +129,11 @@ func TestAgentGroupsDamagedWorkerResyncs(t *testing.T) {
 	}
 	// Damage the worker's copy behind the cluster's back.
 	ctx := context.Background()
-	var damaged []store.AgentGroups
+	var damaged []wazuhdb.AgentGroups
 	for _, id := range ids {
-		damaged = append(damaged, store.AgentGroups{ID: id, Groups: []string{"wrong"}})
+		damaged = append(damaged, wazuhdb.AgentGroups{ID: id, Groups: []string{"wrong"}})
 	}
-	if err := w.Node().Store().SetAgentGroups(ctx, store.ModeOverride, "synced", damaged); err != nil {
+	if err := w.Node().Store().SetAgentGroups(ctx, wazuhdb.ModeOverride, "synced", damaged); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range ids {
@@ -157,18 +157,18 @@ func TestAgentGroupsSurviveKilledActors(t *testing.T) {
 	st := c.Master().Node().Store()
 	const agents = 2000
 	for i := range agents {
-		if _, err := st.AddAgent(ctx, store.NewAgent{Name: fmt.Sprintf("bulk-%04d", i), IP: "any", Key: strings.Repeat("a", 64)}); err != nil {
+		if _, err := st.AddAgent(ctx, wazuhdb.NewAgent{Name: fmt.Sprintf("bulk-%04d", i), IP: "any", Key: strings.Repeat("a", 64)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := st.CreateGroup(ctx, "bulk"); err != nil {
 		t.Fatal(err)
 	}
-	data := make([]store.AgentGroups, agents)
+	data := make([]wazuhdb.AgentGroups, agents)
 	for i := range data {
-		data[i] = store.AgentGroups{ID: i + 1, Groups: []string{"bulk"}}
+		data[i] = wazuhdb.AgentGroups{ID: i + 1, Groups: []string{"bulk"}}
 	}
-	if err := st.SetAgentGroups(ctx, store.ModeOverride, "syncreq", data); err != nil {
+	if err := st.SetAgentGroups(ctx, wazuhdb.ModeOverride, "syncreq", data); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{actors.NameGroupsSend, actors.NameLocalGroups} {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/clusterd/clusterd/actors"
-	"github.com/clusterd/clusterd/node/control"
 	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 // kill uses the node's introspection socket, as actorctl does.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterd/clusterd/node/control"
 	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 func TestWorkerRelaysNodeQueriesToTheMaster(t *testing.T) {

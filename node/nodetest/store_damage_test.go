@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/node"
-	"github.com/clusterd/clusterd/node/agentsim"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/nodetest"
-	"github.com/clusterd/clusterd/node/store"
+	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
 // enrollMany enrolls n agents on m with the groups of groupsOf(i) and returns their ids.
@@ -93,11 +93,11 @@ func TestRebuiltMasterStoreHoldsAgentGroups(t *testing.T) {
 	}
 
 	// The operator assigns the groups again and ends the hold.
-	var restored []store.AgentGroups
+	var restored []wazuhdb.AgentGroups
 	for _, id := range ids {
-		restored = append(restored, store.AgentGroups{ID: id, Groups: []string{"db"}})
+		restored = append(restored, wazuhdb.AgentGroups{ID: id, Groups: []string{"db"}})
 	}
-	if err := m.Node().Store().SetAgentGroups(ctx, store.ModeOverride, "syncreq", restored); err != nil {
+	if err := m.Node().Store().SetAgentGroups(ctx, wazuhdb.ModeOverride, "syncreq", restored); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Remove(filepath.Join(m.Home, "var", "db", "agent-groups.hold")); err != nil {

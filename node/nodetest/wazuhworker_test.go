@@ -12,8 +12,8 @@ import (
 
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/node/config"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/nodetest"
-	"github.com/clusterd/clusterd/node/store"
 )
 
 // wazuhWorker drives a rawPeer as a Wazuh 4.14.7 worker that no memberlist knows: a goroutine
@@ -221,19 +221,19 @@ func wazuhWorkerGroupsCycles(t *testing.T, assignments [][]string) {
 		t.Fatal(err)
 	}
 	want := map[int][]string{}
-	var data []store.AgentGroups
+	var data []wazuhdb.AgentGroups
 	for i, groups := range assignments {
-		a, err := st.AddAgent(ctx, store.NewAgent{Name: fmt.Sprintf("wz-%d", i), IP: "any", Key: strings.Repeat("a", 64)})
+		a, err := st.AddAgent(ctx, wazuhdb.NewAgent{Name: fmt.Sprintf("wz-%d", i), IP: "any", Key: strings.Repeat("a", 64)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		want[a.ID] = groups
 		if len(groups) > 0 {
-			data = append(data, store.AgentGroups{ID: a.ID, Groups: groups})
+			data = append(data, wazuhdb.AgentGroups{ID: a.ID, Groups: groups})
 		}
 	}
 	if len(data) > 0 {
-		if err := st.SetAgentGroups(ctx, store.ModeOverride, "syncreq", data); err != nil {
+		if err := st.SetAgentGroups(ctx, wazuhdb.ModeOverride, "syncreq", data); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,265 @@
+package wazuhdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/clusterd/clusterd/messages"
+)
+
+// The master side of the agent-info synchronisation (wazuh-db's
+// POST /v1/agents/sync). Rows are written several per statement (see
+// rowsStatement). Every row written here is left 'synced': the master's copy
+// is the authoritative one and is never sent anywhere.
+//
+// What costs here is binding values (each bind takes the connection's mutex
+// and copies the value) and SQLite rewriting the entry of every index whose
+// column a statement assigns, even to the same value. So the indexed columns
+// (name, ip, sync_status) are assigned by a second, narrow statement that
+// skips the rows where they would not change. The statements are
+// UPDATE OR FAIL: with the default ABORT, a multi-row write on a table with
+// a trigger keeps a statement journal, which spills to a temporary file once
+// a batch dirties more than a few pages. The values bound are checked
+// beforehand, so no constraint can fail halfway.
+
+// applySyncreqSQL updates the keepalive-derived columns, as wazuh-db's
+// syncreq update does, and returns the ids it updated. One row is not
+// taken: an agent that is not active, reported by another node than the one
+// the master holds it active on. A worker that restarts sends what it never
+// saw confirmed, as disconnected rows, and those must not undo the agent's
+// move to another node meanwhile. Only the nodes' views decide, never their
+// clocks: an active row always applies (the agent is there now), and so does
+// every row from the agent's own node; a connection_status or group_config_status the table
+// does not accept (bound as NULL) keeps the stored value. VALUES columns are
+// column1..column20: id, os_name, os_version, os_major, os_minor,
+// os_codename, os_build, os_platform, os_uname, os_arch, version,
+// config_sum, merged_sum, manager_host, node_name, last_keepalive,
+// connection_status, disconnection_time, group_config_status, status_code.
+const applySyncreqSQL = `UPDATE OR FAIL agent SET
+		os_name = v.column2, os_version = v.column3, os_major = v.column4,
+		os_minor = v.column5, os_codename = v.column6, os_build = v.column7,
+		os_platform = v.column8, os_uname = v.column9, os_arch = v.column10,
+		version = v.column11, config_sum = v.column12, merged_sum = v.column13,
+		manager_host = v.column14, node_name = v.column15, last_keepalive = v.column16,
+		connection_status = COALESCE(v.column17, agent.connection_status),
+		disconnection_time = v.column18,
+		group_config_status = COALESCE(v.column19, agent.group_config_status),
+		status_code = v.column20
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1
+		AND (agent.node_name IS v.column15 OR agent.connection_status != 'active'
+			OR COALESCE(v.column17, agent.connection_status) = 'active')
+	RETURNING agent.id`
+
+const applySyncreqWidth = 20
+
+// applyIdentitySQL sets name and ip, and sync_status 'synced', on the rows
+// where one of them changes; an empty name keeps the stored one (the column
+// can never be blank). VALUES columns: id, name, ip.
+const applyIdentitySQL = `UPDATE OR FAIL agent SET
+		name = COALESCE(NULLIF(v.column2, ''), agent.name), ip = v.column3, sync_status = 'synced'
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1
+		AND (agent.name IS NOT COALESCE(NULLIF(v.column2, ''), agent.name)
+			OR agent.ip IS NOT v.column3 OR agent.sync_status != 'synced')`
+
+const applyIdentityWidth = 3
+
+// markSyncedSQL leaves the listed rows 'synced'; the sync_status index finds
+// the few that are not.
+const markSyncedSQL = `UPDATE OR FAIL agent SET sync_status = 'synced'
+	WHERE sync_status IN ('syncreq', 'syncreq_keepalive', 'syncreq_status')
+		AND id IN (VALUES ` + valuesPlaceholder + `)`
+
+// applyKeepaliveSQL: the agent was alive at the worker, so it is active now.
+// An empty version keeps the stored one. VALUES columns: id, version, now.
+const applyKeepaliveSQL = `UPDATE OR FAIL agent SET
+		last_keepalive = v.column3, connection_status = 'active', disconnection_time = 0,
+		status_code = 0, version = COALESCE(NULLIF(v.column2, ''), agent.version)
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
+
+const applyKeepaliveWidth = 3
+
+// applyStatusSQL: VALUES columns are id, version, connection_status,
+// disconnection_time, status_code.
+const applyStatusSQL = `UPDATE OR FAIL agent SET
+		connection_status = COALESCE(v.column3, agent.connection_status),
+		disconnection_time = v.column4, status_code = v.column5,
+		version = COALESCE(NULLIF(v.column2, ''), agent.version)
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
+
+const applyStatusWidth = 5
+
+// ApplyAgentInfo stores a worker's agent-info batch on the master in one
+// transaction, in wazuh-db's order: full rows (labels replaced), then
+// keepalives (last_keepalive = now, active, disconnection time and status
+// code cleared), then connection statuses. Unknown ids, and ids <= 0 (the
+// manager's own row is never a worker's to write), are skipped; an id listed
+// twice in one list takes its last entry. It returns the number of rows
+// updated: an agent present in two lists counts twice. Marks is ignored.
+func (s *Store) ApplyAgentInfo(ctx context.Context, b AgentInfoBatch, now int64) (int, error) {
+	syncreq := lastPerID(b.Syncreq, func(a Agent) int { return a.ID })
+	keepalive := lastPerID(b.Keepalive, func(k AgentKeepalive) int { return k.ID })
+	status := lastPerID(b.Status, func(st AgentStatus) int { return st.ID })
+	var updated int64
+	err := s.write(ctx, "apply agent info", func(tx *sql.Tx) error {
+		updated = 0
+		synced := newRowsStatement(ctx, tx, markSyncedSQL, 1)
+		defer synced.close()
+		n, err := applySyncreq(ctx, tx, syncreq)
+		if err != nil {
+			return err
+		}
+		updated += n
+		if n, err = applyKeepalives(ctx, tx, keepalive, now, synced); err != nil {
+			return err
+		}
+		updated += n
+		if n, err = applyStatuses(ctx, tx, status, synced); err != nil {
+			return err
+		}
+		updated += n
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int(updated), nil
+}
+
+// lastPerID drops entries with an id <= 0 and every entry but the last of
+// each id, keeping the order of the kept ones: in one multi-row UPDATE an id
+// listed twice would take an arbitrary one of its rows.
+func lastPerID[T any](items []T, id func(T) int) []T {
+	last := make(map[int]int, len(items))
+	for i, it := range items {
+		last[id(it)] = i
+	}
+	if len(last) == len(items) && !hasNonPositive(items, id) {
+		return items
+	}
+	out := make([]T, 0, len(last))
+	for i, it := range items {
+		if k := id(it); k > 0 && last[k] == i {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func hasNonPositive[T any](items []T, id func(T) int) bool {
+	for _, it := range items {
+		if id(it) <= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error) {
+	if len(agents) == 0 {
+		return 0, nil
+	}
+	update := newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth)
+	defer update.close()
+	updatedIDs, err := update.queryIDs(len(agents), func(i int, dst []any) {
+		a := &agents[i]
+		dst[0], dst[1], dst[2] = a.ID, nullString(a.OSName), nullString(a.OSVersion)
+		dst[3], dst[4], dst[5] = nullString(a.OSMajor), nullString(a.OSMinor), nullString(a.OSCodename)
+		dst[6], dst[7], dst[8] = nullString(a.OSBuild), nullString(a.OSPlatform), nullString(a.OSUname)
+		dst[9], dst[10], dst[11] = nullString(a.OSArch), nullString(a.Version), nullString(a.ConfigSum)
+		dst[12], dst[13], dst[14] = nullString(a.MergedSum), nullString(a.ManagerHost), nullString(a.NodeName)
+		dst[15], dst[16] = nullInt(a.LastKeepalive), knownConnectionStatus(a.ConnectionStatus)
+		dst[17], dst[18] = a.DisconnectionTime, knownGroupConfigStatus(a.GroupConfigStatus)
+		dst[19] = a.StatusCode
+	})
+	if err != nil {
+		return 0, fmt.Errorf("update agents: %w", err)
+	}
+	agents = onlyIDs(agents, updatedIDs)
+	identity := newRowsStatement(ctx, tx, applyIdentitySQL, applyIdentityWidth)
+	defer identity.close()
+	_, err = identity.exec(len(agents), func(i int, dst []any) {
+		dst[0], dst[1], dst[2] = agents[i].ID, reportedName(agents[i].Name), nullString(agents[i].IP)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("update agent names and sync status: %w", err)
+	}
+	if err := applyLabels(ctx, tx, agents); err != nil {
+		return 0, err
+	}
+	return int64(len(updatedIDs)), nil
+}
+
+// reportedName is the name a worker reported for an agent, or "" (keep the stored one) when it
+// is not a valid agent name. wazuh-db takes any name here, but the master writes client.keys from
+// these rows: a worker must not rename an agent to "../../etc", megabytes or a line break.
+func reportedName(name string) string {
+	if !messages.ValidAgentName(name) {
+		return ""
+	}
+	return name
+}
+
+// onlyIDs returns the agents whose id is in ids (each id at most once in
+// both), keeping their order; agents itself when every one is listed.
+func onlyIDs(agents []Agent, ids []int) []Agent {
+	if len(ids) == len(agents) {
+		return agents
+	}
+	keep := make(map[int]struct{}, len(ids))
+	for _, id := range ids {
+		keep[id] = struct{}{}
+	}
+	out := make([]Agent, 0, len(ids))
+	for i := range agents {
+		if _, ok := keep[agents[i].ID]; ok {
+			out = append(out, agents[i])
+		}
+	}
+	return out
+}
+
+func applyKeepalives(ctx context.Context, tx *sql.Tx, items []AgentKeepalive, now int64, synced *rowsStatement) (int64, error) {
+	if len(items) == 0 {
+		return 0, nil
+	}
+	update := newRowsStatement(ctx, tx, applyKeepaliveSQL, applyKeepaliveWidth)
+	defer update.close()
+	n, err := update.exec(len(items), func(i int, dst []any) {
+		dst[0], dst[1], dst[2] = items[i].ID, items[i].Version, now
+	})
+	if err != nil {
+		return 0, fmt.Errorf("update keepalives: %w", err)
+	}
+	if err := markSynced(synced, items, func(k AgentKeepalive) int { return k.ID }); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func applyStatuses(ctx context.Context, tx *sql.Tx, items []AgentStatus, synced *rowsStatement) (int64, error) {
+	if len(items) == 0 {
+		return 0, nil
+	}
+	update := newRowsStatement(ctx, tx, applyStatusSQL, applyStatusWidth)
+	defer update.close()
+	n, err := update.exec(len(items), func(i int, dst []any) {
+		st := &items[i]
+		dst[0], dst[1], dst[2] = st.ID, st.Version, knownConnectionStatus(st.ConnectionStatus)
+		dst[3], dst[4] = st.DisconnectionTime, st.StatusCode
+	})
+	if err != nil {
+		return 0, fmt.Errorf("update statuses: %w", err)
+	}
+	if err := markSynced(synced, items, func(st AgentStatus) int { return st.ID }); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func markSynced[T any](synced *rowsStatement, items []T, id func(T) int) error {
+	if _, err := synced.exec(len(items), func(i int, dst []any) { dst[0] = id(items[i]) }); err != nil {
+		return fmt.Errorf("mark synced: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package wazuhdb
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fullAgentInfo is a syncreq row with every column set, as a worker sends it.
+func fullAgentInfo(id int) Agent {
+	return Agent{ID: id, Name: fmt.Sprintf("agent%d", id), IP: "10.0.2.15", OSName: "Debian GNU/Linux",
+		OSVersion: "12", OSMajor: "12", OSMinor: "0", OSCodename: "bookworm", OSBuild: "b1", OSPlatform: "debian",
+		OSUname: "Linux |vec-agent |6.1.0-18-amd64 |#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01) |x86_64",
+		OSArch:  "x86_64", Version: "Wazuh v4.14.7", ConfigSum: "d6e3ac3e75ca0319af3e7c262776f331",
+		MergedSum: "ab73af41699f13fdd81903b5f23d8d00", ManagerHost: "worker-host", NodeName: "worker1",
+		LastKeepalive: 1700000000 + int64(id), ConnectionStatus: "active", GroupConfigStatus: "synced",
+		Labels: []Label{{"env", "staging"}, {"#\"_agent_ip\"", "10.0.2.15"}}}
+}
+
+func benchmarkApplyAgentInfo(b *testing.B, n int) {
+	s, _ := openTemp(b)
+	seedAgents(b, s, n)
+	ctx := context.Background()
+	// Two versions of every agent, alternated so each round really changes
+	// every row.
+	var batches [2]AgentInfoBatch
+	for v := range batches {
+		batches[v].Syncreq = make([]Agent, n)
+		for i := range n {
+			a := fullAgentInfo(i + 1)
+			a.LastKeepalive += int64(v)
+			a.ConfigSum = fmt.Sprintf("%032x", v)
+			batches[v].Syncreq[i] = a
+		}
+	}
+	b.ReportAllocs()
+	round := 0
+	cpu := startCPUClock()
+	for b.Loop() {
+		updated, err := s.ApplyAgentInfo(ctx, batches[round%2], 1700000100)
+		if err != nil || updated != n {
+			b.Fatalf("updated %d, %v", updated, err)
+		}
+		round++
+	}
+	reportPerAgent(b, cpu, n)
+}
+
+// cpuClock measures the process CPU time, a steadier figure than wall time
+// on a machine shared with other work.
+type cpuClock time.Duration
+
+func startCPUClock() cpuClock { return cpuClock(processCPU()) }
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportPerAgent adds wall and CPU nanoseconds per agent for runs over n agents.
+func reportPerAgent(b *testing.B, start cpuClock, n int) {
+	cpu := processCPU() - time.Duration(start)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/agent")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(n), "cpu-ns/agent")
+}
+
+func BenchmarkApplyAgentInfo10k(b *testing.B)  { benchmarkApplyAgentInfo(b, 10000) }
+func BenchmarkApplyAgentInfo100k(b *testing.B) { benchmarkApplyAgentInfo(b, 100000) }
+
+// BenchmarkPendingAgentInfo100k reads 100,000 pending full rows with two
+// labels each, as a worker does before sending them to the master.
+func BenchmarkPendingAgentInfo100k(b *testing.B) {
+	const n = 100000
+	s, _ := openTemp(b)
+	seedAgents(b, s, n)
+	ctx := context.Background()
+	batch := AgentInfoBatch{Syncreq: make([]Agent, n)}
+	for i := range n {
+		batch.Syncreq[i] = fullAgentInfo(i + 1)
+	}
+	if _, err := s.ApplyAgentInfo(ctx, batch, 1700000100); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE agent SET sync_status = 'syncreq'`); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu := startCPUClock()
+	for b.Loop() {
+		got, err := s.PendingAgentInfo(ctx, 0)
+		if err != nil || len(got.Syncreq) != n || len(got.Syncreq[n-1].Labels) != 2 {
+			b.Fatalf("pending %d, %v", len(got.Syncreq), err)
+		}
+	}
+	reportPerAgent(b, cpu, n)
+}
+
+// BenchmarkRecordKeepalive is one worker-side keepalive write with labels,
+// each in its own transaction as remoted's writer does.
+func BenchmarkRecordKeepalive(b *testing.B) {
+	const n = 1000
+	s, _ := openTemp(b)
+	seedAgents(b, s, n)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		if err := s.RecordKeepalive(ctx, i%n+1, vectorKeepalive, "syncreq_keepalive", 1700000000+int64(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package wazuhdb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/clusterd/clusterd/node/proto/clientkeys"
+)
+
+func TestWriteClientKeys(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "web01", Key: "k1"})
+	mustAdd(t, s, NewAgent{Name: "db01", IP: "10.0.0.2", Key: "k2"})
+	if err := s.RemoveAgent(ctx, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "etc", "client.keys")
+	if err := s.WriteClientKeys(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "002 db01 10.0.0.2 k2\n001 !web01 any k1\n"; string(data) != want {
+		t.Fatalf("client.keys:\n%s\nwant\n%s", data, want)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o640 {
+		t.Fatalf("mode %v, %v; want 0640", fi.Mode().Perm(), err)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*"))
+	if len(leftovers) != 0 {
+		t.Fatalf("temporary files left: %v", leftovers)
+	}
+}
+
+// enrollmentKeys reads "client_keys_before" of the enrollment vectors.
+func enrollmentKeys(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile("../../../testdata/vectors/agent/enrollment.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Before []string `json:"client_keys_before"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Before) == 0 {
+		t.Fatal("no client_keys_before in the vector")
+	}
+	return strings.Join(v.Before, "\n") + "\n"
+}
+
+func TestImportClientKeysRoundTripsVector(t *testing.T) {
+	text := enrollmentKeys(t)
+	entries, err := clientkeys.Parse(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, path := openTemp(t)
+	ctx := context.Background()
+	added, removed, updated, err := s.ImportClientKeys(ctx, entries)
+	if err != nil || added != 5 || removed != 0 || updated != 0 {
+		t.Fatalf("import = %d %d %d %v; want 5 0 0", added, removed, updated, err)
+	}
+	s = reopen(t, s, path)
+	// Wazuh writes active entries first, then removed ones: same lines,
+	// the removed 005 moved to the end.
+	var active, gone []string
+	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
+		if strings.Contains(l, " !") {
+			gone = append(gone, l)
+		} else {
+			active = append(active, l)
+		}
+	}
+	want := strings.Join(append(active, gone...), "\n") + "\n"
+	if got := keyLines(t, s); got != want {
+		t.Fatalf("rendered:\n%s\nwant\n%s", got, want)
+	}
+	// Importing the rendering again changes nothing.
+	again, err := clientkeys.Parse(strings.NewReader(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, r, u, err := s.ImportClientKeys(ctx, again); err != nil || a+r+u != 0 {
+		t.Fatalf("re-import = %d %d %d %v; want no change", a, r, u, err)
+	}
+	a := mustAgent(t, s, 3)
+	if a.Name != "cache01" || a.RegisterIP != "10.0.0.3" || a.ConnectionStatus != "never_connected" {
+		t.Fatalf("agent 003 = %+v", a)
+	}
+	if next := mustAdd(t, s, NewAgent{Name: "fresh01"}); next.ID != 7 {
+		t.Fatalf("next id after the vector = %d, want 7 (as the vector's first enrollment)", next.ID)
+	}
+}
+
+func TestImportClientKeysSyncs(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "a1", Key: "k1", Groups: []string{"g1"}})
+	mustAdd(t, s, NewAgent{Name: "a2", Key: "k2"})
+	mustAdd(t, s, NewAgent{Name: "a3", Key: "k3"})
+	if err := s.UpdateAgentInfo(ctx, Agent{ID: 3, Version: "Wazuh v4.14.7"}); err != nil {
+		t.Fatal(err)
+	}
+	entries := []clientkeys.Entry{
+		{ID: 3, Name: "a3", IP: "any", Key: "k3-new"},
+		{ID: 1, Name: "a1", IP: "any", Key: "k1"},
+		{ID: 9, Name: "a9", IP: "10.0.0.9", Key: "k9"},
+		{ID: 2, Name: "a2", IP: "any", Key: "k2", Removed: true},
+	}
+	added, removed, updated, err := s.ImportClientKeys(ctx, entries)
+	if err != nil || added != 1 || removed != 1 || updated != 1 {
+		t.Fatalf("import = %d %d %d %v; want 1 1 1", added, removed, updated, err)
+	}
+	want := "003 a3 any k3-new\n001 a1 any k1\n009 a9 10.0.0.9 k9\n002 !a2 any k2\n"
+	if got := keyLines(t, s); got != want {
+		t.Fatalf("client.keys:\n%s\nwant\n%s", got, want)
+	}
+	if a := mustAgent(t, s, 3); a.Version != "Wazuh v4.14.7" || a.Key != "k3-new" {
+		t.Fatalf("updated agent lost its columns: %+v", a)
+	}
+	if a := mustAgent(t, s, 1); !reflect.DeepEqual(a.Groups, []string{"g1"}) {
+		t.Fatalf("kept agent lost its groups: %+v", a)
+	}
+	if _, ok, _ := s.Agent(ctx, 2); ok {
+		t.Fatal("agent 2 still present")
+	}
+	bad := []clientkeys.Entry{{ID: 1, Name: "a1", IP: "any", Key: "k"}, {ID: 1, Name: "b1", IP: "any", Key: "k"}}
+	if _, _, _, err := s.ImportClientKeys(ctx, bad); !errors.Is(err, clientkeys.ErrMalformed) || !strings.Contains(err.Error(), "listed twice") {
+		t.Fatalf("duplicate ids: %v", err)
+	}
+	if _, _, _, err := s.ImportClientKeys(ctx, []clientkeys.Entry{{ID: 1, Name: "a b", IP: "any", Key: "k"}}); !errors.Is(err, clientkeys.ErrMalformed) {
+		t.Fatalf("blank in name: %v", err)
+	}
+}

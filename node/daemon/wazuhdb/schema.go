@@ -1,0 +1,186 @@
+package wazuhdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migration moves the schema from version index to index+1. Migrations run
+// in order inside one transaction, so a file is never left half-migrated.
+type migration struct {
+	name  string
+	apply func(ctx context.Context, tx *sql.Tx) error
+}
+
+// migrations is append-only: released entries never change, new schema
+// changes are new entries.
+var migrations = []migration{
+	{name: "initial global schema", apply: execAll(schemaV1)},
+	{name: "agent-info sync sequence", apply: execAll(schemaV2)},
+	{name: "labels digest", apply: execAll(schemaV3)},
+}
+
+// schemaV1 mirrors Wazuh's src/wazuh_db/schema_global.sql (agent, labels,
+// group, belongs) plus what client.keys needs: key_pos (the line of an active
+// entry), removed_keys (the "!" lines) and id_counter (the highest id ever
+// used, kept by triggers so ids are never reused even after a purge).
+var schemaV1 = []string{
+	`CREATE TABLE agent (
+		id INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		ip TEXT,
+		register_ip TEXT,
+		internal_key TEXT,
+		os_name TEXT,
+		os_version TEXT,
+		os_major TEXT,
+		os_minor TEXT,
+		os_codename TEXT,
+		os_build TEXT,
+		os_platform TEXT,
+		os_uname TEXT,
+		os_arch TEXT,
+		version TEXT,
+		config_sum TEXT,
+		merged_sum TEXT,
+		manager_host TEXT,
+		node_name TEXT DEFAULT 'unknown',
+		date_add INTEGER NOT NULL,
+		last_keepalive INTEGER,
+		connection_status TEXT NOT NULL DEFAULT 'never_connected'
+			CHECK (connection_status IN ('never_connected', 'pending', 'active', 'disconnected')),
+		disconnection_time INTEGER NOT NULL DEFAULT 0,
+		group_config_status TEXT NOT NULL DEFAULT 'not synced'
+			CHECK (group_config_status IN ('synced', 'not synced')),
+		status_code INTEGER NOT NULL DEFAULT 0,
+		` + "`group`" + ` TEXT,
+		group_hash TEXT DEFAULT NULL,
+		group_sync_status TEXT NOT NULL DEFAULT 'synced'
+			CHECK (group_sync_status IN ('synced', 'syncreq')),
+		sync_status TEXT NOT NULL DEFAULT 'synced'
+			CHECK (sync_status IN ('synced', 'syncreq', 'syncreq_keepalive', 'syncreq_status')),
+		key_pos INTEGER
+	)`,
+	`CREATE INDEX agent_name ON agent (name)`,
+	`CREATE INDEX agent_ip ON agent (ip)`,
+	`CREATE INDEX agent_register_ip ON agent (register_ip)`,
+	`CREATE INDEX agent_group_sync_status ON agent (group_sync_status)`,
+	`CREATE INDEX agent_sync_status ON agent (sync_status)`,
+	`CREATE INDEX agent_key_pos ON agent (key_pos)`,
+	`CREATE TABLE labels (
+		id INTEGER NOT NULL REFERENCES agent (id) ON DELETE CASCADE,
+		key TEXT NOT NULL,
+		value TEXT NOT NULL,
+		PRIMARY KEY (id, key)
+	)`,
+	"CREATE TABLE `group` (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE)",
+	"CREATE TABLE belongs (" + `
+		id_group INTEGER NOT NULL REFERENCES ` + "`group`" + ` (id) ON DELETE CASCADE,
+		id_agent INTEGER NOT NULL REFERENCES agent (id) ON DELETE CASCADE,
+		priority INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (id_group, id_agent),
+		UNIQUE (id_agent, priority)
+	)`,
+	`CREATE TABLE removed_keys (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		id INTEGER NOT NULL,
+		name TEXT NOT NULL,
+		ip TEXT NOT NULL,
+		key TEXT NOT NULL
+	)`,
+	`CREATE TABLE id_counter (
+		only INTEGER PRIMARY KEY CHECK (only = 1),
+		last_id INTEGER NOT NULL
+	)`,
+	`INSERT INTO id_counter (only, last_id) VALUES (1, 0)`,
+	`CREATE TRIGGER agent_id_seen AFTER INSERT ON agent BEGIN
+		UPDATE id_counter SET last_id = NEW.id WHERE last_id < NEW.id;
+	END`,
+	`CREATE TRIGGER removed_key_id_seen AFTER INSERT ON removed_keys BEGIN
+		UPDATE id_counter SET last_id = NEW.id WHERE last_id < NEW.id;
+	END`,
+}
+
+// schemaV2 adds info_seq, a per-agent write counter for the agent-info
+// synchronisation. A worker reads its pending rows, sends them to the master
+// and only then marks them synced; a row whose info_seq moved in between was
+// written again meanwhile and must stay pending so the newer data is sent
+// too. The Record* writes bump info_seq themselves; the trigger catches any
+// other write that leaves a row pending (it does not fire on rows being
+// marked synced, and SQLite does not recurse into it).
+var schemaV2 = []string{
+	`ALTER TABLE agent ADD COLUMN info_seq INTEGER NOT NULL DEFAULT 0`,
+	`CREATE TRIGGER agent_info_seq AFTER UPDATE OF
+		name, ip, os_name, os_version, os_major, os_minor, os_codename, os_build,
+		os_platform, os_uname, os_arch, version, config_sum, merged_sum, manager_host,
+		node_name, last_keepalive, connection_status, disconnection_time,
+		group_config_status, status_code, sync_status ON agent
+		WHEN NEW.sync_status != 'synced' AND NEW.info_seq = OLD.info_seq
+	BEGIN
+		UPDATE agent SET info_seq = OLD.info_seq + 1 WHERE id = NEW.id;
+	END`,
+}
+
+// schemaV3 adds labels_digest, the digest of the labels a master last
+// stored from a worker's agent-info (see labelsDigest). It lets the master
+// skip rewriting labels that did not change, which is nearly always: a
+// keepalive carries the agent's labels every time. NULL means unknown;
+// every other writer of labels sets it so.
+var schemaV3 = []string{
+	`ALTER TABLE agent ADD COLUMN labels_digest BLOB`,
+}
+
+func execAll(statements []string) func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		for _, stmt := range statements {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// SchemaVersion is the schema version this program writes.
+func SchemaVersion() int { return len(migrations) }
+
+// migrate brings the schema up to date and reports whether it created it.
+func migrate(ctx context.Context, db *sql.DB) (created bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("begin migration: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if _, err = tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return false, fmt.Errorf("create schema_version: %w", err)
+	}
+	var current int
+	if err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(migrations) {
+		return false, fmt.Errorf("%w: file has version %d, this program knows %d", ErrSchemaTooNew, current, len(migrations))
+	}
+	for v := current; v < len(migrations); v++ {
+		if err = migrations[v].apply(ctx, tx); err != nil {
+			return false, fmt.Errorf("migration %d (%s): %w", v+1, migrations[v].name, err)
+		}
+	}
+	if current < len(migrations) {
+		if _, err = tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+			return false, fmt.Errorf("record schema version: %w", err)
+		}
+		if _, err = tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, len(migrations)); err != nil {
+			return false, fmt.Errorf("record schema version: %w", err)
+		}
+	}
+	if err = tx.Commit(); err != nil {
+		return false, fmt.Errorf("commit migration: %w", err)
+	}
+	return current == 0, nil
+}
