@@ -21,6 +21,15 @@ headings() { # the section numbers of a document, space-separated and space-padd
     sed -E 's/^#+ +([0-9]+(\.[0-9]+)*).*/\1/' | tr '\n' ' ')"
 }
 
+# A number must name one heading only.
+dups=0
+for doc in $docs/cluster.md $docs/agent.md $docs/dapi.md; do
+  for n in $(headings "$doc" | tr ' ' '\n' | sort | uniq -d); do
+    echo "$doc: section $n has more than one heading"; dups=1
+  done
+done
+[ "$dups" = 0 ] || exit 1
+
 list=0
 if [ "${1:-}" = --list ]; then list=1; shift; fi
 if [ $# -gt 0 ]; then
