@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks that every protocol section reference (§n.m) in the repository's .go and .md files names
-# a heading that exists in docs/protocol/: ./.ci/check-refs.sh [--list] [FILE...]
+# a heading that exists in docs/protocol/: ./.ci/check-refs.sh [--list] [FILE...] (FILEs relative to
+# the repository root; all tracked .go and .md files by default).
 # --list also prints every reference with the document it resolves to.
 #
 # The citation rules are those of docs/protocol/README.md:
@@ -38,6 +39,7 @@ else
   mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.go' '*.md' 2>/dev/null ||
     find . -name '*.go' -o -name '*.md')
 fi
+[ "${#files[@]}" -gt 0 ] || { echo "check-refs: no files to check"; exit 0; }
 
 awk -v list="$list" -v cluster="$(headings $docs/cluster.md)" -v agent="$(headings $docs/agent.md)" \
     -v dapi="$(headings $docs/dapi.md)" '
