@@ -41,9 +41,11 @@ bench:
 fuzz:
 	./.ci/fuzz.sh $(FUZZTIME)
 
-## lint: gofmt, go vet and staticcheck (ST1005 is off: several error texts are Wazuh's own,
-## capitalised as the protocol carries them, e.g. "Write path not allowed")
+## lint: gofmt, go vet, staticcheck (ST1005 is off: several error texts are Wazuh's own,
+## capitalised as the protocol carries them, e.g. "Write path not allowed"), and every § reference
+## naming a section of docs/protocol/ that exists
 lint:
+	./.ci/check-refs.sh
 	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)

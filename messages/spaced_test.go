@@ -94,7 +94,7 @@ func TestDapiPayloadsRoundTrip(t *testing.T) {
 }
 
 func TestSendSyncPayloads(t *testing.T) {
-	// The local-socket body of the spec's unencrypted frame vector (§2).
+	// The local-socket body of the unencrypted frame vector of §2.
 	body := `{"daemon_name":"authd","message":{"function":"remove","arguments":{"id":"001"}}}`
 	s, err := ParseSendSyncBody([]byte(body))
 	if err != nil {

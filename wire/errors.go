@@ -51,7 +51,7 @@ func Code(err error) int {
 	return 0
 }
 
-// Sentinel errors of the long-string and file-transfer sub-protocols (spec §3).
+// Sentinel errors of the long-string and file-transfer sub-protocols (§3).
 var (
 	// ErrStringRefused: the peer did not open a string buffer for new_str. The error that wraps
 	// it reads like Wazuh's exception text ("Error <code> - …"), which a Wazuh sender returns in

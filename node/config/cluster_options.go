@@ -21,7 +21,7 @@ var deprecatedOptions = map[string]string{
 	"connection_timeout": "Detected a deprecated configuration for cluster. Connection_timeout option is ignored.",
 }
 
-// Sub-options of <haproxy_helper> in Wazuh 4.14 (spec §16.1). clusterd does not run the helper,
+// Sub-options of <haproxy_helper> in Wazuh 4.14 (§16.1). clusterd does not run the helper,
 // but a configuration written for Wazuh must still load.
 var haproxyHelperOptions = map[string]bool{
 	"haproxy_disabled": true, "haproxy_address": true, "haproxy_port": true, "haproxy_protocol": true,

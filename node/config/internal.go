@@ -10,7 +10,7 @@ import (
 )
 
 // Internal holds the internal options of cluster.json: Wazuh's "intervals" and
-// "distributed_api" sections with Wazuh 4.14.7's defaults (spec §16.2), and clusterd's own
+// "distributed_api" sections with Wazuh 4.14.7's defaults (§16.2), and clusterd's own
 // "clusterd" section. In the file every duration is a number of seconds (int or float).
 type Internal struct {
 	Worker         WorkerIntervals

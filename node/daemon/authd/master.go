@@ -2,7 +2,7 @@ package authd
 
 import "context"
 
-// enrollOnMaster decides a parsed TLS request (§1.3 rows 8–12) and stores the agent.
+// enrollOnMaster decides a parsed TLS request (agent §1.3 rows 8–12) and stores the agent.
 func (s *Service) enrollOnMaster(ctx context.Context, req Request, ip, src string) (string, undoFunc) {
 	r := registration{
 		name:      req.Name,

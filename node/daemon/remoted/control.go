@@ -6,7 +6,7 @@ import (
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
-// Status codes remoted records (spec §5).
+// Status codes remoted records (agent §5).
 const (
 	codeInvalidVersion = 1
 	codeNoVersion      = 2
@@ -41,7 +41,7 @@ func (s *Server) handleControl(a *agent, k *agentKey, src source, method agentpr
 	}
 }
 
-// handleStartup checks the agent's version (spec §3.2): refused → "#!-err"
+// handleStartup checks the agent's version (agent §3.2): refused → "#!-err"
 // and a status code; accepted (or no JSON at all) → ack, then "pending".
 func (s *Server) handleStartup(a *agent, k *agentKey, src source, method agentproto.Method, msg []byte) {
 	version, hasJSON, err := agentproto.ParseStartup(msg)

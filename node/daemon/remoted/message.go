@@ -68,7 +68,7 @@ func (s *Server) handlePayload(src source, payload []byte) bool {
 	return true
 }
 
-// identify finds the agent of a payload (spec §2.2): with an "!id!" prefix by
+// identify finds the agent of a payload (agent §2.2): with an "!id!" prefix by
 // id, the source inside the registered IP or network; without one by the
 // source IP equal to the registered IP.
 func (s *Server) identify(src source, payload []byte) (*agent, []byte, bool) {
@@ -94,7 +94,7 @@ func (s *Server) identify(src source, payload []byte) (*agent, []byte, bool) {
 // claim records a valid message of a on src. On TCP, a message on a
 // connection other than the agent's live reply connection takes the agent
 // over only when the agent has been silent for ConnectionOvertake; otherwise
-// the new connection is refused (spec §2.7).
+// the new connection is refused (agent §2.7).
 func (s *Server) claim(a *agent, k *agentKey, src source, method agentproto.Method) bool {
 	now := s.cfg.Now().UnixNano()
 	var old *tcpConn

@@ -6,8 +6,8 @@ import (
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
-// record writes one control message to the Store (spec §3.6) and, for a
-// keepalive, pushes merged.mg when the agent's copy is stale (§3.8).
+// record writes one control message to the Store (agent §3.6) and, for a
+// keepalive, pushes merged.mg when the agent's copy is stale (agent §3.8).
 func (s *Server) record(a *agent, it controlItem) {
 	k := a.key.Load()
 	now := s.cfg.Now().Unix()

@@ -50,7 +50,7 @@ type KeepaliveData struct {
 // keepalive reports a merged.mg line and the agent has no group.
 type GroupAssigner func(ctx context.Context, id int, mergedSum string) ([]string, error)
 
-// sync_status values (spec §3.6).
+// sync_status values (agent §3.6).
 const (
 	syncSynced          = "synced"
 	syncReq             = "syncreq"

@@ -15,7 +15,7 @@ import (
 // Key is one client.keys entry.
 type Key struct{ ID, Name, IP, Raw string }
 
-// Fixed IVs of Wazuh's secure messages (spec §2.4): every message of every
+// Fixed IVs of Wazuh's secure messages (agent §2.4): every message of every
 // agent uses the same IV, so only the random value and the counters make two
 // ciphertexts differ.
 var (
@@ -69,7 +69,7 @@ func (p *modePool) crypt(buf []byte) {
 	}
 }
 
-// NewCipher derives the AES and Blowfish keys of k (spec §2.3) and prepares
+// NewCipher derives the AES and Blowfish keys of k (agent §2.3) and prepares
 // both block ciphers.
 func NewCipher(k Key) (*Cipher, error) {
 	if k.ID == "" || k.Raw == "" {

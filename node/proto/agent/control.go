@@ -8,7 +8,7 @@ import (
 	"github.com/clusterd/clusterd/messages"
 )
 
-// Control messages (spec §3.1); "#!-" is the control header. Trailing spaces
+// Control messages (agent §3.1); "#!-" is the control header. Trailing spaces
 // are part of the texts and agents compare them exactly.
 const (
 	ControlPrefix    = "#!-"

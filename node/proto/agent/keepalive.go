@@ -133,7 +133,7 @@ func ParseKeepalive(msg []byte) (Keepalive, error) {
 	return k, nil
 }
 
-// EncodeKeepalive builds an agent's keepalive text (spec §3.3), "#!-"
+// EncodeKeepalive builds an agent's keepalive text (agent §3.3), "#!-"
 // included. version is the full "Wazuh v4.14.7"; configSum "" omits the
 // " / <sum>" part; mergedSum "" is sent as "x" (no merged.mg); agentIP ""
 // omits the _agent_ip line.

@@ -5,7 +5,7 @@ import "bytes"
 // PushChunkSize is the largest raw chunk of a shared-file push.
 const PushChunkSize = 900
 
-// PushMessages returns the messages of a merged.mg push (spec §3.8), each to
+// PushMessages returns the messages of a merged.mg push (agent §3.8), each to
 // be sealed on its own: "#!-up file <md5> merged.mg\n", the content in raw
 // chunks of at most 900 bytes, then "#!-close file ". Chunks alias content.
 func PushMessages(md5hex string, content []byte) [][]byte {

@@ -53,7 +53,7 @@ type Config struct {
 	Log *logrus.Entry
 }
 
-// Wazuh v4.14 agent defaults (§3.3, §4.4, §4.5 of the agent protocol).
+// Wazuh v4.14 agent defaults (agent §3.3, §4.4, §4.5).
 const (
 	defaultVersion           = "v4.14.7"
 	defaultNamePrefix        = "agentsim"

@@ -14,7 +14,7 @@ const (
 	enrollErrorPrefix = "ERROR"
 )
 
-// enrollRequest is the request line of an agent (§1.2): name, version and optional groups.
+// enrollRequest is the request line of an agent (agent §1.2): name, version and optional groups.
 func enrollRequest(name, version, groups string) []byte {
 	line := "OSSEC A:'" + name + "' V:'" + version + "'"
 	if groups != "" {
@@ -49,7 +49,7 @@ func parseEnrollReply(reply []byte) (agentproto.Key, error) {
 	return key, nil
 }
 
-// checkKey applies the agent's checks on a key it is given (§1.6).
+// checkKey applies the agent's checks on a key it is given (agent §1.6).
 func checkKey(k agentproto.Key) error {
 	switch {
 	case !validAgentID(k.ID):

@@ -26,7 +26,7 @@ const (
 	inboundOtherControl                      // any other "#!-" message (execd, req, …)
 )
 
-// fileTransfer follows one shared-file push (§3.8). The simulator keeps only a
+// fileTransfer follows one shared-file push (agent §3.8). The simulator keeps only a
 // running md5 of the content, not the content itself.
 type fileTransfer struct {
 	open bool

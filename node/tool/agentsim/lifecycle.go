@@ -36,7 +36,7 @@ func (a *agent) run(ctx context.Context) {
 	}
 }
 
-// connect follows the agent's handshake loop (§4.5): MaxRetries attempts on the
+// connect follows the agent's handshake loop (agent §4.5): MaxRetries attempts on the
 // current server, RetryInterval after each failure, then the next server, wrapping.
 // It returns an error only when ctx ends.
 func (a *agent) connect(ctx context.Context, server *int, gen generator) (*session, error) {
@@ -77,7 +77,7 @@ func (a *agent) wait(ctx context.Context, gen generator, d time.Duration) bool {
 }
 
 // handshake dials a server, sends the startup message and waits for the ack
-// (§3.2); the answer must arrive within time-reconnect.
+// (agent §3.2); the answer must arrive within time-reconnect.
 func (a *agent) handshake(ctx context.Context, server int) (*session, error) {
 	cfg := a.sim.cfg
 	addr := cfg.Servers[server]

@@ -15,7 +15,7 @@ const drainBatch = 64
 // shutdownWriteTimeout bounds the farewell message on Stop.
 const shutdownWriteTimeout = time.Second
 
-// The keepalive identity every simulated agent reports (§3.3).
+// The keepalive identity every simulated agent reports (agent §3.3).
 const (
 	unameSuffix  = " |6.1.0 |#1 SMP |x86_64 [Debian GNU/Linux|debian: 12 (bookworm)]"
 	eventPrefix  = "1:/var/log/sim.log:"

@@ -75,7 +75,7 @@ func (a *agent) readLoop(s *session) {
 			s.fail(fmt.Errorf("message from %s: %w", s.conn.RemoteAddr(), err))
 			return
 		}
-		// Every control message proves the manager alive (§3.4).
+		// Every control message proves the manager alive (agent §3.4).
 		if agentproto.IsControl(msg) {
 			_ = s.conn.SetReadDeadline(time.Now().Add(timeReconnect))
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/clusterd/clusterd/messages"
 )
 
-// specHealthJSON is the mocked get_health answer behind the generated examples of spec §14.
+// specHealthJSON is the mocked get_health answer behind the generated examples of §14.
 const specHealthJSON = `{"n_connected_nodes": 1, "nodes": {
  "worker1": {"info": {"name": "worker1", "type": "worker", "version": "4.14.7", "ip": "10.0.0.2", "n_active_agents": 2},
   "status": {"sync_integrity_free": true,
