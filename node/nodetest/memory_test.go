@@ -18,7 +18,7 @@ import (
 
 // heapPeak samples the process's heap until stop is called (or the test ends) and returns the
 // highest figure above the heap at the start; stop may be called more than once.
-func heapPeak(t *testing.T) (stop func() uint64) {
+func heapPeak(t testing.TB) (stop func() uint64) {
 	t.Helper()
 	runtime.GC()
 	var ms runtime.MemStats
