@@ -45,47 +45,50 @@ type AgentInfoDocument struct {
 // for the items of its lists, which Walk decodes, and locates those lists. It keeps b.
 func ScanAgentInfoSync(b []byte) (*AgentInfoDocument, error) {
 	d := &AgentInfoDocument{data: b, lists: [3]int{-1, -1, -1}}
-	command, chunks, err := scanTopLevel(b)
+	at, err := topLevelMembers(b, "set_data_command", "chunks")
 	if err != nil {
 		return nil, fmt.Errorf("parse agent-info sync: %w", err)
 	}
-	if err := d.locate(command, chunks); err != nil {
+	if err := d.locate(at[0], at[1]); err != nil {
 		return nil, fmt.Errorf("parse agent-info sync: %w: %w", ErrAgentInfoSync, err)
 	}
 	return d, nil
 }
 
-// scanTopLevel checks that b is exactly one JSON object and returns where the values of its
-// last set_data_command and chunks members start (-1 when absent): with duplicate keys the last
-// one counts, as in Python's json.loads.
-func scanTopLevel(b []byte) (command, chunks int, err error) {
+// topLevelMembers checks that b is exactly one JSON object and returns where the values of its
+// last member named keys[i] start (-1 when absent): with duplicate keys the last one counts, as
+// in Python's json.loads. Nothing of b is copied.
+func topLevelMembers(b []byte, keys ...string) ([]int, error) {
+	at := make([]int, len(keys))
+	for i := range at {
+		at[i] = -1
+	}
 	s := scanner{data: b}
 	s.skipSpace()
 	isObject := s.pos < len(s.data) && s.data[s.pos] == '{'
-	command, chunks = -1, -1
+	var err error
 	if !isObject {
 		err = s.skipValue(0)
 	} else {
-		err = s.members(1, func(key string, at int) {
-			switch key {
-			case "set_data_command":
-				command = at
-			case "chunks":
-				chunks = at
+		err = s.members(1, func(key string, pos int) {
+			for i, k := range keys {
+				if key == k {
+					at[i] = pos
+				}
 			}
 		})
 	}
 	if err != nil {
-		return -1, -1, err
+		return nil, err
 	}
 	s.skipSpace()
 	if s.pos != len(s.data) {
-		return -1, -1, ErrTrailingData
+		return nil, ErrTrailingData
 	}
 	if !isObject {
-		return -1, -1, fmt.Errorf("%w: expected a JSON object", ErrMalformedPayload)
+		return nil, fmt.Errorf("%w: expected a JSON object", ErrMalformedPayload)
 	}
-	return command, chunks, nil
+	return at, nil
 }
 
 // members walks the object at s.pos (at depth, as value counts it) checking every value, and
@@ -102,7 +105,7 @@ func (s *scanner) members(depth int, member func(key string, at int)) error {
 		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
 			return s.fail("an object key")
 		}
-		key, err := s.shortKey(agentInfoLongestKey)
+		key, err := s.shortKey(longestMemberName)
 		if err != nil {
 			return err
 		}
@@ -119,8 +122,9 @@ func (s *scanner) members(depth int, member func(key string, at int)) error {
 	}
 }
 
-// agentInfoLongestKey is the length of the longest member name the document's reader looks for.
-const agentInfoLongestKey = len(agentInfoKeepaliveKey)
+// longestMemberName is the length of the longest member name a document's reader looks for
+// (agent-info's syncreq_keepalive).
+const longestMemberName = len(agentInfoKeepaliveKey)
 
 // shortKey reads a key and returns it decoded when it has at most maxLen bytes decoded, ""
 // otherwise: a hostile key of megabytes is checked but never copied.

@@ -25,6 +25,9 @@ type fakeMaster struct {
 	cipher  *wire.Cipher
 	accepts atomic.Int32
 	hellos  chan string
+	// results receives the worker's agent-groups results (syn_w_g_e, syn_w_g_err and their
+	// full-sync forms), which the fake master thanks for.
+	results chan messages.Frame
 	done    chan struct{}
 
 	mu      sync.Mutex
@@ -43,7 +46,7 @@ func startFakeMaster(t testing.TB) *fakeMaster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm := &fakeMaster{t: t, ln: ln, cipher: c, hellos: make(chan string, 8), done: make(chan struct{}),
+	fm := &fakeMaster{t: t, ln: ln, cipher: c, hellos: make(chan string, 8), results: make(chan messages.Frame, 8), done: make(chan struct{}),
 		next: 1000, pending: map[uint32]chan messages.Frame{}}
 	go fm.accept()
 	t.Cleanup(func() {
@@ -104,6 +107,12 @@ func (fm *fakeMaster) deliver(conn *wire.Conn, f messages.Frame) {
 		reply.Command, reply.Payload = messages.CmdOKM, f.Payload
 	case messages.CmdSynIWMP, messages.CmdSynAWMP:
 		reply.Payload = []byte("False")
+	case messages.CmdSynWGE, messages.CmdSynWGErr, messages.CmdSynWGCE, messages.CmdSynWGCErr:
+		reply.Payload = []byte("Thanks")
+		select {
+		case fm.results <- f:
+		default:
+		}
 	default:
 		reply.Command, reply.Payload = messages.CmdErr, messages.UnknownCommand(f.Command)
 	}
