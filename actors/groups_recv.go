@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -190,8 +191,8 @@ func applyGroupsDocument(ctx context.Context, store GroupsStore, r *Requester, d
 		log.Errorf("Could not send the agent-groups result to the master: %v", err)
 	}
 	if len(res.ErrorMessages) > 0 {
-		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
-			res.TimeSpent, res.UpdatedChunks, len(res.ErrorMessages), res.ErrorMessages)
+		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %s",
+			res.TimeSpent, res.UpdatedChunks, len(res.ErrorMessages), messages.ClipForLog(fmt.Sprint(res.ErrorMessages)))
 	} else {
 		log.Infof("Finished in %.3fs. Updated %d chunks.", res.TimeSpent, res.UpdatedChunks)
 	}
@@ -217,7 +218,7 @@ func applyGroupsDocument(ctx context.Context, store GroupsStore, r *Requester, d
 		done.match = own == masterHash
 	}
 	if !done.match {
-		log.Debugf("The checksum of master (%s) and worker (%s) are different.", pyNone(masterHash), pyNone(own))
+		log.Debugf("The checksum of master (%s) and worker (%s) are different.", messages.ClipForLog(pyNone(masterHash)), pyNone(own))
 	}
 	return done
 }

@@ -169,7 +169,7 @@ func (s *IntegritySync) permission(c actor.Context, m *Response) {
 	}
 	if m.Err != nil || string(m.Frame.Payload) != "True" {
 		if m.Err == nil {
-			s.checkLog.Debugf("Master didn't grant permission to start a new synchronization: b'%s'", m.Frame.Payload)
+			s.checkLog.Debugf("Master didn't grant permission to start a new synchronization: b'%s'", messages.ClipForLog(string(m.Frame.Payload)))
 		}
 		s.finish(c)
 		return
@@ -239,7 +239,7 @@ func (s *IntegritySync) applied(c actor.Context, m *integrityApplied) {
 	if r := m.result; r.Errors.Overwriting+r.Errors.Creating+r.Errors.Removing > 0 {
 		s.syncLog.Error(r.Summary())
 		for _, msg := range r.Messages {
-			s.syncLog.Debug(msg)
+			s.syncLog.Debug(messages.ClipForLog(msg)) // "<path>: <reason>": the path is the master's
 		}
 	}
 	if m.result.RulesetChanged {
@@ -304,7 +304,7 @@ func (j workerCheckJob) run(ctx context.Context) (integrity.Metadata, error) {
 	}
 	resp, err := j.req.Request(ctx, messages.CmdSynIWM, nil)
 	if err != nil || resp.Command != messages.CmdOK {
-		return nil, fmt.Errorf("%s: %v %s", messages.CmdSynIWM, err, resp.Payload)
+		return nil, fmt.Errorf("%s: %v %s", messages.CmdSynIWM, err, messages.ClipForLog(string(resp.Payload)))
 	}
 	task := string(resp.Payload)
 	if _, err := sendPackageFile(ctx, j.req, j.home, rel, messages.CmdSynIWME, task, func() bool { return false }); err != nil {

@@ -160,8 +160,8 @@ func logAgentInfoApplied(log *logrus.Entry, m *agentInfoApplied) {
 	case m.err != nil:
 		log.Errorf("Error processing agent-info: %v", m.err)
 	case len(m.result.ErrorMessages) > 0:
-		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
-			m.result.TimeSpent, m.result.UpdatedChunks, len(m.result.ErrorMessages), m.result.ErrorMessages)
+		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %s",
+			m.result.TimeSpent, m.result.UpdatedChunks, len(m.result.ErrorMessages), messages.ClipForLog(fmt.Sprint(m.result.ErrorMessages)))
 	default:
 		log.Infof("Finished in %.3fs. Updated %d chunks.", m.result.TimeSpent, m.result.UpdatedChunks)
 	}

@@ -28,11 +28,12 @@ func agentInfoTune(in *config.Internal) {
 // string id to name in syn_a_w_m.
 func sendAgentInfoString(tb testing.TB, p *rawPeer, doc []byte) string {
 	tb.Helper()
-	if f := p.request(messages.CmdSynAWMP, nil); f.Command != messages.CmdOK || string(f.Payload) != "True" {
-		tb.Fatalf("syn_a_w_m_p answered %s %q", f.Command, f.Payload)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	// Request skips the master's own requests (agent-groups) that may come in between.
+	if f, err := p.Request(ctx, messages.CmdSynAWMP, nil); err != nil || f.Command != messages.CmdOK || string(f.Payload) != "True" {
+		tb.Fatalf("syn_a_w_m_p answered %s %q (%v)", f.Command, f.Payload, err)
+	}
 	id, err := wire.SendString(ctx, p, doc, wire.RequestChunk)
 	if err != nil {
 		tb.Fatalf("send the agent-info string: %v", err)

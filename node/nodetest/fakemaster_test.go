@@ -34,6 +34,19 @@ type fakeMaster struct {
 	conn    *wire.Conn
 	next    uint32
 	pending map[uint32]chan messages.Frame
+	// answers, when set, replaces the fake master's answer to the worker's requests of those
+	// commands (the counter is filled in).
+	answers map[string]messages.Frame
+}
+
+// answer makes the fake master answer every request command of the worker with reply.
+func (fm *fakeMaster) answer(command string, reply messages.Frame) {
+	fm.mu.Lock()
+	defer fm.mu.Unlock()
+	if fm.answers == nil {
+		fm.answers = map[string]messages.Frame{}
+	}
+	fm.answers[command] = reply
 }
 
 func startFakeMaster(t testing.TB) *fakeMaster {
@@ -89,9 +102,15 @@ func (fm *fakeMaster) deliver(conn *wire.Conn, f messages.Frame) {
 	fm.mu.Lock()
 	wait, ok := fm.pending[f.Counter]
 	delete(fm.pending, f.Counter)
+	canned, answered := fm.answers[f.Command]
 	fm.mu.Unlock()
 	if ok {
 		wait <- f
+		return
+	}
+	if answered {
+		canned.Counter = f.Counter
+		_ = conn.Send(canned)
 		return
 	}
 	reply := messages.Frame{Counter: f.Counter, Command: messages.CmdOK}
