@@ -115,7 +115,7 @@ func (a *AgentInfo) Receive(c actor.Context) {
 func (a *AgentInfo) permission(c actor.Context, m *Response) {
 	if m.Err != nil || string(m.Frame.Payload) != "True" {
 		if m.Err == nil {
-			a.log.Debugf("Master didn't grant permission to synchronize: %s", m.Frame.Payload)
+			a.log.Debugf("Master didn't grant permission to synchronize: %s", messages.ClipForLog(string(m.Frame.Payload)))
 		}
 		a.finish(c)
 		return
@@ -189,7 +189,7 @@ func (a *AgentInfo) result(c actor.Context, m *agentInfoResult) {
 	}
 	a.wait.stop()
 	if m.failed {
-		a.log.Errorf("There was an error while processing agent-info on the peer: %s", m.payload)
+		a.log.Errorf("There was an error while processing agent-info on the peer: %s", messages.ClipForLog(string(m.payload)))
 		a.finish(c)
 		return
 	}
@@ -200,8 +200,8 @@ func (a *AgentInfo) result(c actor.Context, m *agentInfoResult) {
 		return
 	}
 	if len(res.ErrorMessages) > 0 {
-		a.log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
-			a.kit.Now().Sub(a.started).Seconds(), res.UpdatedChunks, len(res.ErrorMessages), res.ErrorMessages)
+		a.log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %s",
+			a.kit.Now().Sub(a.started).Seconds(), res.UpdatedChunks, len(res.ErrorMessages), messages.ClipForLog(fmt.Sprint(res.ErrorMessages)))
 		a.finish(c)
 		return
 	}

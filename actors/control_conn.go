@@ -135,13 +135,13 @@ func (cc *ControlConn) kill(p []byte) error {
 	pid := cc.kit.System.NewLocalPID(req.Path)
 	switch req.Mode {
 	case "", KillStop:
-		cc.log.Warnf("Stopping actor %s on request.", req.Path)
+		cc.log.Warnf("Stopping actor %s on request.", messages.ClipForLog(req.Path))
 		// Stop a moment after answering, so that killing this socket's own server (or an
 		// ancestor of it) does not cut the answer off.
 		root := cc.kit.System.Root
 		time.AfterFunc(killDelay, func() { root.Stop(pid) })
 	case KillPanic:
-		cc.log.Warnf("Making actor %s fail on request.", req.Path)
+		cc.log.Warnf("Making actor %s fail on request.", messages.ClipForLog(req.Path))
 		cc.kit.Faults.Set(req.Path, Fault{PanicOnNth: 1, Times: 1})
 		// As for a stop: the answer goes out before the failure, which may take this very
 		// socket's server (or an ancestor of it) down with it.

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -26,10 +27,21 @@ type AgentGroupsRecv struct {
 	cancel     context.CancelFunc
 }
 
-// groupsDocument is one agent-groups string the master sent.
+// groupsDocument is one agent-groups string the master sent. It keeps its share of the node's
+// string budget until release, once applied or dropped: documents waiting in the queue count
+// against it with those still arriving, so a master sending faster than the worker applies
+// cannot make it hold more.
 type groupsDocument struct {
-	full bool
-	data []byte
+	full    bool
+	data    []byte
+	release func()
+}
+
+// done gives the document's share of the budget back.
+func (d *groupsDocument) done() {
+	if d.release != nil {
+		d.release()
+	}
 }
 
 // groupsApplied ends the application of one document.
@@ -59,16 +71,25 @@ func (a *AgentGroupsRecv) Receive(c actor.Context) {
 		a.next(c)
 	case *masterLink:
 		if !m.up {
-			a.queue = nil
+			a.drop()
 			a.mismatches = 0
 		}
 	case *Response:
 		// The answer to syn_w_g_c or to a result; nothing to do with it.
 	case *actor.Restarting, *actor.Stopping:
+		a.drop()
 		if a.cancel != nil {
 			a.cancel()
 		}
 	}
+}
+
+// drop forgets the documents waiting to be applied.
+func (a *AgentGroupsRecv) drop() {
+	for _, doc := range a.queue {
+		doc.done()
+	}
+	a.queue = nil
 }
 
 func (a *AgentGroupsRecv) checked(c actor.Context, m *groupsApplied) {
@@ -113,6 +134,7 @@ func (a *AgentGroupsRecv) next(c actor.Context) {
 	root, self, r := a.kit.System.Root, c.Self(), NewRequester(a.kit, a.master)
 	a.kit.Go(func() {
 		defer cancel()
+		defer doc.done()
 		root.Send(self, applyGroupsDocument(ctx, store, r, doc, log))
 	})
 }
@@ -131,24 +153,34 @@ func applyGroupsDocument(ctx context.Context, store GroupsStore, r *Requester, d
 		_, _ = r.Request(ctx, errCmd, []byte(ErrNoStore.Error()))
 		return done
 	}
-	sync, err := messages.ParseAgentGroupsSync(doc.data)
+	sync, err := messages.ScanAgentGroupsSync(doc.data)
 	if err != nil {
 		log.Errorf("Error processing agent-groups information: %v", err)
 		_, _ = r.Request(ctx, errCmd, []byte("error while trying to load JSON: "+err.Error()))
 		return done
 	}
+	// The pages are decoded and applied one at a time; the last one carries the master's hash.
 	res := messages.SyncResult{}
-	for _, chunk := range sync.Chunks {
-		page, err := messages.ParseAgentGroupsChunk(chunk)
+	var last messages.AgentGroupsChunk
+	lastParsed := false
+	_ = sync.EachChunk(func(i int, chunk string, err error) error {
+		var page messages.AgentGroupsChunk
+		if err == nil {
+			page, err = messages.ParseAgentGroupsChunk(chunk)
+		}
+		if i == sync.Len()-1 {
+			last, lastParsed = page, err == nil
+		}
 		if err == nil {
 			err = store.ApplyGroups(ctx, page.Data)
 		}
 		if err != nil {
 			res.ErrorMessages = append(res.ErrorMessages, err.Error())
-			continue
+			return nil
 		}
 		res.UpdatedChunks++
-	}
+		return nil
+	})
 	if doc.full {
 		if err := store.RecalculateGroupHashes(ctx); err != nil {
 			res.ErrorMessages = append(res.ErrorMessages, err.Error())
@@ -159,15 +191,18 @@ func applyGroupsDocument(ctx context.Context, store GroupsStore, r *Requester, d
 		log.Errorf("Could not send the agent-groups result to the master: %v", err)
 	}
 	if len(res.ErrorMessages) > 0 {
-		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
-			res.TimeSpent, res.UpdatedChunks, len(res.ErrorMessages), res.ErrorMessages)
+		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %s",
+			res.TimeSpent, res.UpdatedChunks, len(res.ErrorMessages), messages.ClipForLog(fmt.Sprint(res.ErrorMessages)))
 	} else {
 		log.Infof("Finished in %.3fs. Updated %d chunks.", res.TimeSpent, res.UpdatedChunks)
 	}
 	if doc.full {
 		return done
 	}
-	masterHash, ok := messages.LastChunkHash(sync.Chunks)
+	if !lastParsed {
+		return done
+	}
+	masterHash, ok := last.MasterHash()
 	if !ok {
 		return done
 	}
@@ -183,7 +218,7 @@ func applyGroupsDocument(ctx context.Context, store GroupsStore, r *Requester, d
 		done.match = own == masterHash
 	}
 	if !done.match {
-		log.Debugf("The checksum of master (%s) and worker (%s) are different.", pyNone(masterHash), pyNone(own))
+		log.Debugf("The checksum of master (%s) and worker (%s) are different.", messages.ClipForLog(pyNone(masterHash)), pyNone(own))
 	}
 	return done
 }
@@ -200,11 +235,11 @@ func pyNone(hash string) string {
 // with the id at once and applies it in a task.
 func (w *WorkerHandler) agentGroups(c actor.Context, f messages.Frame) {
 	id := string(f.Payload)
-	data, ok := w.sess.strings.Take(id)
+	data, release, ok := w.sess.strings.TakeHeld(id)
 	if !ok {
-		w.sess.respondError(f.Counter, messages.NewClusterError(3035, id))
+		w.sess.respondError(f.Counter, messages.NewClusterError(3035, messages.ClipForLog(id)))
 		return
 	}
 	w.sess.respond(f.Counter, messages.CmdOK, f.Payload)
-	c.Send(w.task(NameAgentGroups), &groupsDocument{full: f.Command == messages.CmdSynGMWC, data: data})
+	c.Send(w.task(NameAgentGroups), &groupsDocument{full: f.Command == messages.CmdSynGMWC, data: data, release: release})
 }

@@ -228,7 +228,7 @@ func sendGroups(ctx context.Context, r *Requester, worker, command string, doc [
 		var resp messages.Frame
 		resp, err = r.Request(ctx, command, []byte(id))
 		if err == nil && resp.Command == messages.CmdErr {
-			err = fmt.Errorf("%w: %s", errGroupsRefused, resp.Payload)
+			err = fmt.Errorf("%w: %s", errGroupsRefused, messages.ClipForLog(string(resp.Payload)))
 		}
 	}
 	if err != nil {

@@ -242,7 +242,7 @@ func (j masterIntegrityJob) readWorkerPackage() (integrity.Metadata, error) {
 func (j masterIntegrityJob) sync(ctx context.Context, diff integrity.Diff, done *integrityDone) (integrity.Diff, error) {
 	resp, err := j.req.Request(ctx, messages.CmdSynMC, nil)
 	if err != nil || resp.Command != messages.CmdOK {
-		return integrity.Diff{}, fmt.Errorf("%s: %v %s", messages.CmdSynMC, err, resp.Payload)
+		return integrity.Diff{}, fmt.Errorf("%s: %v %s", messages.CmdSynMC, err, messages.ClipForLog(string(resp.Payload)))
 	}
 	task := string(resp.Payload)
 	rel := packageName(j.worker, j.now())
@@ -350,11 +350,11 @@ func taskErrorText(p []byte) string {
 	te, err := messages.ParseTaskError(p)
 	switch {
 	case err != nil:
-		return string(p)
+		return messages.ClipForLog(string(p))
 	case te.Err != nil:
-		return te.Err.Error()
+		return messages.ClipForLog(te.Err.Error())
 	default:
-		return string(te.Raw)
+		return messages.ClipForLog(string(te.Raw))
 	}
 }
 

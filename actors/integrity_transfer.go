@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -36,7 +37,7 @@ func sendPackage(ctx context.Context, r wire.Requester, src io.Reader, rel, endC
 		return sent, fmt.Errorf("%s: %w", endCommand, err)
 	}
 	if resp.Command == "err" {
-		return sent, fmt.Errorf("%s refused: %s", endCommand, resp.Payload)
+		return sent, fmt.Errorf("%s refused: %s", endCommand, messages.ClipForLog(string(resp.Payload)))
 	}
 	return sent, nil
 }

@@ -169,7 +169,7 @@ func (s *IntegritySync) permission(c actor.Context, m *Response) {
 	}
 	if m.Err != nil || string(m.Frame.Payload) != "True" {
 		if m.Err == nil {
-			s.checkLog.Debugf("Master didn't grant permission to start a new synchronization: b'%s'", m.Frame.Payload)
+			s.checkLog.Debugf("Master didn't grant permission to start a new synchronization: b'%s'", messages.ClipForLog(string(m.Frame.Payload)))
 		}
 		s.finish(c)
 		return
@@ -259,13 +259,13 @@ const failuresLogged = 10
 func (s *IntegritySync) logApplyFailures(msgs []string) {
 	for i, msg := range msgs {
 		if i < failuresLogged {
-			s.syncLog.Errorf("Could not apply %s", msg)
+			s.syncLog.Errorf("Could not apply %s", messages.ClipForLog(msg)) // "<path>: <reason>": the path is the master's
 			continue
 		}
 		if i == failuresLogged {
 			s.syncLog.Errorf("%d more files could not be applied (listed at debug level).", len(msgs)-failuresLogged)
 		}
-		s.syncLog.Debugf("Could not apply %s", msg)
+		s.syncLog.Debugf("Could not apply %s", messages.ClipForLog(msg))
 	}
 }
 
@@ -321,7 +321,7 @@ func (j workerCheckJob) run(ctx context.Context) (integrity.Metadata, error) {
 	}
 	resp, err := j.req.Request(ctx, messages.CmdSynIWM, nil)
 	if err != nil || resp.Command != messages.CmdOK {
-		return nil, fmt.Errorf("%s: %v %s", messages.CmdSynIWM, err, resp.Payload)
+		return nil, fmt.Errorf("%s: %v %s", messages.CmdSynIWM, err, messages.ClipForLog(string(resp.Payload)))
 	}
 	task := string(resp.Payload)
 	if _, err := sendPackageFile(ctx, j.req, j.home, rel, messages.CmdSynIWME, task, func() bool { return false }); err != nil {

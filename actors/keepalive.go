@@ -53,7 +53,7 @@ func (k *Keepalive) answered(c actor.Context, m *Response) {
 	switch {
 	case m.Err == nil:
 		k.failures = 0
-		k.log.Infof("Successful response from master: %s", m.Frame.Payload)
+		k.log.Infof("Successful response from master: %s", messages.ClipForLog(string(m.Frame.Payload)))
 	case errors.As(m.Err, &werr) && werr.Code == 3023:
 		// Not connected: nothing to keep alive, and not a failure of the link.
 		k.failures = 0

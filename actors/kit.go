@@ -29,6 +29,11 @@ type Kit struct {
 	ReceiveBudget *wire.ReceiveBudget
 	StringBudget  *wire.Budget
 
+	// agentInfoApplies lets one worker's agent-info document at a time be parsed and applied on
+	// the master: a batch of it is what that costs, and the workers' documents wait their turn
+	// (their bytes held by StringBudget) instead of each adding a batch and a transaction.
+	agentInfoApplies gate
+
 	// running counts the goroutines actors started (connection readers and writers, dials,
 	// joins), so that shutdown can wait for every one of them.
 	running sync.WaitGroup
@@ -56,6 +61,8 @@ func NewKit(log *logrus.Entry, faultSeed int64, opts ...actor.ConfigOption) *Kit
 
 		ReceiveBudget: wire.NewReceiveBudget(0, 0, 0),
 		StringBudget:  wire.NewBudget(DefaultStringBudget),
+
+		agentInfoApplies: newGate(1),
 	}
 	k.Registry.Subscribe(system)
 	return k

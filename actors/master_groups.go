@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -18,7 +19,7 @@ func (h *MasterHandler) groupsResult(c actor.Context, f messages.Frame) {
 	}
 	log := h.kit.Logger("Worker "+h.conn.info.Name, subtag)
 	if f.Command == messages.CmdSynWGErr || f.Command == messages.CmdSynWGCErr {
-		log.Errorf("There was an error while processing agent-groups on the peer: %s", f.Payload)
+		log.Errorf("There was an error while processing agent-groups on the peer: %s", messages.ClipForLog(string(f.Payload)))
 		return
 	}
 	res, err := messages.ParseSyncResult(f.Payload)
@@ -35,8 +36,8 @@ func (h *MasterHandler) groupsResult(c actor.Context, f messages.Frame) {
 		h.status.LastSyncAgentGroup = st
 	}
 	if len(res.ErrorMessages) > 0 {
-		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %v",
-			res.TimeSpent, res.UpdatedChunks, len(res.ErrorMessages), res.ErrorMessages)
+		log.Errorf("Finished in %.3fs. Updated %d chunks. There were %d chunks with errors: %s",
+			res.TimeSpent, res.UpdatedChunks, len(res.ErrorMessages), messages.ClipForLog(fmt.Sprint(res.ErrorMessages)))
 	} else {
 		log.Infof("Finished in %.3fs. Updated %d chunks.", res.TimeSpent, res.UpdatedChunks)
 	}

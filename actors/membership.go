@@ -6,6 +6,8 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // MemberEvent is what memberlist says about another node: up (joined or updated) or gone
@@ -98,11 +100,11 @@ func (m *Membership) event(c actor.Context, e *MemberEvent) {
 	}
 	switch {
 	case e.Up:
-		m.log.Debugf("Node %s (%s) is alive.", e.Name, e.Type)
+		m.log.Debugf("Node %s (%s) is alive.", messages.ClipForLog(e.Name), messages.ClipForLog(e.Type))
 	case e.Left:
-		m.log.Infof("Node %s left the cluster.", e.Name)
+		m.log.Infof("Node %s left the cluster.", messages.ClipForLog(e.Name))
 	default:
-		m.log.Warnf("Node %s stopped answering.", e.Name)
+		m.log.Warnf("Node %s stopped answering.", messages.ClipForLog(e.Name))
 	}
 	c.Send(m.notify, e)
 }

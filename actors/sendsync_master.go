@@ -16,6 +16,15 @@ import (
 // queue, in arrival order.
 const sendsyncWorkers = 4
 
+// maxSendsyncRequest bounds one sendsync request of a worker, before it is parsed. The daemons
+// it goes to read requests of at most 64 KiB (OS_MAXSTR); sixteen times that leaves room for
+// JSON escaping and is still no burden to parse.
+const maxSendsyncRequest = 16 << 16
+
+// maxSendsyncQueued bounds the bytes of the requests waiting in the master's queue, all workers
+// together: beyond it a request is answered with sendsyn_err at once instead of waiting.
+const maxSendsyncQueued = 64 << 20
+
 // SendsyncQueue is the master's node/sendsync: the queue of worker requests for the master's
 // daemons (§11). Each request runs on its own goroutine (at most sendsyncWorkers at a time):
 // the daemon's answer goes back to the worker as a long string named by sendsyn_res, or as
@@ -26,6 +35,7 @@ type SendsyncQueue struct {
 	log      *logrus.Entry
 
 	queue   []*sendsyncJob
+	queued  int // bytes of the requests in queue
 	running int
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -54,7 +64,12 @@ func (q *SendsyncQueue) Receive(c actor.Context) {
 	case *actor.Started:
 		q.ctx, q.cancel = context.WithCancel(context.Background())
 	case *sendsyncJob:
-		q.queue = append(q.queue, m)
+		if size := m.size(); q.queued+size > maxSendsyncQueued {
+			q.refuse(m)
+		} else {
+			q.queue = append(q.queue, m)
+			q.queued += size
+		}
 		q.next(c)
 	case *sendsyncJobDone:
 		q.running--
@@ -69,7 +84,9 @@ func (q *SendsyncQueue) Receive(c actor.Context) {
 func (q *SendsyncQueue) next(c actor.Context) {
 	for q.running < sendsyncWorkers && len(q.queue) > 0 {
 		job := q.queue[0]
+		q.queue[0] = nil
 		q.queue = q.queue[1:]
+		q.queued -= job.size()
 		q.running++
 		root, self := q.kit.System.Root, c.Self()
 		q.kit.Go(func() {
@@ -77,6 +94,24 @@ func (q *SendsyncQueue) next(c actor.Context) {
 			q.serve(job)
 		})
 	}
+}
+
+// size is what a queued request holds.
+func (j *sendsyncJob) size() int {
+	return len(j.req.Client) + len(j.req.DaemonName) + len(j.req.Message)
+}
+
+// refuse answers a request the queue has no room for, as a request the daemon failed.
+func (q *SendsyncQueue) refuse(job *sendsyncJob) {
+	q.log.Errorf("Error in SendSync (daemon %s): the queue holds %d MiB of requests already.",
+		messages.ClipForLog(job.req.DaemonName), q.queued>>20)
+	kit, settings, parent := q.kit, q.settings, q.ctx
+	kit.Go(func() {
+		ctx, cancel := context.WithTimeout(parent, settings.RequestTimeout)
+		defer cancel()
+		e := messages.SendSyncError{Client: job.req.Client, Text: messages.NewClusterError(3018, "SendSync queue full").Error()}
+		_, _ = NewRequester(kit, job.handler).Request(ctx, messages.CmdSendSynErr, e.Encode())
+	})
 }
 
 // serve runs one request and sends its answer back to the worker.
@@ -99,7 +134,7 @@ func (q *SendsyncQueue) serve(job *sendsyncJob) {
 			}
 		}
 	}
-	q.log.Errorf("Error in SendSync (parameters %s): %v", job.req.EncodeBody(), err)
+	q.log.Errorf("Error in SendSync (parameters %s): %v", messages.ClipForLog(string(job.req.EncodeBody())), err)
 	e := messages.SendSyncError{Client: job.req.Client, Text: messages.ToWazuhError(err).Error()}
 	_, _ = r.Request(ctx, messages.CmdSendSynErr, e.Encode())
 }
@@ -107,12 +142,12 @@ func (q *SendsyncQueue) serve(job *sendsyncJob) {
 // dispatchDaemon runs one sendsync request against the master's daemons.
 func dispatchDaemon(ctx context.Context, d Daemons, req messages.SendSync) ([]byte, error) {
 	if d == nil {
-		return nil, fmt.Errorf("daemon %s: %w", req.DaemonName, ErrNoStore)
+		return nil, fmt.Errorf("daemon %s: %w", messages.ClipForLog(req.DaemonName), ErrNoStore)
 	}
 	start := time.Now()
 	answer, err := d.Dispatch(ctx, req.DaemonName, req.Message)
 	if err != nil {
-		return nil, fmt.Errorf("%s after %.3fs: %w", req.DaemonName, time.Since(start).Seconds(), err)
+		return nil, fmt.Errorf("%s after %.3fs: %w", messages.ClipForLog(req.DaemonName), time.Since(start).Seconds(), err)
 	}
 	return answer, nil
 }
@@ -120,6 +155,10 @@ func dispatchDaemon(ctx context.Context, d Daemons, req messages.SendSync) ([]by
 // sendsync takes a worker's sendsync request off the wire: Wazuh answers at once and serves
 // the request from its queue.
 func (h *MasterHandler) sendsync(c actor.Context, f messages.Frame) {
+	if len(f.Payload) > maxSendsyncRequest {
+		h.sess.respondError(f.Counter, messages.NewClusterError(3050, fmt.Sprintf("sendsync request of %d bytes", len(f.Payload))))
+		return
+	}
 	req, err := messages.ParseSendSync(f.Payload)
 	if err != nil {
 		h.sess.respondError(f.Counter, messages.NewClusterError(3036, err.Error()))

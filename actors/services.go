@@ -32,9 +32,11 @@ type AgentInfoStore interface {
 	PendingAgentInfo(ctx context.Context) (messages.AgentInfoChunks, AgentInfoToken, error)
 	// ConfirmAgentInfo marks what PendingAgentInfo returned as synced, except rows written since.
 	ConfirmAgentInfo(ctx context.Context, token AgentInfoToken) error
-	// ApplyAgentInfo writes a worker's agent-info into the master's store in one transaction
-	// (unknown agents skipped) and returns how many agents it updated.
-	ApplyAgentInfo(ctx context.Context, c messages.AgentInfoChunks) (int, error)
+	// ApplyAgentInfo writes a worker's agent-info into the master's store in one transaction:
+	// fill hands the store the document's items a batch at a time (unknown agents are
+	// skipped), and an error from fill rolls everything back. It returns how many agents it
+	// updated.
+	ApplyAgentInfo(ctx context.Context, fill func(messages.AgentInfoVisitor) error) (int, error)
 }
 
 // Daemons runs one request for a master daemon and returns its raw answer.

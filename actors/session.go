@@ -90,7 +90,7 @@ func (s *session) request(c actor.Context, req *SendRequest) {
 // respond answers the request that carried counter.
 func (s *session) respond(counter uint32, command string, payload []byte) {
 	if err := s.link.send(messages.Frame{Counter: counter, Command: command, Payload: payload}); err != nil {
-		s.log.WithError(err).Debugf("Could not answer %s.", command)
+		s.log.WithError(err).Debugf("Could not answer %s.", messages.ClipForLog(command))
 	}
 }
 
@@ -108,7 +108,7 @@ func (s *session) takeResponse(c actor.Context, f messages.Frame) bool {
 	case wire.MatchRequest:
 		return false
 	case wire.MatchLate:
-		s.log.Debugf("Dropped a late answer (%s) to an expired request.", f.Command)
+		s.log.Debugf("Dropped a late answer (%s) to an expired request.", messages.ClipForLog(f.Command))
 		return true
 	}
 	resp := &Response{Frame: f}
@@ -117,7 +117,7 @@ func (s *session) takeResponse(c actor.Context, f messages.Frame) bool {
 	case messages.CmdErr:
 		resp.Err = messages.ResponseError(f.Payload)
 	default:
-		resp.Err = fmt.Errorf("Unkown response command received: %s", f.Command)
+		resp.Err = fmt.Errorf("Unkown response command received: %s", messages.ClipForLog(f.Command))
 	}
 	s.answer(c, p, resp)
 	return true
@@ -155,10 +155,10 @@ func (s *session) handleCommon(f messages.Frame) bool {
 		task, exc, err := wire.ParseCancelTask(f.Payload)
 		switch {
 		case err != nil || task == "" || task == "None":
-			s.log.Infof("The task was requested to be canceled but no task_id was received: %s", exc)
+			s.log.Infof("The task was requested to be canceled but no task_id was received: %s", messages.ClipForLog(string(exc)))
 		default:
 			s.cancelled.add(task)
-			s.log.Infof("The task was canceled due to the following error on the remote node: %s", exc)
+			s.log.Infof("The task was canceled due to the following error on the remote node: %s", messages.ClipForLog(string(exc)))
 		}
 		s.respond(f.Counter, messages.CmdOK, []byte("Request received correctly"))
 	default:

@@ -2,6 +2,8 @@ package actors
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,5 +34,25 @@ func TestSessionRefusesRequestsForAnotherConnection(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no answer")
+	}
+}
+
+// cancel_task after cancel_task cannot grow a connection's set of cancelled tasks without end:
+// ids longer than a task id are not kept, and the set never holds more than maxCancelledTasks.
+func TestCancelledTasksAreBounded(t *testing.T) {
+	var set taskSet
+	set.add(strings.Repeat("x", maxTaskIDLen+1))
+	if len(set.ids) != 0 {
+		t.Fatalf("an id of %d bytes was kept", maxTaskIDLen+1)
+	}
+	for i := range 10 * maxCancelledTasks {
+		set.add(fmt.Sprintf("task-%d", i))
+		if len(set.ids) > maxCancelledTasks {
+			t.Fatalf("%d cancelled tasks kept after %d cancel_task", len(set.ids), i+1)
+		}
+	}
+	last := fmt.Sprintf("task-%d", 10*maxCancelledTasks-1)
+	if !set.has(last) {
+		t.Fatal("the latest cancelled task was dropped")
 	}
 }

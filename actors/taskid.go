@@ -36,10 +36,21 @@ type taskSet struct {
 	ids map[string]bool
 }
 
+// A peer names in cancel_task the task ids it gave out itself (UUID4 text), for the few files
+// being sent to it at a time: the set keeps no id longer than maxTaskIDLen, nor more than
+// maxCancelledTasks of them, so cancel_task after cancel_task cannot grow it without end.
+const (
+	maxTaskIDLen      = 64
+	maxCancelledTasks = 64
+)
+
 func (t *taskSet) add(id string) {
+	if len(id) > maxTaskIDLen {
+		return // names no task of ours
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.ids == nil {
+	if t.ids == nil || len(t.ids) >= maxCancelledTasks {
 		t.ids = map[string]bool{}
 	}
 	t.ids[id] = true

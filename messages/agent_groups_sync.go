@@ -32,31 +32,21 @@ func EncodeAgentGroupsSync(s AgentGroupsSync) []byte {
 	return append(b, "]}"...)
 }
 
-// ParseAgentGroupsSync decodes an agent-groups document in any JSON spacing. The command must be
-// `global set-agent-groups`, payload must carry mode and sync_status strings and chunks must be
-// a list of strings; the chunks themselves are not parsed here (see ParseAgentGroupsChunk).
+// ParseAgentGroupsSync decodes an agent-groups document whole, in any JSON spacing: what
+// ScanAgentGroupsSync and EachChunk hand over a page at a time, for documents known to be small.
+// The command must be `global set-agent-groups`, payload must carry mode and sync_status strings
+// and chunks must be a list of strings; the chunks themselves are not parsed here (see
+// ParseAgentGroupsChunk), and one larger than MaxAgentGroupsChunkSize is refused.
 func ParseAgentGroupsSync(b []byte) (AgentGroupsSync, error) {
-	o, err := decodeObjectPayload(b)
+	d, err := ScanAgentGroupsSync(b)
 	if err != nil {
-		return AgentGroupsSync{}, fmt.Errorf("parse agent-groups sync: %w", err)
+		return AgentGroupsSync{}, err
 	}
-	fields := objectReader{o: o}
-	command := fields.str("set_data_command")
-	payload := fields.sub("payload")
-	s := AgentGroupsSync{Mode: payload.str("mode"), SyncStatus: payload.str("sync_status")}
-	if fields.err != nil {
-		return AgentGroupsSync{}, fmt.Errorf("parse agent-groups sync: %w: %w", ErrAgentGroupsSync, fields.err)
-	}
-	if payload.err != nil {
-		return AgentGroupsSync{}, fmt.Errorf("parse agent-groups sync: %w: payload: %w", ErrAgentGroupsSync, payload.err)
-	}
-	if command != SetAgentGroupsCommand {
-		return AgentGroupsSync{}, fmt.Errorf("parse agent-groups sync: %w: set_data_command %q", ErrAgentGroupsSync, command)
-	}
-	chunks, err := member(o, "chunks")
-	if err == nil {
-		s.Chunks, err = asStringList(chunks, "chunks")
-	}
+	s := AgentGroupsSync{Mode: d.Mode, SyncStatus: d.SyncStatus, Chunks: make([]string, 0, d.Len())}
+	err = d.EachChunk(func(_ int, chunk string, err error) error {
+		s.Chunks = append(s.Chunks, chunk)
+		return err
+	})
 	if err != nil {
 		return AgentGroupsSync{}, fmt.Errorf("parse agent-groups sync: %w: %w", ErrAgentGroupsSync, err)
 	}
@@ -112,7 +102,16 @@ func LastChunkHash(chunks []string) (hash string, ok bool) {
 		return "", false
 	}
 	c, err := ParseAgentGroupsChunk(chunks[len(chunks)-1])
-	if err != nil || (!c.HasHash && !c.HashNull) {
+	if err != nil {
+		return "", false
+	}
+	return c.MasterHash()
+}
+
+// MasterHash is the checksum a page carries for the worker to compare (§7.3), as LastChunkHash
+// reads it from the last page: ok is false when the page has no "hash" member.
+func (c AgentGroupsChunk) MasterHash() (hash string, ok bool) {
+	if !c.HasHash && !c.HashNull {
 		return "", false
 	}
 	return c.Hash, true

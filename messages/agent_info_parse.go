@@ -6,74 +6,51 @@ import (
 	"strconv"
 )
 
-// ParseAgentInfoSync decodes the worker's agent-info document in any JSON spacing. A missing
-// chunks object or list is empty; set_data_command, when present, must be
+// ParseAgentInfoSync decodes the worker's agent-info document whole, in any JSON spacing: what
+// ScanAgentInfoSync and Walk hand over a batch at a time, for documents known to be small. A
+// missing chunks object or list is empty; set_data_command, when present, must be
 // "global sync-agent-info-set"; payload is not read. Every item needs an integer id; other
 // members may be missing or null (empty) but must have their type when present. A
-// syncreq_keepalive item may also be a bare id, as some wazuh-db versions write it.
+// syncreq_keepalive item may also be a bare id, as some wazuh-db versions write it. Items larger
+// than MaxAgentInfoItemSize are left out.
 func ParseAgentInfoSync(b []byte) (AgentInfoChunks, error) {
-	o, err := decodeObjectPayload(b)
+	d, err := ScanAgentInfoSync(b)
 	if err != nil {
-		return AgentInfoChunks{}, fmt.Errorf("parse agent-info sync: %w", err)
+		return AgentInfoChunks{}, err
 	}
-	c, err := parseAgentInfoDocument(o)
-	if err != nil {
-		return AgentInfoChunks{}, fmt.Errorf("parse agent-info sync: %w: %w", ErrAgentInfoSync, err)
+	var c agentInfoCollector
+	// A list the document has is non-nil, even when empty.
+	if d.lists[0] >= 0 {
+		c.chunks.Syncreq = []AgentInfoItem{}
 	}
-	return c, nil
+	if d.lists[1] >= 0 {
+		c.chunks.Keepalive = []AgentKeepaliveItem{}
+	}
+	if d.lists[2] >= 0 {
+		c.chunks.Status = []AgentStatusItem{}
+	}
+	if _, err := d.Walk(&c); err != nil {
+		return AgentInfoChunks{}, err
+	}
+	return c.chunks, nil
 }
 
-func parseAgentInfoDocument(o Object) (AgentInfoChunks, error) {
-	if v, ok := o.Get("set_data_command"); ok {
-		command, err := asString(v, "set_data_command")
-		if err != nil {
-			return AgentInfoChunks{}, err
-		}
-		if command != SyncAgentInfoSetCommand {
-			return AgentInfoChunks{}, fmt.Errorf("set_data_command %q", command)
-		}
-	}
-	var c AgentInfoChunks
-	v, ok := o.Get("chunks")
-	if !ok || v == nil {
-		return c, nil
-	}
-	chunks, err := asObject(v, "chunks")
-	if err != nil {
-		return AgentInfoChunks{}, err
-	}
-	if c.Syncreq, err = parseItems(chunks, agentInfoSyncreqKey, parseAgentInfoItem); err != nil {
-		return AgentInfoChunks{}, err
-	}
-	if c.Keepalive, err = parseItems(chunks, agentInfoKeepaliveKey, parseKeepaliveItem); err != nil {
-		return AgentInfoChunks{}, err
-	}
-	if c.Status, err = parseItems(chunks, agentInfoStatusKey, parseStatusItem); err != nil {
-		return AgentInfoChunks{}, err
-	}
-	return c, nil
+// agentInfoCollector keeps every batch of a walk.
+type agentInfoCollector struct{ chunks AgentInfoChunks }
+
+func (c *agentInfoCollector) Syncreq(b []AgentInfoItem) error {
+	c.chunks.Syncreq = append(c.chunks.Syncreq, b...)
+	return nil
 }
 
-// parseItems reads the list under key: nil when the key is absent (or null), else a non-nil
-// slice.
-func parseItems[T any](chunks Object, key string, parse func(v any) (T, error)) ([]T, error) {
-	v, ok := chunks.Get(key)
-	if !ok || v == nil {
-		return nil, nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("%w: %q must be a list", ErrMalformedPayload, key)
-	}
-	out := make([]T, 0, len(list))
-	for i, e := range list {
-		item, err := parse(e)
-		if err != nil {
-			return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
-		}
-		out = append(out, item)
-	}
-	return out, nil
+func (c *agentInfoCollector) Keepalive(b []AgentKeepaliveItem) error {
+	c.chunks.Keepalive = append(c.chunks.Keepalive, b...)
+	return nil
+}
+
+func (c *agentInfoCollector) Status(b []AgentStatusItem) error {
+	c.chunks.Status = append(c.chunks.Status, b...)
+	return nil
 }
 
 // itemReader reads optional typed members of one item, keeping the first error.

@@ -29,12 +29,33 @@ func DecodeException(p []byte) (*WazuhError, error) {
 // ResponseError turns the payload of an `err` response into an error value as the Python
 // requester does: a JSON exception is decoded; anything else (plain-text errors from the file
 // and string sub-protocols, unknown-command replies) becomes WazuhClusterError 3000 with the
-// text as extra message ("Error 3000 - Cluster: <text>").
+// text as extra message ("Error 3000 - Cluster: <text>"). The peer chose that text, and it ends
+// up in logs and in the errors handed to local clients: a text extra message is clipped as
+// ClipForLog does, and an exception larger than maxDecodedException is not decoded.
 func ResponseError(payload []byte) *WazuhError {
-	if e, err := DecodeException(payload); err == nil {
-		return e
+	if len(payload) <= maxDecodedException {
+		if e, err := DecodeException(payload); err == nil {
+			e.ExtraMessage = clipExtraMessage(e.ExtraMessage)
+			return e
+		}
 	}
-	return NewClusterError(3000, strings.ToValidUTF8(string(payload), "\uFFFD"))
+	return NewClusterError(3000, strings.ToValidUTF8(ClipForLog(string(payload)), "\uFFFD"))
+}
+
+// maxDecodedException bounds the exceptions ResponseError decodes: Wazuh's are a few hundred
+// bytes, and decoding builds a tree several times the size of its text.
+const maxDecodedException = 64 << 10
+
+// clipExtraMessage clips a peer's extra message, or turns one that prints long (a list, a dict)
+// into its clipped text.
+func clipExtraMessage(extra any) any {
+	if s, ok := extra.(string); ok {
+		return ClipForLog(s)
+	}
+	if text := PyStr(extra); len(text) > MaxLoggedPeerText {
+		return ClipForLog(text)
+	}
+	return extra
 }
 
 // wireObject is the exception in the shape WazuhJSONEncoder writes.

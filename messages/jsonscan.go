@@ -141,6 +141,14 @@ func (s *scanner) array(depth int) ([]any, error) {
 // number accepts exactly RFC 8259's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 func (s *scanner) number() (json.Number, error) {
 	start := s.pos
+	if err := s.numberEnd(); err != nil {
+		return "", err
+	}
+	return json.Number(s.data[start:s.pos]), nil
+}
+
+// numberEnd moves past a number.
+func (s *scanner) numberEnd() error {
 	if s.data[s.pos] == '-' {
 		s.pos++
 	}
@@ -148,12 +156,12 @@ func (s *scanner) number() (json.Number, error) {
 	case s.pos < len(s.data) && s.data[s.pos] == '0':
 		s.pos++
 	case s.digits() == 0:
-		return "", s.fail("a digit")
+		return s.fail("a digit")
 	}
 	if s.pos < len(s.data) && s.data[s.pos] == '.' {
 		s.pos++
 		if s.digits() == 0 {
-			return "", s.fail("a digit")
+			return s.fail("a digit")
 		}
 	}
 	if s.pos < len(s.data) && (s.data[s.pos] == 'e' || s.data[s.pos] == 'E') {
@@ -162,10 +170,10 @@ func (s *scanner) number() (json.Number, error) {
 			s.pos++
 		}
 		if s.digits() == 0 {
-			return "", s.fail("a digit")
+			return s.fail("a digit")
 		}
 	}
-	return json.Number(s.data[start:s.pos]), nil
+	return nil
 }
 
 func (s *scanner) digits() int {
@@ -280,4 +288,161 @@ func (s *scanner) hex4() (rune, error) {
 	}
 	s.pos += 4
 	return rune(n), nil
+}
+
+// skipValue moves past one value, checking it exactly as value would but keeping nothing: a
+// document's parts are located in one pass over its bytes, without a copy of them in Go values.
+func (s *scanner) skipValue(depth int) error {
+	if s.pos >= len(s.data) {
+		return s.fail("a value")
+	}
+	switch c := s.data[s.pos]; {
+	case c == '{' || c == '[':
+		if depth >= maxJSONDepth {
+			return ErrJSONTooDeep
+		}
+		if c == '{' {
+			return s.skipObject(depth + 1)
+		}
+		return s.skipArray(depth + 1)
+	case c == '"':
+		return s.skipString()
+	case c == '-' || c >= '0' && c <= '9':
+		return s.numberEnd()
+	case c == 't':
+		return s.literal("true")
+	case c == 'f':
+		return s.literal("false")
+	case c == 'n':
+		return s.literal("null")
+	}
+	return s.fail("a value")
+}
+
+func (s *scanner) skipObject(depth int) error {
+	s.pos++ // '{'
+	s.skipSpace()
+	if s.pos < len(s.data) && s.data[s.pos] == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := s.skipMemberKey(); err != nil {
+			return err
+		}
+		if err := s.skipValue(depth); err != nil {
+			return err
+		}
+		if done, err := s.nextMember('}'); done || err != nil {
+			return err
+		}
+	}
+}
+
+// skipMemberKey moves past an object key and its ':', and the spaces after it.
+func (s *scanner) skipMemberKey() error {
+	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		return s.fail("an object key")
+	}
+	if err := s.skipString(); err != nil {
+		return err
+	}
+	return s.colon()
+}
+
+// colon moves past the ':' after a key, and the spaces around it.
+func (s *scanner) colon() error {
+	s.skipSpace()
+	if s.pos >= len(s.data) || s.data[s.pos] != ':' {
+		return s.fail("':'")
+	}
+	s.pos++
+	s.skipSpace()
+	return nil
+}
+
+// nextMember moves past the ',' between two members or elements, or the closing character
+// that ends them (done).
+func (s *scanner) nextMember(closing byte) (done bool, err error) {
+	s.skipSpace()
+	if s.pos < len(s.data) && s.data[s.pos] == closing {
+		s.pos++
+		return true, nil
+	}
+	if s.pos >= len(s.data) || s.data[s.pos] != ',' {
+		return false, s.fail("',' or '" + string(closing) + "'")
+	}
+	s.pos++
+	s.skipSpace()
+	return false, nil
+}
+
+func (s *scanner) skipArray(depth int) error {
+	s.pos++ // '['
+	s.skipSpace()
+	if s.pos < len(s.data) && s.data[s.pos] == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := s.skipValue(depth); err != nil {
+			return err
+		}
+		if done, err := s.nextMember(']'); done || err != nil {
+			return err
+		}
+	}
+}
+
+// skipString moves past a string, refusing what string refuses: a control character, a bad
+// escape, a missing closing quote.
+func (s *scanner) skipString() error {
+	s.pos++ // opening quote
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			s.pos++
+			return nil
+		case c < 0x20:
+			return s.fail("a string character")
+		case c == '\\':
+			if err := s.skipEscape(); err != nil {
+				return err
+			}
+		default:
+			s.pos++
+		}
+	}
+	return s.fail("'\"'")
+}
+
+func (s *scanner) skipEscape() error {
+	s.pos++ // backslash
+	if s.pos >= len(s.data) {
+		return s.fail("an escape")
+	}
+	switch s.data[s.pos] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		s.pos++
+		return nil
+	case 'u':
+		s.pos++
+		if len(s.data)-s.pos < 4 {
+			s.pos = len(s.data)
+			return s.fail("4 hex digits")
+		}
+		for _, h := range s.data[s.pos : s.pos+4] {
+			if !isHexDigit(h) {
+				return s.fail("4 hex digits")
+			}
+		}
+		s.pos += 4
+		return nil
+	}
+	return s.fail("an escape")
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

@@ -41,19 +41,50 @@ func (a agentInfoStore) ConfirmAgentInfo(ctx context.Context, token actors.Agent
 	return a.st.MarkAgentInfoSynced(ctx, marks)
 }
 
-func (a agentInfoStore) ApplyAgentInfo(ctx context.Context, c messages.AgentInfoChunks) (int, error) {
-	var b wazuhdb.AgentInfoBatch
-	for _, it := range c.Syncreq {
-		b.Syncreq = append(b.Syncreq, fromInfoItem(it))
+func (a agentInfoStore) ApplyAgentInfo(ctx context.Context, fill func(messages.AgentInfoVisitor) error) (int, error) {
+	return a.st.ApplyAgentInfoBatches(ctx, a.now().Unix(), func(w *wazuhdb.AgentInfoWriter) error {
+		return fill(&agentInfoBatches{w: w})
+	})
+}
+
+// agentInfoBatches hands each batch of a worker's document to the store in its types; the
+// converted batch is reused, as the document's is.
+type agentInfoBatches struct {
+	w          *wazuhdb.AgentInfoWriter
+	agents     []wazuhdb.Agent
+	keepalives []wazuhdb.AgentKeepalive
+	statuses   []wazuhdb.AgentStatus
+}
+
+func (b *agentInfoBatches) Syncreq(items []messages.AgentInfoItem) error {
+	b.agents = b.agents[:0]
+	for i := range items {
+		b.agents = append(b.agents, fromInfoItem(&items[i]))
 	}
-	for _, k := range c.Keepalive {
-		b.Keepalive = append(b.Keepalive, wazuhdb.AgentKeepalive{ID: k.ID, Version: k.Version})
+	err := b.w.Syncreq(b.agents)
+	clear(b.agents)
+	return err
+}
+
+func (b *agentInfoBatches) Keepalive(items []messages.AgentKeepaliveItem) error {
+	b.keepalives = b.keepalives[:0]
+	for _, k := range items {
+		b.keepalives = append(b.keepalives, wazuhdb.AgentKeepalive{ID: k.ID, Version: k.Version})
 	}
-	for _, s := range c.Status {
-		b.Status = append(b.Status, wazuhdb.AgentStatus{ID: s.ID, Version: s.Version,
+	err := b.w.Keepalive(b.keepalives)
+	clear(b.keepalives)
+	return err
+}
+
+func (b *agentInfoBatches) Status(items []messages.AgentStatusItem) error {
+	b.statuses = b.statuses[:0]
+	for _, s := range items {
+		b.statuses = append(b.statuses, wazuhdb.AgentStatus{ID: s.ID, Version: s.Version,
 			ConnectionStatus: s.ConnectionStatus, DisconnectionTime: s.DisconnectionTime, StatusCode: s.StatusCode})
 	}
-	return a.st.ApplyAgentInfo(ctx, b, a.now().Unix())
+	err := b.w.Status(b.statuses)
+	clear(b.statuses)
+	return err
 }
 
 func toInfoItem(a wazuhdb.Agent) messages.AgentInfoItem {
@@ -69,7 +100,7 @@ func toInfoItem(a wazuhdb.Agent) messages.AgentInfoItem {
 		GroupConfigStatus: a.GroupConfigStatus, StatusCode: a.StatusCode, Labels: labels}
 }
 
-func fromInfoItem(it messages.AgentInfoItem) wazuhdb.Agent {
+func fromInfoItem(it *messages.AgentInfoItem) wazuhdb.Agent {
 	labels := make([]wazuhdb.Label, len(it.Labels))
 	for i, l := range it.Labels {
 		labels[i] = wazuhdb.Label{Key: l.Key, Value: l.Value}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/node/daemon/authd"
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
@@ -39,6 +40,6 @@ func (d daemons) Dispatch(ctx context.Context, daemon string, message []byte) ([
 		}
 		return d.remoted(ctx, message), nil
 	default:
-		return nil, fmt.Errorf("%w: %s", ErrUnknownDaemon, daemon)
+		return nil, fmt.Errorf("%w: %s", ErrUnknownDaemon, messages.ClipForLog(daemon))
 	}
 }

@@ -178,7 +178,7 @@ func (r *Reader) next() (messages.Frame, error) {
 			return messages.Frame{}, err
 		}
 		if limit := r.preAuth.Load(); limit > 0 && (h.Divided || int64(h.Size) > limit) {
-			return messages.Frame{}, fmt.Errorf("%w: %s header of counter %d announces %d bytes (divided: %v), limit %d",
+			return messages.Frame{}, fmt.Errorf("%w: %q header of counter %d announces %d bytes (divided: %v), limit %d",
 				ErrPreAuthTooLarge, h.Command, h.Counter, h.Size, h.Divided, limit)
 		}
 		if int64(h.Size) > int64(r.limits.MaxTotalSize) {
@@ -191,7 +191,7 @@ func (r *Reader) next() (messages.Frame, error) {
 		if !h.Divided && !reassembling {
 			payload, err := r.readSingle(size, size <= SmallFrame)
 			if err != nil {
-				return messages.Frame{}, fmt.Errorf("wire: %s frame, counter %d: %w", h.Command, h.Counter, err)
+				return messages.Frame{}, fmt.Errorf("wire: %q frame, counter %d: %w", h.Command, h.Counter, err)
 			}
 			return messages.Frame{Counter: h.Counter, Command: h.Command, Payload: payload}, nil
 		}
@@ -212,7 +212,7 @@ func (r *Reader) next() (messages.Frame, error) {
 		r.pendingSize += len(partial) - before
 		r.pending[h.Counter] = partial
 		if err != nil {
-			return messages.Frame{}, fmt.Errorf("wire: divided %s, counter %d: %w", h.Command, h.Counter, err)
+			return messages.Frame{}, fmt.Errorf("wire: divided %q, counter %d: %w", h.Command, h.Counter, err)
 		}
 		if h.Divided {
 			continue
@@ -222,7 +222,7 @@ func (r *Reader) next() (messages.Frame, error) {
 		r.pendingSize -= len(partial)
 		payload, err := r.unseal(partial)
 		if err != nil {
-			return messages.Frame{}, fmt.Errorf("wire: divided %s, counter %d: %w", h.Command, h.Counter, err)
+			return messages.Frame{}, fmt.Errorf("wire: divided %q, counter %d: %w", h.Command, h.Counter, err)
 		}
 		return messages.Frame{Counter: h.Counter, Command: h.Command, Payload: payload}, nil
 	}

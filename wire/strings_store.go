@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -145,6 +146,29 @@ func (s *StringStore) Take(id string) ([]byte, bool) {
 	return in.data, true
 }
 
+// TakeHeld is Take for a consumer that goes on working with the string after the call (parsing
+// and applying it, or queueing it for that): the string keeps its share of the node-wide budget
+// until release is called, so strings being worked on count with those still arriving, and no
+// number of peers, connections or queued documents can make the node hold more than the budget.
+// release may be called more than once; it is a no-op when ok is false.
+func (s *StringStore) TakeHeld(id string) (data []byte, release func(), ok bool) {
+	in, found := s.strings[id]
+	if !found {
+		return nil, func() {}, false
+	}
+	s.forget(id, in)
+	if !in.complete() {
+		s.releaseShared(in)
+		return nil, func() {}, false
+	}
+	shared := s.limits.Shared
+	return in.data, sync.OnceFunc(func() {
+		if shared != nil {
+			shared.Release(int64(in.total))
+		}
+	}), true
+}
+
 // Len returns how many strings are open or waiting to be taken.
 func (s *StringStore) Len() int { return len(s.strings) }
 
@@ -234,8 +258,18 @@ func (s *StringStore) discardUnstarted(payload []byte) (string, []byte) {
 }
 
 func (s *StringStore) drop(id string, in *incomingString) {
+	s.forget(id, in)
+	s.releaseShared(in)
+}
+
+// forget removes a string from this store and from the connection's own reservation.
+func (s *StringStore) forget(id string, in *incomingString) {
 	delete(s.strings, id)
 	s.reserved -= in.total
+}
+
+// releaseShared gives a string's reservation back to the node-wide budget.
+func (s *StringStore) releaseShared(in *incomingString) {
 	if s.limits.Shared != nil {
 		s.limits.Shared.Release(int64(in.total))
 	}

@@ -395,3 +395,44 @@ func TestStringStoresShareTheNodeWideBudget(t *testing.T) {
 		t.Fatalf("a closed store opened a string")
 	}
 }
+
+// A string taken with TakeHeld keeps its share of the node-wide budget until its consumer is
+// done with it, whatever the connection that sent it does meanwhile.
+func TestStringStoreTakeHeldKeepsTheSharedBudgetUntilReleased(t *testing.T) {
+	shared := NewBudget(100)
+	store := NewStringStoreWithLimits(StringStoreLimits{MaxTotal: 100, Shared: shared})
+	id := openString(t, store, 60)
+	updateString(t, store, id, strings.Repeat("x", 60))
+	data, release, ok := store.TakeHeld(id)
+	if !ok || len(data) != 60 || store.Len() != 0 {
+		t.Fatalf("TakeHeld = %d bytes, %v; %d strings left", len(data), ok, store.Len())
+	}
+	if n := shared.InUse(); n != 60 {
+		t.Fatalf("the node-wide budget holds %d bytes after TakeHeld, want 60", n)
+	}
+	// The connection's own limit is free again, the node's is not.
+	if command, _ := store.Handle("new_str", []byte("50")); command != "error" {
+		t.Fatalf("new_str beyond the node-wide budget = %q, want error", command)
+	}
+	store.Close()
+	if n := shared.InUse(); n != 60 {
+		t.Fatalf("closing the connection released a string still being worked on: %d bytes held", n)
+	}
+	release()
+	release()
+	if n := shared.InUse(); n != 0 {
+		t.Fatalf("the budget holds %d bytes after release, want 0", n)
+	}
+
+	// An unknown or incomplete string is gone at once, budget and all.
+	store = NewStringStoreWithLimits(StringStoreLimits{MaxTotal: 100, Shared: shared})
+	id = openString(t, store, 10)
+	if _, release, ok := store.TakeHeld(id); ok || shared.InUse() != 0 {
+		t.Fatalf("TakeHeld of an incomplete string = %v, budget %d", ok, shared.InUse())
+	} else {
+		release()
+	}
+	if _, _, ok := store.TakeHeld("404"); ok {
+		t.Fatal("TakeHeld of an unknown id succeeded")
+	}
+}

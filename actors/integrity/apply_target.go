@@ -20,7 +20,7 @@ func (a *applier) target(rel string, meta FileMeta) (Item, string, error) {
 	}
 	item, ok := ItemByKey(meta.ClusterItemKey)
 	if !ok {
-		return Item{}, "", fmt.Errorf("%w: %q", ErrInvalidItemKey, meta.ClusterItemKey)
+		return Item{}, "", fmt.Errorf("%w: %s", ErrInvalidItemKey, quotePath(meta.ClusterItemKey))
 	}
 	if err := checkRelPath(rel); err != nil {
 		return Item{}, "", fmt.Errorf("%w: %w", ErrOutsideAllowedDir, err)
@@ -36,7 +36,7 @@ func (a *applier) target(rel string, meta FileMeta) (Item, string, error) {
 	case Excluded(base):
 		return Item{}, "", fmt.Errorf("%w: excluded name", ErrNotSynchronised)
 	case !item.Takes(base):
-		return Item{}, "", fmt.Errorf("%w: %s does not take %q", ErrNotSynchronised, item.Key, base)
+		return Item{}, "", fmt.Errorf("%w: %s does not take %s", ErrNotSynchronised, item.Key, quotePath(base))
 	}
 	return item, inner, nil
 }

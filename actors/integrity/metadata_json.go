@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // MarshalPython encodes m as Wazuh writes files_metadata.json: json.dumps with its default
@@ -104,14 +107,10 @@ func checkMetadataPath(rel string) error {
 	return nil
 }
 
-// quotePath quotes a peer-supplied path for an error message, cut short so a hostile document
-// cannot make a log line of megabytes.
+// quotePath quotes a peer-supplied path for an error message, clipped as every peer string
+// logged is, so a hostile document cannot make a log line of megabytes or forge one.
 func quotePath(rel string) string {
-	const max = 200
-	if len(rel) > max {
-		return fmt.Sprintf("%q…", rel[:max])
-	}
-	return fmt.Sprintf("%q", rel)
+	return strconv.Quote(messages.ClipForLog(rel))
 }
 
 // isJSONObject reports whether the first significant byte opens an object: encoding/json

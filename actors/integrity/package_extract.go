@@ -102,10 +102,10 @@ func (x *extraction) member(name string, body *packageScanner) error {
 		return errExtractionStopped
 	}
 	if err := checkRelPath(name); err != nil {
-		return fmt.Errorf("%w: member %q", err, name)
+		return fmt.Errorf("%w: member %s", err, quotePath(name))
 	}
 	if _, dup := x.files[name]; dup || (name == metadataMember && x.sawMeta) {
-		return fmt.Errorf("%w: %q", ErrDuplicateMember, name)
+		return fmt.Errorf("%w: %s", ErrDuplicateMember, quotePath(name))
 	}
 	if name == metadataMember {
 		// Bounded on its own, below the package's total: the metadata is the one member held
@@ -146,7 +146,7 @@ func (x *extraction) member(name string, body *packageScanner) error {
 		}
 	}
 	if cerr := file.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("extract %q: %w", name, cerr)
+		err = fmt.Errorf("extract %s: %w", quotePath(name), cerr)
 	}
 	return err
 }
@@ -156,12 +156,12 @@ func (x *extraction) member(name string, body *packageScanner) error {
 func (x *extraction) create(name string) (*os.File, error) {
 	if dir := path.Dir(name); dir != "." {
 		if err := x.root.MkdirAll(dir, extractDirMode); err != nil {
-			return nil, fmt.Errorf("extract %q: %w", name, err)
+			return nil, fmt.Errorf("extract %s: %w", quotePath(name), err)
 		}
 	}
 	f, err := x.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, extractFileMode)
 	if err != nil {
-		return nil, fmt.Errorf("extract %q: %w", name, err)
+		return nil, fmt.Errorf("extract %s: %w", quotePath(name), err)
 	}
 	return f, nil
 }
@@ -181,7 +181,7 @@ func (x *extraction) work() {
 			}
 		}
 		if cerr := job.file.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("extract %q: %w", job.name, cerr)
+			err = fmt.Errorf("extract %s: %w", quotePath(job.name), cerr)
 		}
 		bodyBuffers.Put(job.body)
 		<-x.slots
@@ -192,7 +192,7 @@ func (x *extraction) work() {
 }
 
 func trailingData(name string) error {
-	return fmt.Errorf("%w: %q: data after the end of the zlib stream", ErrCorruptMember, name)
+	return fmt.Errorf("%w: %s: data after the end of the zlib stream", ErrCorruptMember, quotePath(name))
 }
 
 // readBody reads a member's compressed body into a pooled buffer, up to limit bytes; complete
@@ -262,21 +262,21 @@ func (in *inflater) inflate(budget *atomic.Int64, name string, w io.Writer, src 
 	if in.zr == nil {
 		zr, err := zlib.NewReader(src)
 		if err != nil {
-			return fmt.Errorf("%w: %q: %w", ErrCorruptMember, name, err)
+			return fmt.Errorf("%w: %s: %w", ErrCorruptMember, quotePath(name), err)
 		}
 		in.zr, in.buf = zr, make([]byte, inflateBufferSize)
 	} else if err := in.zr.(zlib.Resetter).Reset(src, nil); err != nil {
-		return fmt.Errorf("%w: %q: %w", ErrCorruptMember, name, err)
+		return fmt.Errorf("%w: %s: %w", ErrCorruptMember, quotePath(name), err)
 	}
 	plain := &readErrorTracker{r: in.zr}
 	_, err := io.CopyBuffer(&budgetWriter{w: w, budget: budget}, plain, in.buf)
 	switch {
 	case plain.err != nil:
-		return fmt.Errorf("%w: %q: %w", ErrCorruptMember, name, plain.err)
+		return fmt.Errorf("%w: %s: %w", ErrCorruptMember, quotePath(name), plain.err)
 	case errors.Is(err, errDecompressedTooLarge):
-		return fmt.Errorf("extract %q: %w", name, messages.NewClusterError(3053, nil))
+		return fmt.Errorf("extract %s: %w", quotePath(name), messages.NewClusterError(3053, nil))
 	case err != nil:
-		return fmt.Errorf("extract %q: %w", name, err)
+		return fmt.Errorf("extract %s: %w", quotePath(name), err)
 	}
 	return nil
 }

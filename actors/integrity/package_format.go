@@ -37,17 +37,17 @@ func checkRelPath(rel string) error {
 		return fmt.Errorf("%w: %d bytes", ErrInvalidPath, len(rel))
 	}
 	if !utf8.ValidString(rel) {
-		return fmt.Errorf("%w: %q is not UTF-8", ErrInvalidPath, rel)
+		return fmt.Errorf("%w: %s is not UTF-8", ErrInvalidPath, quotePath(rel))
 	}
 	if strings.ContainsAny(rel, "\x00\\") {
-		return fmt.Errorf("%w: %q holds a NUL or a backslash", ErrInvalidPath, rel)
+		return fmt.Errorf("%w: %s holds a NUL or a backslash", ErrInvalidPath, quotePath(rel))
 	}
 	if strings.HasPrefix(rel, "/") {
-		return fmt.Errorf("%w: %q is absolute", ErrInvalidPath, rel)
+		return fmt.Errorf("%w: %s is absolute", ErrInvalidPath, quotePath(rel))
 	}
 	for part := range strings.SplitSeq(rel, "/") {
 		if part == "" || part == "." || part == ".." || len(part) > maxComponentLen {
-			return fmt.Errorf("%w: %q", ErrInvalidPath, rel)
+			return fmt.Errorf("%w: %s", ErrInvalidPath, quotePath(rel))
 		}
 	}
 	return nil
@@ -62,7 +62,7 @@ func checkMemberName(rel string) error {
 	}
 	head := rel + pathSeparator
 	if strings.Index(head, pathSeparator) != len(rel) || strings.Contains(head, entrySeparator) {
-		return fmt.Errorf("%w: %q holds a package separator", ErrInvalidPath, rel)
+		return fmt.Errorf("%w: %s holds a package separator", ErrInvalidPath, quotePath(rel))
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func scanPackage(r io.Reader, visit func(name string, body *packageScanner) erro
 			if err != nil {
 				return err
 			}
-			return fmt.Errorf("%w: %q: data after the end of the zlib stream", ErrCorruptMember, name)
+			return fmt.Errorf("%w: %s: data after the end of the zlib stream", ErrCorruptMember, quotePath(name))
 		}
 	}
 }

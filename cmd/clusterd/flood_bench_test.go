@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/nodetest"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -21,7 +22,10 @@ import (
 //   - preauth: FLOOD_CONNS unauthenticated connections (10 per source address) each announce
 //     256 MiB and send FLOOD_MIB MiB of junk;
 //   - hostile: FLOOD_CONNS workers that completed their hello each stream FLOOD_MIB MiB of
-//     divided parts over ten counters, never finishing a message.
+//     divided parts over ten counters, never finishing a message;
+//   - agentinfo: FLOOD_CONNS workers that completed their hello each send an agent-info
+//     document of FLOOD_AGENTS agents the master does not know (1,000,000 by default: 215 MiB)
+//     and wait for the master's result.
 //
 // It reports the master's peak RSS (VmHWM) and fails if the worker lost its connection. Run it
 // alone, one scenario at a time:
@@ -34,8 +38,16 @@ func BenchmarkFloodMemory(b *testing.B) {
 	}
 	conns := envInt(b, "FLOOD_CONNS", 10)
 	mib := envInt(b, "FLOOD_MIB", 200)
+	var agentInfoDoc []byte
+	if scenario == "agentinfo" {
+		agentInfoDoc = nodetest.FewFieldsAgentInfo(envInt(b, "FLOOD_AGENTS", 1_000_000), 10_000_000)
+	}
 	for b.Loop() {
 		c := newE2E(b)
+		if scenario == "agentinfo" {
+			// The hostile workers send no keepalive while they send and wait.
+			relaxMasterTimeouts(b, c.procs["master"], c.port)
+		}
 		c.start("master")
 		c.start("worker1")
 		c.waitWorkers(30*time.Second, "worker1")
@@ -66,6 +78,9 @@ func BenchmarkFloodMemory(b *testing.B) {
 						}
 					}
 				})
+			case "agentinfo":
+				helloFlood(b, nc, fmt.Sprintf("hostile%d", i))
+				wg.Go(func() { sent.Add(floodAgentInfo(b, nc, agentInfoDoc)) })
 			default:
 				b.Fatalf("unknown scenario %q", scenario)
 			}

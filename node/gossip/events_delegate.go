@@ -5,6 +5,8 @@ import (
 
 	"github.com/hashicorp/memberlist"
 	"github.com/sirupsen/logrus"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // eventDelegate is memberlist's EventDelegate. memberlist calls it with its
@@ -30,7 +32,7 @@ func (d *eventDelegate) handle(kind EventKind, n *memberlist.Node) {
 	if err != nil {
 		// metaFilter keeps such members out; a failure here means memberlist
 		// reported a member without going through NotifyAlive.
-		d.log.WithError(err).WithField("member", n.Name).Warn("gossip: member with unreadable meta")
+		d.log.WithError(err).WithField("member", messages.ClipForLog(n.Name)).Warn("gossip: member with unreadable meta")
 	}
 	member := Member{Name: n.Name, Addr: n.Address(), Meta: meta}
 	if kind == EventLeave {

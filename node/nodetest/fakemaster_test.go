@@ -25,12 +25,28 @@ type fakeMaster struct {
 	cipher  *wire.Cipher
 	accepts atomic.Int32
 	hellos  chan string
+	// results receives the worker's agent-groups results (syn_w_g_e, syn_w_g_err and their
+	// full-sync forms), which the fake master thanks for.
+	results chan messages.Frame
 	done    chan struct{}
 
 	mu      sync.Mutex
 	conn    *wire.Conn
 	next    uint32
 	pending map[uint32]chan messages.Frame
+	// answers, when set, replaces the fake master's answer to the worker's requests of those
+	// commands (the counter is filled in).
+	answers map[string]messages.Frame
+}
+
+// answer makes the fake master answer every request command of the worker with reply.
+func (fm *fakeMaster) answer(command string, reply messages.Frame) {
+	fm.mu.Lock()
+	defer fm.mu.Unlock()
+	if fm.answers == nil {
+		fm.answers = map[string]messages.Frame{}
+	}
+	fm.answers[command] = reply
 }
 
 func startFakeMaster(t testing.TB) *fakeMaster {
@@ -43,7 +59,7 @@ func startFakeMaster(t testing.TB) *fakeMaster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm := &fakeMaster{t: t, ln: ln, cipher: c, hellos: make(chan string, 8), done: make(chan struct{}),
+	fm := &fakeMaster{t: t, ln: ln, cipher: c, hellos: make(chan string, 8), results: make(chan messages.Frame, 8), done: make(chan struct{}),
 		next: 1000, pending: map[uint32]chan messages.Frame{}}
 	go fm.accept()
 	t.Cleanup(func() {
@@ -86,9 +102,15 @@ func (fm *fakeMaster) deliver(conn *wire.Conn, f messages.Frame) {
 	fm.mu.Lock()
 	wait, ok := fm.pending[f.Counter]
 	delete(fm.pending, f.Counter)
+	canned, answered := fm.answers[f.Command]
 	fm.mu.Unlock()
 	if ok {
 		wait <- f
+		return
+	}
+	if answered {
+		canned.Counter = f.Counter
+		_ = conn.Send(canned)
 		return
 	}
 	reply := messages.Frame{Counter: f.Counter, Command: messages.CmdOK}
@@ -104,6 +126,12 @@ func (fm *fakeMaster) deliver(conn *wire.Conn, f messages.Frame) {
 		reply.Command, reply.Payload = messages.CmdOKM, f.Payload
 	case messages.CmdSynIWMP, messages.CmdSynAWMP:
 		reply.Payload = []byte("False")
+	case messages.CmdSynWGE, messages.CmdSynWGErr, messages.CmdSynWGCE, messages.CmdSynWGCErr:
+		reply.Payload = []byte("Thanks")
+		select {
+		case fm.results <- f:
+		default:
+		}
 	default:
 		reply.Command, reply.Payload = messages.CmdErr, messages.UnknownCommand(f.Command)
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // helloRaw connects a hand-driven worker and completes its hello.
-func helloRaw(t *testing.T, c *nodetest.Cluster, name string) *rawPeer {
+func helloRaw(t testing.TB, c *nodetest.Cluster, name string) *rawPeer {
 	t.Helper()
 	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
 	if f := p.request(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {

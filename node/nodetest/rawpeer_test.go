@@ -51,14 +51,19 @@ func dialRawFrom(t testing.TB, localIP string, addr net.Addr, key string) *rawPe
 
 func (p *rawPeer) send(command string, payload []byte) uint32 {
 	p.t.Helper()
-	p.mu.Lock()
-	p.next++
-	counter := p.next
-	p.mu.Unlock()
+	counter := p.nextCounter()
 	if err := p.write(messages.Frame{Counter: counter, Command: command, Payload: payload}); err != nil {
 		p.t.Fatalf("write %s: %v", command, err)
 	}
 	return counter
+}
+
+// nextCounter reserves the counter of the peer's next request.
+func (p *rawPeer) nextCounter() uint32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.next++
+	return p.next
 }
 
 // write sends one frame; it may be called from any goroutine (t.Fatal may not, so it returns

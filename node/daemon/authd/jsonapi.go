@@ -19,7 +19,7 @@ func (s *Service) HandleJSON(ctx context.Context, req []byte) []byte {
 	}
 	r, err := ParseJSONRequest(req)
 	if err != nil {
-		s.log.Errorf("ERROR %s.", err)
+		s.log.Errorf("ERROR %s.", messages.ClipForLog(err.Error()))
 		return apiErrorReply(asAPIError(err))
 	}
 	switch r.Function {
@@ -85,17 +85,17 @@ func (s *Service) apiRemove(ctx context.Context, idText string, purge bool) []by
 	defer s.mu.Unlock()
 	agent, found, err := s.store.Agent(ctx, id)
 	if err != nil {
-		s.log.WithError(err).Errorf("Unable to read agent '%s'", idText)
+		s.log.WithError(err).Errorf("Unable to read agent '%s'", messages.ClipForLog(idText))
 		return apiErrorReply(ErrAPIInternal)
 	}
 	if !found {
 		return apiErrorReply(ErrAPIAgentNotFound)
 	}
 	if err := s.store.RemoveAgent(ctx, id, purge || s.cfg.Purge); err != nil {
-		s.log.WithError(err).Errorf("Unable to delete agent '%s'", idText)
+		s.log.WithError(err).Errorf("Unable to delete agent '%s'", messages.ClipForLog(idText))
 		return apiErrorReply(ErrAPIInternal)
 	}
-	s.log.Infof("Agent '%s' (%s) deleted (requested locally)", idText, agent.Name)
+	s.log.Infof("Agent '%s' (%s) deleted (requested locally)", messages.ClipForLog(idText), agent.Name)
 	if s.afterChange != nil {
 		if err := s.afterChange(ctx); err != nil {
 			s.log.WithError(err).Error("Unable to save agent keys")
@@ -115,7 +115,7 @@ func (s *Service) apiGet(ctx context.Context, idText string) []byte {
 	agent, found, err := s.store.Agent(ctx, id)
 	s.mu.Unlock()
 	if err != nil {
-		s.log.WithError(err).Errorf("Unable to read agent '%s'", idText)
+		s.log.WithError(err).Errorf("Unable to read agent '%s'", messages.ClipForLog(idText))
 		return apiErrorReply(ErrAPIInternal)
 	}
 	if !found {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // registration is one "add" on the master, from a TLS request or the JSON API.
@@ -61,7 +63,7 @@ func (s *Service) decideAndAdd(ctx context.Context, r registration, changed *boo
 	now := s.cfg.now()
 	if r.hasGroups {
 		if text, ok := validateGroupsOnMaster(r.groups, s.cfg.SharedDir); !ok {
-			s.log.Errorf("%s", text[len("ERROR: "):])
+			s.log.Errorf("%s", messages.ClipForLog(text[len("ERROR: "):]))
 			return Agent{}, &refusal{kind: refusedGroups, text: text}
 		}
 	}
@@ -80,7 +82,7 @@ func (s *Service) decideAndAdd(ctx context.Context, r registration, changed *boo
 	if r.normalizeIP && ip != "any" {
 		norm, ok := NormalizeIP(ip)
 		if !ok {
-			s.log.Warnf("Not valid IP '%s'", ip)
+			s.log.Warnf("Not valid IP '%s'", messages.ClipForLog(ip))
 			return Agent{}, &refusal{kind: refusedInvalidIP}
 		}
 		ip = norm

@@ -3,6 +3,7 @@ package remoted
 import (
 	"bytes"
 
+	"github.com/clusterd/clusterd/messages"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) handleStartup(a *agent, k *agentKey, src source, method agentpr
 		s.reply(src, k, method, agentproto.ErrMessage(agentproto.NoVersionText))
 		s.status.push(a, controlItem{kind: ctlRefused, code: codeNoVersion})
 	case hasJSON && !versionAllowed(version, s.cfg.ManagerVersion, s.cfg.AllowHigherVersions):
-		s.log.Warnf("agent %s (%s): version %s is higher than the manager's %s; refused", k.idStr, k.name, version, s.cfg.ManagerVersion)
+		s.log.Warnf("agent %s (%s): version %s is higher than the manager's %s; refused", k.idStr, k.name, messages.ClipForLog(version), s.cfg.ManagerVersion)
 		s.reply(src, k, method, agentproto.ErrMessage(agentproto.VersionTooHighText))
 		s.status.push(a, controlItem{kind: ctlRefused, code: codeInvalidVersion, version: "Wazuh " + version})
 	default:

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/clusterd/clusterd/messages"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
@@ -77,7 +78,7 @@ func (s *Server) identify(src source, payload []byte) (*agent, []byte, bool) {
 		id, err := strconv.Atoi(idStr)
 		a := t.byID[id]
 		if err != nil || a == nil || !a.key.Load().allow.contains(src.ip) {
-			s.limited.warn("invalid-id", "(1408): Invalid ID %q for the source ip: '%s'", idStr, src)
+			s.limited.warn("invalid-id", "(1408): Invalid ID %q for the source ip: '%s'", messages.ClipForLog(idStr), src)
 			return nil, nil, false
 		}
 		return a, rest, true

@@ -97,33 +97,93 @@ const applyStatusWidth = 5
 // twice in one list takes its last entry. It returns the number of rows
 // updated: an agent present in two lists counts twice. Marks is ignored.
 func (s *Store) ApplyAgentInfo(ctx context.Context, b AgentInfoBatch, now int64) (int, error) {
-	syncreq := lastPerID(b.Syncreq, func(a Agent) int { return a.ID })
-	keepalive := lastPerID(b.Keepalive, func(k AgentKeepalive) int { return k.ID })
-	status := lastPerID(b.Status, func(st AgentStatus) int { return st.ID })
+	return s.ApplyAgentInfoBatches(ctx, now, func(w *AgentInfoWriter) error {
+		if err := w.Syncreq(b.Syncreq); err != nil {
+			return err
+		}
+		if err := w.Keepalive(b.Keepalive); err != nil {
+			return err
+		}
+		return w.Status(b.Status)
+	})
+}
+
+// ApplyAgentInfoBatches stores a worker's agent-info on the master in one
+// transaction, a batch at a time: fill hands the writer every batch, in
+// wazuh-db's order (every Syncreq batch, then the keepalives, then the
+// statuses), so that a document of a million agents is never held whole.
+// An error from fill, or from a write, rolls everything back. An id listed
+// twice in one batch takes its last entry; in two batches, the later batch
+// is written over the earlier one, as wazuh-db writes row after row.
+func (s *Store) ApplyAgentInfoBatches(ctx context.Context, now int64, fill func(w *AgentInfoWriter) error) (int, error) {
 	var updated int64
 	err := s.write(ctx, "apply agent info", func(tx *sql.Tx) error {
-		updated = 0
-		synced := newRowsStatement(ctx, tx, markSyncedSQL, 1)
-		defer synced.close()
-		n, err := applySyncreq(ctx, tx, syncreq)
-		if err != nil {
+		w := newAgentInfoWriter(ctx, tx, now)
+		defer w.close()
+		if err := fill(w); err != nil {
 			return err
 		}
-		updated += n
-		if n, err = applyKeepalives(ctx, tx, keepalive, now, synced); err != nil {
-			return err
-		}
-		updated += n
-		if n, err = applyStatuses(ctx, tx, status, synced); err != nil {
-			return err
-		}
-		updated += n
+		updated = w.updated
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	return int(updated), nil
+}
+
+// AgentInfoWriter writes batches of a worker's agent-info inside the
+// transaction ApplyAgentInfoBatches opened. Its statements are prepared once
+// for the whole transaction.
+type AgentInfoWriter struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	now     int64
+	updated int64
+
+	syncreq, identity, digests, clearLabels, insertLabels *rowsStatement
+	keepalive, status, synced                             *rowsStatement
+}
+
+func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
+	return &AgentInfoWriter{ctx: ctx, tx: tx, now: now,
+		syncreq:      newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth),
+		identity:     newRowsStatement(ctx, tx, applyIdentitySQL, applyIdentityWidth),
+		digests:      newRowsStatement(ctx, tx, updateLabelsDigestSQL, 2),
+		clearLabels:  newRowsStatement(ctx, tx, clearLabelsSQL, 1),
+		insertLabels: newRowsStatement(ctx, tx, insertLabelsSQL, 3),
+		keepalive:    newRowsStatement(ctx, tx, applyKeepaliveSQL, applyKeepaliveWidth),
+		status:       newRowsStatement(ctx, tx, applyStatusSQL, applyStatusWidth),
+		synced:       newRowsStatement(ctx, tx, markSyncedSQL, 1),
+	}
+}
+
+func (w *AgentInfoWriter) close() {
+	for _, st := range []*rowsStatement{w.syncreq, w.identity, w.digests, w.clearLabels, w.insertLabels,
+		w.keepalive, w.status, w.synced} {
+		st.close()
+	}
+}
+
+// Syncreq writes full rows ("syncreq" items), labels included.
+func (w *AgentInfoWriter) Syncreq(agents []Agent) error {
+	n, err := w.applySyncreq(lastPerID(agents, func(a Agent) int { return a.ID }))
+	w.updated += n
+	return err
+}
+
+// Keepalive writes "syncreq_keepalive" items.
+func (w *AgentInfoWriter) Keepalive(items []AgentKeepalive) error {
+	n, err := w.applyKeepalives(lastPerID(items, func(k AgentKeepalive) int { return k.ID }))
+	w.updated += n
+	return err
+}
+
+// Status writes "syncreq_status" items.
+func (w *AgentInfoWriter) Status(items []AgentStatus) error {
+	n, err := w.applyStatuses(lastPerID(items, func(st AgentStatus) int { return st.ID }))
+	w.updated += n
+	return err
 }
 
 // lastPerID drops entries with an id <= 0 and every entry but the last of
@@ -155,13 +215,11 @@ func hasNonPositive[T any](items []T, id func(T) int) bool {
 	return false
 }
 
-func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error) {
+func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 	if len(agents) == 0 {
 		return 0, nil
 	}
-	update := newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth)
-	defer update.close()
-	updatedIDs, err := update.queryIDs(len(agents), func(i int, dst []any) {
+	updatedIDs, err := w.syncreq.queryIDs(len(agents), func(i int, dst []any) {
 		a := &agents[i]
 		dst[0], dst[1], dst[2] = a.ID, nullString(a.OSName), nullString(a.OSVersion)
 		dst[3], dst[4], dst[5] = nullString(a.OSMajor), nullString(a.OSMinor), nullString(a.OSCodename)
@@ -176,15 +234,13 @@ func applySyncreq(ctx context.Context, tx *sql.Tx, agents []Agent) (int64, error
 		return 0, fmt.Errorf("update agents: %w", err)
 	}
 	agents = onlyIDs(agents, updatedIDs)
-	identity := newRowsStatement(ctx, tx, applyIdentitySQL, applyIdentityWidth)
-	defer identity.close()
-	_, err = identity.exec(len(agents), func(i int, dst []any) {
+	_, err = w.identity.exec(len(agents), func(i int, dst []any) {
 		dst[0], dst[1], dst[2] = agents[i].ID, reportedName(agents[i].Name), nullString(agents[i].IP)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("update agent names and sync status: %w", err)
 	}
-	if err := applyLabels(ctx, tx, agents); err != nil {
+	if err := w.applyLabels(agents); err != nil {
 		return 0, err
 	}
 	return int64(len(updatedIDs)), nil
@@ -219,31 +275,27 @@ func onlyIDs(agents []Agent, ids []int) []Agent {
 	return out
 }
 
-func applyKeepalives(ctx context.Context, tx *sql.Tx, items []AgentKeepalive, now int64, synced *rowsStatement) (int64, error) {
+func (w *AgentInfoWriter) applyKeepalives(items []AgentKeepalive) (int64, error) {
 	if len(items) == 0 {
 		return 0, nil
 	}
-	update := newRowsStatement(ctx, tx, applyKeepaliveSQL, applyKeepaliveWidth)
-	defer update.close()
-	n, err := update.exec(len(items), func(i int, dst []any) {
-		dst[0], dst[1], dst[2] = items[i].ID, items[i].Version, now
+	n, err := w.keepalive.exec(len(items), func(i int, dst []any) {
+		dst[0], dst[1], dst[2] = items[i].ID, items[i].Version, w.now
 	})
 	if err != nil {
 		return 0, fmt.Errorf("update keepalives: %w", err)
 	}
-	if err := markSynced(synced, items, func(k AgentKeepalive) int { return k.ID }); err != nil {
+	if err := markSynced(w.synced, items, func(k AgentKeepalive) int { return k.ID }); err != nil {
 		return 0, err
 	}
 	return n, nil
 }
 
-func applyStatuses(ctx context.Context, tx *sql.Tx, items []AgentStatus, synced *rowsStatement) (int64, error) {
+func (w *AgentInfoWriter) applyStatuses(items []AgentStatus) (int64, error) {
 	if len(items) == 0 {
 		return 0, nil
 	}
-	update := newRowsStatement(ctx, tx, applyStatusSQL, applyStatusWidth)
-	defer update.close()
-	n, err := update.exec(len(items), func(i int, dst []any) {
+	n, err := w.status.exec(len(items), func(i int, dst []any) {
 		st := &items[i]
 		dst[0], dst[1], dst[2] = st.ID, st.Version, knownConnectionStatus(st.ConnectionStatus)
 		dst[3], dst[4] = st.DisconnectionTime, st.StatusCode
@@ -251,7 +303,7 @@ func applyStatuses(ctx context.Context, tx *sql.Tx, items []AgentStatus, synced 
 	if err != nil {
 		return 0, fmt.Errorf("update statuses: %w", err)
 	}
-	if err := markSynced(synced, items, func(st AgentStatus) int { return st.ID }); err != nil {
+	if err := markSynced(w.synced, items, func(st AgentStatus) int { return st.ID }); err != nil {
 		return 0, err
 	}
 	return n, nil

@@ -19,7 +19,11 @@ func fullAgentInfo(id int) Agent {
 		Labels: []Label{{"env", "staging"}, {"#\"_agent_ip\"", "10.0.2.15"}}}
 }
 
-func benchmarkApplyAgentInfo(b *testing.B, n int) {
+func benchmarkApplyAgentInfo(b *testing.B, n int) { benchmarkApplyAgentInfoBatches(b, n, n) }
+
+// benchmarkApplyAgentInfoBatches applies n changed agents in one transaction, handed over
+// batch agents at a time as the master reads a worker's document.
+func benchmarkApplyAgentInfoBatches(b *testing.B, n, batch int) {
 	s, _ := openTemp(b)
 	seedAgents(b, s, n)
 	ctx := context.Background()
@@ -39,7 +43,15 @@ func benchmarkApplyAgentInfo(b *testing.B, n int) {
 	round := 0
 	cpu := startCPUClock()
 	for b.Loop() {
-		updated, err := s.ApplyAgentInfo(ctx, batches[round%2], 1700000100)
+		all := batches[round%2].Syncreq
+		updated, err := s.ApplyAgentInfoBatches(ctx, 1700000100, func(w *AgentInfoWriter) error {
+			for i := 0; i < len(all); i += batch {
+				if err := w.Syncreq(all[i:min(i+batch, len(all))]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		if err != nil || updated != n {
 			b.Fatalf("updated %d, %v", updated, err)
 		}
@@ -71,6 +83,9 @@ func reportPerAgent(b *testing.B, start cpuClock, n int) {
 
 func BenchmarkApplyAgentInfo10k(b *testing.B)  { benchmarkApplyAgentInfo(b, 10000) }
 func BenchmarkApplyAgentInfo100k(b *testing.B) { benchmarkApplyAgentInfo(b, 100000) }
+
+// BenchmarkApplyAgentInfo100kIn4096 is the 100k apply in the master's batches of a document.
+func BenchmarkApplyAgentInfo100kIn4096(b *testing.B) { benchmarkApplyAgentInfoBatches(b, 100000, 4096) }
 
 // BenchmarkPendingAgentInfo100k reads 100,000 pending full rows with two
 // labels each, as a worker does before sending them to the master.

@@ -1,9 +1,7 @@
 package wazuhdb
 
 import (
-	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -22,10 +20,8 @@ const updateLabelsDigestSQL = `UPDATE OR FAIL agent SET labels_digest = v.column
 // the agents whose labels differ from what the master last stored for
 // them: comparing one digest per agent is far cheaper than deleting and
 // inserting every label, and a keepalive repeats unchanged labels.
-func applyLabels(ctx context.Context, tx *sql.Tx, agents []Agent) error {
-	digests := newRowsStatement(ctx, tx, updateLabelsDigestSQL, 2)
-	defer digests.close()
-	changedIDs, err := digests.queryIDs(len(agents), func(i int, dst []any) {
+func (w *AgentInfoWriter) applyLabels(agents []Agent) error {
+	changedIDs, err := w.digests.queryIDs(len(agents), func(i int, dst []any) {
 		dst[0], dst[1] = agents[i].ID, labelsDigest(agents[i].Labels)
 	})
 	if err != nil {
@@ -34,7 +30,7 @@ func applyLabels(ctx context.Context, tx *sql.Tx, agents []Agent) error {
 	if len(changedIDs) == 0 {
 		return nil
 	}
-	return replaceLabels(ctx, tx, onlyIDs(agents, changedIDs))
+	return w.replaceLabels(onlyIDs(agents, changedIDs))
 }
 
 // labelsDigest identifies a set of labels as replaceLabels stores it: a key
@@ -95,10 +91,8 @@ const insertLabelsSQL = `INSERT OR REPLACE INTO labels (id, key, value)
 // replaceLabels gives every listed agent exactly its Labels (none when
 // empty). Deleting and inserting binds fewer values than comparing with the
 // stored labels would, and binding is what costs.
-func replaceLabels(ctx context.Context, tx *sql.Tx, agents []Agent) error {
-	clearStmt := newRowsStatement(ctx, tx, clearLabelsSQL, 1)
-	defer clearStmt.close()
-	if _, err := clearStmt.exec(len(agents), func(i int, dst []any) { dst[0] = agents[i].ID }); err != nil {
+func (w *AgentInfoWriter) replaceLabels(agents []Agent) error {
+	if _, err := w.clearLabels.exec(len(agents), func(i int, dst []any) { dst[0] = agents[i].ID }); err != nil {
 		return fmt.Errorf("clear labels: %w", err)
 	}
 	type labelRef struct{ agent, label int }
@@ -111,9 +105,7 @@ func replaceLabels(ctx context.Context, tx *sql.Tx, agents []Agent) error {
 	if len(refs) == 0 {
 		return nil
 	}
-	insert := newRowsStatement(ctx, tx, insertLabelsSQL, 3)
-	defer insert.close()
-	_, err := insert.exec(len(refs), func(i int, dst []any) {
+	_, err := w.insertLabels.exec(len(refs), func(i int, dst []any) {
 		a := &agents[refs[i].agent]
 		l := &a.Labels[refs[i].label]
 		dst[0], dst[1], dst[2] = a.ID, l.Key, l.Value

@@ -3,6 +3,7 @@ package wazuhdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -343,5 +344,57 @@ func TestApplyAgentInfoStaleRowFromOtherNode(t *testing.T) {
 	apply(row("worker2", "disconnected", 1860, "reset"), 1)
 	if a := mustAgent(t, s, 1); a.NodeName != "worker2" || a.OSName != "reset" {
 		t.Fatalf("disconnected over disconnected: %+v", a)
+	}
+}
+
+// TestApplyAgentInfoBatchesIsOneTransaction: batches are written one after the other, a later
+// batch over an earlier one, and an error from the caller after some batches were written
+// leaves nothing of them.
+func TestApplyAgentInfoBatchesIsOneTransaction(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	for _, n := range []string{"a1", "a2"} {
+		mustAdd(t, s, NewAgent{Name: n})
+	}
+	first, second := fullAgentInfo(1), fullAgentInfo(1)
+	first.OSName, second.OSName = "first", "second"
+	n, err := s.ApplyAgentInfoBatches(ctx, 1700000300, func(w *AgentInfoWriter) error {
+		for _, batch := range [][]Agent{{first, fullAgentInfo(2)}, {second}} {
+			if err := w.Syncreq(batch); err != nil {
+				return err
+			}
+		}
+		return w.Keepalive([]AgentKeepalive{{ID: 2}})
+	})
+	if err != nil || n != 4 {
+		t.Fatalf("ApplyAgentInfoBatches = %d, %v; want 4", n, err)
+	}
+	if a := mustAgent(t, s, 1); a.OSName != "second" {
+		t.Fatalf("agent 1 has OS %q, want the later batch's", a.OSName)
+	}
+	if a := mustAgent(t, s, 2); a.LastKeepalive != 1700000300 {
+		t.Fatalf("agent 2 last keepalive %d", a.LastKeepalive)
+	}
+
+	broken := errors.New("the document ends badly")
+	third := fullAgentInfo(1)
+	third.OSName = "third"
+	_, err = s.ApplyAgentInfoBatches(ctx, 1700000400, func(w *AgentInfoWriter) error {
+		if err := w.Syncreq([]Agent{third}); err != nil {
+			return err
+		}
+		if err := w.Keepalive([]AgentKeepalive{{ID: 2}}); err != nil {
+			return err
+		}
+		return broken
+	})
+	if !errors.Is(err, broken) {
+		t.Fatalf("ApplyAgentInfoBatches = %v, want the caller's error", err)
+	}
+	if a := mustAgent(t, s, 1); a.OSName != "second" {
+		t.Fatalf("agent 1 has OS %q after a failed apply, want it untouched", a.OSName)
+	}
+	if a := mustAgent(t, s, 2); a.LastKeepalive != 1700000300 {
+		t.Fatalf("agent 2 last keepalive %d after a failed apply", a.LastKeepalive)
 	}
 }
