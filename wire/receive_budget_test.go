@@ -129,8 +129,17 @@ func TestReceiveBudgetBoundsAllConnectionsAndKeepsSmallFramesFlowing(t *testing.
 		ends    []*endRecorder
 		servers []*Conn
 	)
+	// On a failure, end every connection before goleak looks (deferred after it, so run first).
+	defer func() {
+		for _, s := range servers {
+			_ = s.Close()
+		}
+	}()
 	stopSampling := make(chan struct{})
 	sampled := make(chan struct{})
+	var stopOnce sync.Once
+	stopSampler := func() { stopOnce.Do(func() { close(stopSampling) }); <-sampled }
+	defer stopSampler()
 	go func() {
 		defer close(sampled)
 		for {
@@ -169,19 +178,26 @@ func TestReceiveBudgetBoundsAllConnectionsAndKeepsSmallFramesFlowing(t *testing.
 	if !pollUntil(connTestTimeout, func() bool { return budget.shared.InUse() == shared }) {
 		t.Fatalf("the flood never filled the shared budget (%d bytes held)", budget.InUse())
 	}
+	// Echoes go while the flood holds the whole budget; on a slow machine the flood's payload
+	// deadline may end it before all twenty, but not before the first few.
+	answered := 0
 	for i := range uint32(20) {
+		if budget.shared.InUse() != shared {
+			break
+		}
 		if err := client.Send(messages.Frame{Counter: i, Command: "echo-c", Payload: []byte("keepalive")}); err != nil {
 			t.Fatal(err)
 		}
 		// Well within the flood's payload deadline: the echo did not wait for it to give up.
 		select {
 		case <-answers:
+			answered++
 		case <-time.After(time.Second):
 			t.Fatalf("echo %d not answered while the flood holds the budget", i)
 		}
 	}
-	if n := budget.shared.InUse(); n != shared {
-		t.Fatalf("the flood let go of the budget (%d bytes held) before the echoes were done", n)
+	if answered < 3 {
+		t.Fatalf("only %d echoes went through before the flood let go of the budget", answered)
 	}
 
 	for i, end := range ends {
@@ -192,8 +208,7 @@ func TestReceiveBudgetBoundsAllConnectionsAndKeepsSmallFramesFlowing(t *testing.
 		waitDone(t, servers[i])
 	}
 	floodWG.Wait()
-	close(stopSampling)
-	<-sampled
+	stopSampler()
 	if p := peak.Load(); p > shared+reserve {
 		t.Fatalf("connections held %d bytes at once, budget %d", p, shared+reserve)
 	}
