@@ -43,7 +43,7 @@ func (l *LocalConn) Receive(c actor.Context) {
 			c.Stop(c.Self())
 			return
 		}
-		l.nc.link = startLink(l.kit, l.nc.nc, l.settings.connConfig(""), c.Self(), nil)
+		l.nc.link = startLink(l.kit, l.nc.nc, l.settings.localConnConfig(), c.Self(), nil)
 		l.sess = newSession(l.kit, l.log, l.nc.link, l.settings.RequestTimeout, nil)
 	case *inboundFrame:
 		if !l.sess.takeResponse(c, m.frame) {

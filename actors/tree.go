@@ -49,6 +49,9 @@ type Tree struct {
 // SpawnTree starts the supervisor tree of one node (see docs/design.md) under a root spawned
 // with a guardian, so that a failing child of the root is restarted like any other.
 func SpawnTree(kit *Kit, s Settings, socks Sockets) (*Tree, error) {
+	if _, err := s.clusterCipher(); err != nil {
+		return nil, err
+	}
 	pid := func(name string) *actor.PID { return kit.System.NewLocalPID(Path(name)) }
 	var specs []ChildSpec
 	var notify *actor.PID

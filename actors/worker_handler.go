@@ -169,7 +169,16 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
 		return
 	}
-	l := startLink(w.kit, m.nc, w.settings.clusterConnConfig(w.kit), c.Self(), nil)
+	cfg, err := w.settings.clusterConnConfig(w.kit)
+	if err != nil {
+		// SpawnTree refuses such a key; the connection is closed rather than left in clear.
+		_ = m.nc.Close()
+		w.state = stateDisconnected
+		w.log.WithError(err).Errorf("Could not connect to master. Trying again in %s.", seconds(w.settings.ConnectionRetry))
+		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+		return
+	}
+	l := startLink(w.kit, m.nc, cfg, c.Self(), nil)
 	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, wire.NewFileReceiver(w.settings.Home))
 	w.state = stateHelloSent
 	hello := messages.Hello{Name: w.settings.NodeName, Cluster: w.settings.ClusterName, NodeType: TypeWorker, Version: w.settings.Version}
