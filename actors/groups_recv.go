@@ -23,7 +23,7 @@ type AgentGroupsRecv struct {
 	queue      []*groupsDocument
 	running    bool
 	mismatches int
-	cancel     context.CancelFunc
+	work       *offload
 }
 
 // groupsDocument is one agent-groups string the master sent.
@@ -49,12 +49,13 @@ func NewAgentGroupsRecv(kit *Kit, settings Settings, master *actor.PID) actor.Pr
 // Receive implements actor.Actor.
 func (a *AgentGroupsRecv) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
+	case *actor.Started:
+		a.work = newOffload(a.kit)
 	case *groupsDocument:
 		a.queue = append(a.queue, m)
 		a.next(c)
 	case *groupsApplied:
 		a.running = false
-		a.cancel = nil
 		a.checked(c, m)
 		a.next(c)
 	case *masterLink:
@@ -65,9 +66,7 @@ func (a *AgentGroupsRecv) Receive(c actor.Context) {
 	case *Response:
 		// The answer to syn_w_g_c or to a result; nothing to do with it.
 	case *actor.Restarting, *actor.Stopping:
-		if a.cancel != nil {
-			a.cancel()
-		}
+		a.work.stop()
 	}
 }
 
@@ -103,17 +102,14 @@ func (a *AgentGroupsRecv) next(c actor.Context) {
 	a.queue = a.queue[1:]
 	a.running = true
 	store := a.settings.Services.Groups
-	ctx, cancel := context.WithTimeout(context.Background(), a.settings.TimeoutAgentGroups)
-	a.cancel = cancel
 	subtag := "Agent-groups recv"
 	if doc.full {
 		subtag = "Agent-groups recv full"
 	}
 	log := a.kit.Logger("Worker "+a.settings.NodeName, subtag)
-	root, self, r := a.kit.System.Root, c.Self(), NewRequester(a.kit, a.master)
-	a.kit.Go(func() {
-		defer cancel()
-		root.Send(self, applyGroupsDocument(ctx, store, r, doc, log))
+	r := NewRequester(a.kit, a.master)
+	a.work.Run(c, a.settings.TimeoutAgentGroups, func(ctx context.Context) any {
+		return applyGroupsDocument(ctx, store, r, doc, log)
 	})
 }
 

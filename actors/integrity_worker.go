@@ -37,7 +37,8 @@ type IntegritySync struct {
 	state      integrityState
 	tick       timer
 	wait       timer
-	cancel     context.CancelFunc
+	work       *offload
+	cancel     context.CancelFunc // of the check running
 	again      bool
 	started    time.Time
 	// notRequired records a syn_m_c_ok that overtook the check job's own report.
@@ -95,6 +96,7 @@ func NewIntegritySync(kit *Kit, settings Settings, master *actor.PID) actor.Prod
 func (s *IntegritySync) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
+		s.work = newOffload(s.kit)
 		s.scanner = &integrity.Scanner{Home: s.settings.Home, Workers: s.settings.HashWorkers}
 		s.stopFollow = s.streams.follow()
 		s.tick.after(s.kit, s.settings.SyncIntegrity, c.Self(), &integrityTick{})
@@ -144,9 +146,7 @@ func (s *IntegritySync) Receive(c actor.Context) {
 	case *actor.Restarting, *actor.Stopping:
 		s.tick.stop()
 		s.wait.stop()
-		if s.cancel != nil {
-			s.cancel()
-		}
+		s.work.stop()
 		if s.stopFollow != nil {
 			s.stopFollow()
 			s.stopFollow = nil
@@ -178,15 +178,11 @@ func (s *IntegritySync) permission(c actor.Context, m *Response) {
 	s.checkLog.Info("Starting.")
 	s.state = integrityChecking
 	s.started = s.kit.Now()
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
 	job := workerCheckJob{home: s.settings.Home, worker: s.settings.NodeName, scanner: s.scanner, prev: s.previous,
 		level: s.settings.CompressLevel, req: NewRequester(s.kit, s.master), now: s.kit.Now}
-	root, self := s.kit.System.Root, c.Self()
-	s.kit.Go(func() {
-		defer cancel()
+	s.cancel = s.work.Run(c, 0, func(ctx context.Context) any {
 		meta, err := job.run(ctx)
-		root.Send(self, &integrityCheckSent{meta: meta, err: err})
+		return &integrityCheckSent{meta: meta, err: err}
 	})
 }
 
@@ -216,12 +212,14 @@ func (s *IntegritySync) apply(c actor.Context, rel string) {
 	s.state = integrityApplying
 	s.started = s.kit.Now()
 	s.syncLog.Info("Starting.")
-	home, maxZip, root, self, lock := s.settings.Home, s.settings.MaxZipSize, s.kit.System.Root, c.Self(), s.applying
+	home, maxZip, lock := s.settings.Home, s.settings.MaxZipSize, s.applying
 	stream := s.streams.claim(rel)
-	s.kit.Go(func() {
+	// Applying is not cut short by a stop: a package is applied whole (file by file, each
+	// renamed into place) once it started.
+	s.work.Run(c, 0, func(context.Context) any {
 		lock.Lock()
 		defer lock.Unlock()
-		root.Send(self, applyMasterPackage(home, rel, maxZip, stream))
+		return applyMasterPackage(home, rel, maxZip, stream)
 	})
 }
 

@@ -21,6 +21,7 @@ type LocalConn struct {
 	log      *logrus.Entry
 
 	sess *session
+	work *offload
 }
 
 // relayTag remembers which local request a relayed master request answers.
@@ -43,6 +44,7 @@ func (l *LocalConn) Receive(c actor.Context) {
 			c.Stop(c.Self())
 			return
 		}
+		l.work = newOffload(l.kit)
 		l.nc.link = startLink(l.kit, l.nc.nc, l.settings.localConnConfig(), c.Self(), nil)
 		l.sess = newSession(l.kit, l.log, l.nc.link, l.settings.RequestTimeout, nil)
 	case *inboundFrame:
@@ -82,6 +84,7 @@ func (l *LocalConn) Receive(c actor.Context) {
 	case *linkClosed:
 		c.Stop(c.Self())
 	case *actor.Restarting, *actor.Stopping:
+		l.work.stop()
 		if l.sess != nil {
 			l.sess.close(c, ErrConnectionLost)
 		}
@@ -103,7 +106,7 @@ func (l *LocalConn) request(c actor.Context, f messages.Frame) {
 		l.dapi(c, f)
 	case CmdGetAgents:
 		if l.peers != nil {
-			queryAgents(l.kit, l.settings.Services.Agents, l.settings.RequestTimeout, f.Counter, f.Payload, c.Self())
+			queryAgents(c, l.work, l.settings.Services.Agents, l.settings.RequestTimeout, f.Counter, f.Payload)
 			return
 		}
 		c.Request(l.master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})

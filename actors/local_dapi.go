@@ -53,9 +53,7 @@ func (l *LocalConn) dapi(c actor.Context, f messages.Frame) {
 	l.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to API requests queue"))
 	query := messages.AgentsQuery{Status: splitFilter(req.Kwargs.Filters.Status), Nodes: splitFilter(req.Kwargs.Filters.NodeName)}
 	kit, s, self, master := l.kit, l.settings, c.Self(), l.master
-	kit.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), s.RequestTimeout)
-		defer cancel()
+	l.work.Run(c, s.RequestTimeout, func(ctx context.Context) any {
 		rows, err := agentsFor(ctx, kit, s, master, query)
 		r := NewRequester(kit, self)
 		if err == nil {
@@ -68,11 +66,12 @@ func (l *LocalConn) dapi(c actor.Context, f messages.Frame) {
 			if err == nil {
 				_, err = r.Request(ctx, messages.CmdDapiRes, []byte(id))
 				if err == nil {
-					return
+					return nil
 				}
 			}
 		}
 		_, _ = r.Request(ctx, messages.CmdDapiErr, []byte(messages.ToWazuhError(err).Error()))
+		return nil
 	})
 }
 

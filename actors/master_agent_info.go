@@ -47,14 +47,12 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 	h.publishStatus(c)
 	log := h.kit.Logger("Worker "+h.conn.info.Name, "Agent-info sync")
 	log.Info("Starting.")
-	timeout, root, self, now, conn := h.settings.TimeoutAgentInfo, h.kit.System.Root, c.Self(), h.kit.Now, h.conn.link
-	h.kit.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
+	now, conn := h.kit.Now, h.conn.link
+	h.work.Run(c, h.settings.TimeoutAgentInfo, func(ctx context.Context) any {
 		done := applyAgentInfo(ctx, store, data, now)
 		logAgentInfoApplied(log, done)
 		done.conn = conn
-		root.Send(self, done)
+		return done
 	})
 }
 

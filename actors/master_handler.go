@@ -30,6 +30,7 @@ type MasterHandler struct {
 	agentInfoBusy bool // an agent-info sync of this worker is being applied
 	dropping      bool // the keepalive check already closed the connection
 	probe         linkProbe
+	work          *offload
 }
 
 // pushIntegrityCheck asks a handler to tell its (clusterd) worker to check integrity now.
@@ -118,6 +119,7 @@ func (h *MasterHandler) Receive(c actor.Context) {
 }
 
 func (h *MasterHandler) started(c actor.Context) {
+	h.work = newOffload(h.kit)
 	h.sess = newSession(h.kit, h.log, h.conn.link, h.settings.RequestTimeout, wire.NewFileReceiver(h.settings.Home))
 	if h.conn.answered {
 		h.log.Warn("Handler restarted after a failure; closing the connection so the worker starts afresh.")
@@ -208,9 +210,7 @@ func (h *MasterHandler) publishStatus(c actor.Context) {
 func (h *MasterHandler) shutdown(c actor.Context) {
 	h.integ.receiveTimer.stop()
 	h.probe.stop()
-	if h.integ.cancel != nil {
-		h.integ.cancel()
-	}
+	h.work.stop()
 	if h.sess != nil {
 		h.sess.close(c, ErrConnectionLost)
 	}

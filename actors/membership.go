@@ -40,10 +40,10 @@ type Membership struct {
 	notify   *actor.PID // peers on the master, the worker handler on a worker
 	log      *logrus.Entry
 
-	members    map[string]*MemberEvent
-	rejoin     timer
-	joining    bool
-	joinCancel context.CancelFunc
+	members map[string]*MemberEvent
+	rejoin  timer
+	joining bool
+	work    *offload
 }
 
 type rejoinTick struct{}
@@ -65,6 +65,7 @@ func (m *Membership) Receive(c actor.Context) {
 	switch msg := c.Message().(type) {
 	case *actor.Started:
 		m.members = map[string]*MemberEvent{}
+		m.work = newOffload(m.kit)
 		if !m.settings.IsMaster() && m.settings.Join != nil {
 			c.Send(c.Self(), &rejoinTick{})
 		}
@@ -77,16 +78,13 @@ func (m *Membership) Receive(c actor.Context) {
 		m.maybeRejoin(c)
 	case *joinDone:
 		m.joining = false
-		m.joinCancel = nil
 		if msg.err != nil {
 			m.log.WithError(msg.err).Debug("Could not join the master's gossip yet.")
 		}
 		m.rejoin.after(m.kit, m.rejoinInterval(), c.Self(), &rejoinTick{})
 	case *actor.Restarting, *actor.Stopping:
 		m.rejoin.stop()
-		if m.joinCancel != nil {
-			m.joinCancel()
-		}
+		m.work.stop()
 	}
 }
 
@@ -122,13 +120,8 @@ func (m *Membership) maybeRejoin(c actor.Context) {
 		return
 	}
 	m.joining = true
-	ctx, cancel := context.WithTimeout(context.Background(), m.settings.DialTimeout)
-	m.joinCancel = cancel
-	root, self, join := m.kit.System.Root, c.Self(), m.settings.Join
-	m.kit.Go(func() {
-		defer cancel()
-		root.Send(self, &joinDone{err: join(ctx)})
-	})
+	join := m.settings.Join
+	m.work.Run(c, m.settings.DialTimeout, func(ctx context.Context) any { return &joinDone{err: join(ctx)} })
 }
 
 // rejoinInterval is how often a worker that lost the master asks to join again: often enough

@@ -1,7 +1,6 @@
 package actors
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -33,7 +32,7 @@ type Peers struct {
 	activeAgents map[string]int // active agents by node, for the health report
 	counting     bool
 	countTimer   timer
-	cancelCount  context.CancelFunc
+	work         *offload
 }
 
 type peerEntry struct {
@@ -85,6 +84,7 @@ func (p *Peers) Receive(c actor.Context) {
 		p.byPID = map[string]string{}
 		p.clusterd = map[string]bool{}
 		p.replacing = map[string]*pendingHello{}
+		p.work = newOffload(p.kit)
 		p.startAgentCount(c)
 	case *countActiveAgents:
 		p.startAgentCount(c)
@@ -92,9 +92,7 @@ func (p *Peers) Receive(c actor.Context) {
 		p.agentsCounted(c, m)
 	case *actor.Restarting, *actor.Stopping:
 		p.countTimer.stop()
-		if p.cancelCount != nil {
-			p.cancelCount()
-		}
+		p.work.stop()
 		// Handlers of a previous incarnation were stopped with it; their workers reconnect.
 	case *registerWorker:
 		if res := p.register(c, m); res != nil {

@@ -27,8 +27,7 @@ type SendsyncQueue struct {
 
 	queue   []*sendsyncJob
 	running int
-	ctx     context.Context
-	cancel  context.CancelFunc
+	work    *offload
 }
 
 // sendsyncJob is one worker request taken off the wire by its handler.
@@ -52,7 +51,7 @@ func NewSendsyncQueue(kit *Kit, settings Settings) actor.Producer {
 func (q *SendsyncQueue) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
-		q.ctx, q.cancel = context.WithCancel(context.Background())
+		q.work = newOffload(q.kit)
 	case *sendsyncJob:
 		q.queue = append(q.queue, m)
 		q.next(c)
@@ -60,9 +59,7 @@ func (q *SendsyncQueue) Receive(c actor.Context) {
 		q.running--
 		q.next(c)
 	case *actor.Restarting, *actor.Stopping:
-		if q.cancel != nil {
-			q.cancel()
-		}
+		q.work.stop()
 	}
 }
 
@@ -71,22 +68,21 @@ func (q *SendsyncQueue) next(c actor.Context) {
 		job := q.queue[0]
 		q.queue = q.queue[1:]
 		q.running++
-		root, self := q.kit.System.Root, c.Self()
-		q.kit.Go(func() {
-			defer root.Send(self, &sendsyncJobDone{})
-			q.serve(job)
+		q.work.Run(c, 0, func(ctx context.Context) any {
+			q.serve(ctx, job)
+			return &sendsyncJobDone{}
 		})
 	}
 }
 
 // serve runs one request and sends its answer back to the worker.
-func (q *SendsyncQueue) serve(job *sendsyncJob) {
+func (q *SendsyncQueue) serve(actorCtx context.Context, job *sendsyncJob) {
 	// The daemon and the way back get separate budgets: a request that queued behind others
 	// (enrollments are serialised) must still have the time to send its answer.
-	dctx, dcancel := context.WithTimeout(q.ctx, q.settings.SendsyncTimeout)
+	dctx, dcancel := context.WithTimeout(actorCtx, q.settings.SendsyncTimeout)
 	answer, err := dispatchDaemon(dctx, q.settings.Services.Daemons, job.req)
 	dcancel()
-	ctx, cancel := context.WithTimeout(q.ctx, q.settings.RequestTimeout)
+	ctx, cancel := context.WithTimeout(actorCtx, q.settings.RequestTimeout)
 	defer cancel()
 	r := NewRequester(q.kit, job.handler)
 	if err == nil {

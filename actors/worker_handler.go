@@ -26,13 +26,13 @@ type WorkerHandler struct {
 	settings Settings
 	log      *logrus.Entry
 
-	state      workerState
-	sess       *session
-	integTask  string // the task id given to the master's syn_m_c
-	retry      timer
-	dialCancel context.CancelFunc
-	gen        int
-	probe      linkProbe
+	state     workerState
+	sess      *session
+	integTask string // the task id given to the master's syn_m_c
+	retry     timer
+	work      *offload
+	gen       int
+	probe     linkProbe
 }
 
 type workerState int
@@ -50,6 +50,13 @@ type dialed struct {
 	gen int
 	nc  net.Conn
 	err error
+}
+
+// discard closes a connection dialed for a handler that stopped meanwhile.
+func (d *dialed) discard() {
+	if d.nc != nil {
+		_ = d.nc.Close()
+	}
 }
 
 type helloTag struct{}
@@ -71,6 +78,7 @@ func NewWorkerHandler(kit *Kit, settings Settings) actor.Producer {
 func (w *WorkerHandler) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
+		w.work = newOffload(w.kit)
 		c.Send(c.Self(), &connectNow{})
 	case *connectNow:
 		w.dial(c)
@@ -119,9 +127,7 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 	case *actor.Restarting, *actor.Stopping:
 		w.retry.stop()
 		w.probe.stop()
-		if w.dialCancel != nil {
-			w.dialCancel()
-		}
+		w.work.stop()
 		if w.sess != nil {
 			w.sess.close(c, ErrConnectionLost)
 		}
@@ -135,19 +141,15 @@ func (w *WorkerHandler) dial(c actor.Context) {
 	w.state = stateDialing
 	w.gen++
 	gen := w.gen
-	ctx, cancel := context.WithTimeout(context.Background(), w.settings.DialTimeout)
-	w.dialCancel = cancel
 	addr := net.JoinHostPort(w.settings.NodeIP, strconv.Itoa(w.settings.Port))
-	root, self := w.kit.System.Root, c.Self()
 	var d net.Dialer
 	// A worker bound to one address connects from it, so the master reports that address.
 	if ip := net.ParseIP(w.settings.BindAddr); ip != nil && !ip.IsUnspecified() {
 		d.LocalAddr = &net.TCPAddr{IP: ip}
 	}
-	w.kit.Go(func() {
-		defer cancel()
+	w.work.Run(c, w.settings.DialTimeout, func(ctx context.Context) any {
 		nc, err := d.DialContext(ctx, "tcp", addr)
-		root.Send(self, &dialed{gen: gen, nc: nc, err: err})
+		return &dialed{gen: gen, nc: nc, err: err}
 	})
 }
 
@@ -158,7 +160,6 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		}
 		return
 	}
-	w.dialCancel = nil
 	if m.err != nil {
 		w.state = stateDisconnected
 		if errors.Is(m.err, syscall.ECONNREFUSED) {
