@@ -31,16 +31,15 @@ type IntegritySync struct {
 	// applying serialises package applications across restarts of this actor: a goroutine of
 	// a failed instance may still be writing when the new instance receives the next package.
 	applying *sync.Mutex
-	// streams extracts the master's packages while they arrive; shared by restarts too.
-	streams    *packageStreams
-	stopFollow func()
-	state      integrityState
-	tick       timer
-	wait       timer
-	work       *offload
-	cancel     context.CancelFunc // of the check running
-	again      bool
-	started    time.Time
+	// streams extracts the master's packages while they arrive.
+	streams *packageStreams
+	state   integrityState
+	tick    timer
+	wait    timer
+	work    *offload
+	cancel  context.CancelFunc // of the check running
+	again   bool
+	started time.Time
 	// notRequired records a syn_m_c_ok that overtook the check job's own report.
 	notRequired bool
 }
@@ -84,10 +83,9 @@ type (
 // NewIntegritySync returns the producer of a worker's integrity-sync actor.
 func NewIntegritySync(kit *Kit, settings Settings, master *actor.PID) actor.Producer {
 	applying := &sync.Mutex{}
-	streams := newPackageStreams(kit, settings)
 	return func() actor.Actor {
 		tag := "Worker " + settings.NodeName
-		return &IntegritySync{kit: kit, settings: settings, master: master, applying: applying, streams: streams,
+		return &IntegritySync{kit: kit, settings: settings, master: master, applying: applying,
 			checkLog: kit.Logger(tag, "Integrity check"), syncLog: kit.Logger(tag, "Integrity sync")}
 	}
 }
@@ -98,7 +96,7 @@ func (s *IntegritySync) Receive(c actor.Context) {
 	case *actor.Started:
 		s.work = newOffload(s.kit)
 		s.scanner = &integrity.Scanner{Home: s.settings.Home, Workers: s.settings.HashWorkers}
-		s.stopFollow = s.streams.follow()
+		s.streams = newPackageStreams(s.kit, s.settings)
 		s.tick.after(s.kit, s.settings.SyncIntegrity, c.Self(), &integrityTick{})
 	case *integrityTick:
 		s.askPermission(c)
@@ -127,6 +125,8 @@ func (s *IntegritySync) Receive(c actor.Context) {
 	case *integrityExpect:
 		s.state = integrityApplying
 		s.wait.after(s.kit, s.settings.TimeoutReceivingFile, c.Self(), &integrityWaitTimeout{})
+	case *followedFile:
+		s.streams.start(c, s.work, m)
 	case *integrityPackage:
 		s.apply(c, m.rel)
 	case *integrityApplied:
@@ -147,9 +147,8 @@ func (s *IntegritySync) Receive(c actor.Context) {
 		s.tick.stop()
 		s.wait.stop()
 		s.work.stop()
-		if s.stopFollow != nil {
-			s.stopFollow()
-			s.stopFollow = nil
+		if s.streams != nil {
+			s.streams.discardAll()
 		}
 	}
 }

@@ -180,7 +180,9 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		return
 	}
 	l := startLink(w.kit, m.nc, cfg, c.Self(), nil)
-	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, wire.NewFileReceiver(w.settings.Home))
+	files := wire.NewFileReceiver(w.settings.Home)
+	files.Follow(followTo(w.kit.System.Root, w.integritySync()))
+	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, files)
 	w.state = stateHelloSent
 	hello := messages.Hello{Name: w.settings.NodeName, Cluster: w.settings.ClusterName, NodeType: TypeWorker, Version: w.settings.Version}
 	w.sess.request(c, &SendRequest{Command: messages.CmdHello, Payload: hello.Encode(), Tag: helloTag{}, ReplyTo: c.Self()})
