@@ -12,7 +12,7 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// AgentInfo is the worker's node/agent-info: every sync_agent_info it asks the master for
+// AgentInfo is the worker's node/worker/agent-info: every sync_agent_info it asks the master for
 // permission (syn_a_w_m_p), reads what changed in its store since the last confirmed sync, sends
 // it as Wazuh 4.14.7's agent-info document (new_str/str_upd, then syn_a_w_m) and waits for the
 // master's result (syn_m_a_e / syn_m_a_err). Rows are marked synced only when the master said it

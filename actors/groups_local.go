@@ -18,7 +18,7 @@ const maxGroupsChunk = messages.WazuhDBMaxResponseSize
 // sharedPrefix is where group folders live, as integrity metadata names them.
 const sharedPrefix = "etc/shared/"
 
-// LocalGroups is the master's node/local-groups: every sync_agent_groups (after
+// LocalGroups is the master's node/master/local-groups: every sync_agent_groups (after
 // agent_group_start_delay), while at least one worker is connected, it reads the assignments the
 // workers have not received yet and the global group hash from the store, and hands them to
 // GroupsSend: the pending pages, or one page with no data and the hash, which is how a worker

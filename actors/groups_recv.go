@@ -10,7 +10,7 @@ import (
 	"github.com/clusterd/clusterd/messages"
 )
 
-// AgentGroupsRecv is the worker's node/agent-groups: it applies the agent-groups the master
+// AgentGroupsRecv is the worker's node/worker/agent-groups: it applies the agent-groups the master
 // broadcasts (syn_g_m_w) or sends in full (syn_g_m_w_c) to the worker's store, answers with
 // the result (syn_w_g_e / syn_wgc_e, or the *_err commands), and compares the master's global
 // group hash with its own: after agent_groups_mismatch_limit mismatches in a row it asks for a
@@ -202,5 +202,5 @@ func (w *WorkerHandler) agentGroups(c actor.Context, f messages.Frame) {
 		return
 	}
 	w.sess.respond(f.Counter, messages.CmdOK, f.Payload)
-	c.Send(w.task(NameAgentGroups), &groupsDocument{full: f.Command == messages.CmdSynGMWC, data: data})
+	w.tell(c, w.tasks.AgentGroups, &groupsDocument{full: f.Command == messages.CmdSynGMWC, data: data})
 }

@@ -12,17 +12,18 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// GroupsSend is the master's node/groups-send: it ships each agent-groups broadcast to every
+// GroupsSend is the master's node/master/groups-send: it ships each agent-groups broadcast to every
 // connected worker (new_str/str_upd, then syn_g_m_w), and a full copy (syn_g_m_w_c) to a worker
 // that asks for it (syn_w_g_c) or, for a clusterd worker, has just connected. Assignments are
 // marked delivered only when every worker took the broadcast; otherwise the next cycle sends
 // them again (an override is idempotent). It tells local-groups how many workers it has, since
 // a cycle with none reads nothing.
 type GroupsSend struct {
-	kit      *Kit
-	settings Settings
-	peers    *actor.PID
-	log      *logrus.Entry
+	kit         *Kit
+	settings    Settings
+	peers       *actor.PID
+	localGroups *actor.PID
+	log         *logrus.Entry
 
 	workers map[string]*peerLink
 	running bool
@@ -60,10 +61,12 @@ type fullGroupsRequest struct{ name string }
 // broadcastDone ends a broadcast.
 type broadcastDone struct{}
 
-// NewGroupsSend returns the producer of the master's groups-send actor.
-func NewGroupsSend(kit *Kit, settings Settings, peers *actor.PID) actor.Producer {
+// NewGroupsSend returns the producer of the master's groups-send actor: peers lists the
+// workers, localGroups is told how many there are.
+func NewGroupsSend(kit *Kit, settings Settings, peers, localGroups *actor.PID) actor.Producer {
 	return func() actor.Actor {
-		return &GroupsSend{kit: kit, settings: settings, peers: peers, log: kit.Logger("Master", "Agent-groups send")}
+		return &GroupsSend{kit: kit, settings: settings, peers: peers, localGroups: localGroups,
+			log: kit.Logger("Master", "Agent-groups send")}
 	}
 }
 
@@ -116,7 +119,7 @@ func (g *GroupsSend) Receive(c actor.Context) {
 
 // tellCount tells local-groups how many workers are connected.
 func (g *GroupsSend) tellCount(c actor.Context) {
-	c.Send(g.kit.System.NewLocalPID(Path(NameLocalGroups)), &connectedWorkers{n: len(g.workers)})
+	c.Send(g.localGroups, &connectedWorkers{n: len(g.workers)})
 }
 
 // join records a connected worker. A clusterd worker gets a full copy at once (beyond Wazuh,

@@ -10,7 +10,7 @@ import (
 	"github.com/clusterd/clusterd/actors/integrity"
 )
 
-// LocalIntegrity computes the master's file metadata (node/local-integrity): a scan every
+// LocalIntegrity computes the master's file metadata (node/master/local-integrity): a scan every
 // recalculate_integrity seconds after the previous one ends, hashing only the files whose
 // mtime changed, spread over a bounded pool of goroutines. Each result goes to the peers
 // supervisor, which hands it to every worker handler: it is computed once, never per worker.

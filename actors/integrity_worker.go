@@ -15,7 +15,7 @@ import (
 	"github.com/clusterd/clusterd/messages"
 )
 
-// IntegritySync is the worker's integrity task (node/integrity-sync, §5.6): every
+// IntegritySync is the worker's integrity task (node/worker/integrity-sync, §5.6): every
 // sync_integrity seconds after the previous cycle, it asks the master for permission, hashes
 // its own synced files, sends their metadata, and applies the package the master sends back.
 // A clusterd master can ask it to run at once (CmdIntegrityNow) when its files change.
@@ -28,8 +28,9 @@ type IntegritySync struct {
 
 	scanner  *integrity.Scanner
 	previous integrity.Metadata
-	// applying serialises package applications across restarts of this actor: a goroutine of
-	// a failed instance may still be writing when the new instance receives the next package.
+	// applying serialises package applications across restarts of this actor and of the
+	// worker role (Kit.applying): a goroutine of a failed instance may still be writing when
+	// the new instance receives the next package.
 	applying *sync.Mutex
 	// streams extracts the master's packages while they arrive.
 	streams *packageStreams
@@ -82,7 +83,7 @@ type (
 
 // NewIntegritySync returns the producer of a worker's integrity-sync actor.
 func NewIntegritySync(kit *Kit, settings Settings, master *actor.PID) actor.Producer {
-	applying := &sync.Mutex{}
+	applying := &kit.applying
 	return func() actor.Actor {
 		tag := "Worker " + settings.NodeName
 		return &IntegritySync{kit: kit, settings: settings, master: master, applying: applying,

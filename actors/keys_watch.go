@@ -14,8 +14,8 @@ import (
 // agent's key is usable on this worker within it once the integrity sync has brought the file.
 const keysPollInterval = 250 * time.Millisecond
 
-// KeysWatch is the worker's node/keys: when etc/client.keys changes (the master's copy arrived
-// through the integrity sync) it makes the worker's store match it. It also imports once at
+// KeysWatch is the worker's node/worker/keys: when etc/client.keys changes (the master's copy
+// arrived through the integrity sync) it makes the worker's store match it. It also imports once at
 // start, so a restart never leaves the store behind the file.
 type KeysWatch struct {
 	kit      *Kit

@@ -11,13 +11,12 @@ import (
 
 // LocalConn serves one client of c-internal.sock (§9.4): no hello, no encryption. On a worker,
 // node and health queries are relayed to the master and the answer is sent back later as a
-// control_res request, as Wazuh's worker does.
+// control_res request, as Wazuh's worker does. Each request is served by the role the node
+// runs when it arrives (the Directory says which).
 type LocalConn struct {
 	kit      *Kit
 	settings Settings
 	nc       *handshakeConn
-	peers    *actor.PID // master only
-	master   *actor.PID // worker only
 	log      *logrus.Entry
 
 	sess *session
@@ -27,11 +26,10 @@ type LocalConn struct {
 // relayTag remembers which local request a relayed master request answers.
 type relayTag struct{ counter uint32 }
 
-func newLocalConn(kit *Kit, settings Settings, name string, nc net.Conn, peers, master *actor.PID) actor.Producer {
+func newLocalConn(kit *Kit, settings Settings, name string, nc net.Conn) actor.Producer {
 	hc := &handshakeConn{nc: nc}
 	return func() actor.Actor {
-		return &LocalConn{kit: kit, settings: settings, nc: hc, peers: peers, master: master,
-			log: kit.Logger("Local "+name, "Main")}
+		return &LocalConn{kit: kit, settings: settings, nc: hc, log: kit.Logger("Local "+name, "Main")}
 	}
 }
 
@@ -105,17 +103,23 @@ func (l *LocalConn) request(c actor.Context, f messages.Frame) {
 	case messages.CmdDapi:
 		l.dapi(c, f)
 	case CmdGetAgents:
-		if l.peers != nil {
+		switch master, worker := l.kit.Directory.Master(), l.kit.Directory.Worker(); {
+		case master != nil:
 			queryAgents(c, l.work, l.settings.Services.Agents, l.settings.RequestTimeout, f.Counter, f.Payload)
-			return
+		case worker != nil:
+			c.Request(worker.Master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
+		default:
+			l.sess.respondError(f.Counter, errNoRole())
 		}
-		c.Request(l.master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
 	case messages.CmdGetNodes, messages.CmdGetHealth:
-		if l.peers != nil {
-			c.Request(l.peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
-			return
+		switch master, worker := l.kit.Directory.Master(), l.kit.Directory.Worker(); {
+		case master != nil:
+			c.Request(master.Peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
+		case worker != nil:
+			c.Request(worker.Master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
+		default:
+			l.sess.respondError(f.Counter, errNoRole())
 		}
-		c.Request(l.master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
 	default:
 		if !l.sess.handleCommon(f) {
 			l.sess.respondUnknown(f)

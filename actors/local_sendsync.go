@@ -21,9 +21,10 @@ type localSendsyncDone struct {
 func (l *LocalConn) sendsync(c actor.Context, f messages.Frame) {
 	kit, s := l.kit, l.settings
 	counter, payload := f.Counter, f.Payload
+	master := kit.Directory.Role() == RoleMaster
 	l.work.Run(c, s.SendsyncTimeout+s.RequestTimeout, func(ctx context.Context) any {
 		done := &localSendsyncDone{counter: counter}
-		if !s.IsMaster() {
+		if !master {
 			done.data, done.err = Forward(ctx, kit, payload)
 			return done
 		}

@@ -106,7 +106,8 @@ func TestLocalSendsyncEndsWithItsClient(t *testing.T) {
 	s := Settings{NodeName: "master", NodeType: TypeMaster, RequestTimeout: time.Hour, SendsyncTimeout: time.Hour,
 		Services: Services{Daemons: daemons}}
 	server, client := net.Pipe()
-	pid, err := k.Spawn(k.System.Root, "1", newLocalConn(k, s, "1", server, nil, nil))
+	k.Directory.set(k.System, RoleMaster)
+	pid, err := k.Spawn(k.System.Root, "1", newLocalConn(k, s, "1", server))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // queue, in arrival order.
 const sendsyncWorkers = 4
 
-// SendsyncQueue is the master's node/sendsync: the queue of worker requests for the master's
+// SendsyncQueue is the master's node/master/sendsync: the queue of worker requests for the master's
 // daemons (§11). Each request runs on its own goroutine (at most sendsyncWorkers at a time):
 // the daemon's answer goes back to the worker as a long string named by sendsyn_res, or as
 // sendsyn_err with the error text.
@@ -122,5 +122,5 @@ func (h *MasterHandler) sendsync(c actor.Context, f messages.Frame) {
 		return
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to SendSync requests queue"))
-	c.Send(h.kit.System.NewLocalPID(Path(NameSendsync)), &sendsyncJob{handler: c.Self(), worker: h.conn.info.Name, req: req})
+	c.Send(h.role.Sendsync, &sendsyncJob{handler: c.Self(), worker: h.conn.info.Name, req: req})
 }

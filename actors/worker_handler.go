@@ -17,13 +17,14 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// WorkerHandler is the worker's connection to its master (node/master): it connects, says
+// WorkerHandler is the worker's connection to its master (node/worker/master): it connects, says
 // hello, reconnects every connection_retry after a loss, answers the master's requests and
 // sends the task actors' requests. While it is not connected, every SendRequest is refused at
 // once with 3023, so no task ever waits on a dead link.
 type WorkerHandler struct {
 	kit      *Kit
 	settings Settings
+	tasks    *WorkerRole // the worker subtree whose task actors it serves
 	log      *logrus.Entry
 
 	state     workerState
@@ -67,10 +68,15 @@ type MasterStatus struct{}
 // MasterStatusReply tells whether the worker is connected to its master.
 type MasterStatusReply struct{ Connected bool }
 
-// NewWorkerHandler returns the producer of a worker's master connection actor.
-func NewWorkerHandler(kit *Kit, settings Settings) actor.Producer {
+// NewWorkerHandler returns the producer of a worker's master connection actor; tasks is the
+// worker subtree it belongs to (nil: a handler alone, whose master's requests for the task
+// actors go nowhere).
+func NewWorkerHandler(kit *Kit, settings Settings, tasks *WorkerRole) actor.Producer {
+	if tasks == nil {
+		tasks = &WorkerRole{}
+	}
 	return func() actor.Actor {
-		return &WorkerHandler{kit: kit, settings: settings, log: kit.Logger("Worker "+settings.NodeName, "Main")}
+		return &WorkerHandler{kit: kit, settings: settings, tasks: tasks, log: kit.Logger("Worker "+settings.NodeName, "Main")}
 	}
 }
 
@@ -181,7 +187,9 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 	}
 	l := startLink(w.kit, m.nc, cfg, c.Self(), nil)
 	files := wire.NewFileReceiver(w.settings.Home)
-	files.Follow(followTo(w.kit.System.Root, w.integritySync()))
+	if w.tasks.IntegritySync != nil {
+		files.Follow(followTo(w.kit.System.Root, w.tasks.IntegritySync))
+	}
 	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, files)
 	w.state = stateHelloSent
 	hello := messages.Hello{Name: w.settings.NodeName, Cluster: w.settings.ClusterName, NodeType: TypeWorker, Version: w.settings.Version}
@@ -207,15 +215,16 @@ func (w *WorkerHandler) helloAnswered(c actor.Context, m *Response) {
 
 // tellTasks tells every task actor of the worker that the master link changed.
 func (w *WorkerHandler) tellTasks(c actor.Context, m *masterLink) {
-	for _, name := range []string{NameIntegritySync, NameSendsync, NameAgentGroups, NameAgentInfo} {
-		c.Send(w.task(name), m)
+	for _, pid := range []*actor.PID{w.tasks.IntegritySync, w.tasks.Sendsync, w.tasks.AgentGroups, w.tasks.AgentInfo} {
+		w.tell(c, pid, m)
 	}
 }
 
-func (w *WorkerHandler) task(name string) *actor.PID { return w.kit.System.NewLocalPID(Path(name)) }
-
-func (w *WorkerHandler) integritySync() *actor.PID {
-	return w.kit.System.NewLocalPID(Path(NameIntegritySync))
+// tell sends m to one of the worker's task actors.
+func (w *WorkerHandler) tell(c actor.Context, task *actor.PID, m any) {
+	if task != nil {
+		c.Send(task, m)
+	}
 }
 
 func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
@@ -224,11 +233,11 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		w.sess.respond(f.Counter, messages.CmdOKC, f.Payload)
 	case messages.CmdSynMCOK:
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Thanks"))
-		c.Send(w.integritySync(), &integrityNotRequired{})
+		w.tell(c, w.tasks.IntegritySync, &integrityNotRequired{})
 	case messages.CmdSynMC:
 		w.integTask = newTaskID()
 		w.sess.respond(f.Counter, messages.CmdOK, []byte(w.integTask))
-		c.Send(w.integritySync(), &integrityExpect{task: w.integTask})
+		w.tell(c, w.tasks.IntegritySync, &integrityExpect{task: w.integTask})
 	case messages.CmdSynMCE:
 		tf, err := messages.ParseTaskFile(f.Payload)
 		var rel string
@@ -241,17 +250,17 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		}
 		w.integTask = ""
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("File correctly received"))
-		c.Send(w.integritySync(), &integrityPackage{rel: rel})
+		w.tell(c, w.tasks.IntegritySync, &integrityPackage{rel: rel})
 	case messages.CmdSynMCR:
 		w.integTask = ""
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Error received"))
-		c.Send(w.integritySync(), &integrityMasterError{text: taskErrorText(f.Payload)})
+		w.tell(c, w.tasks.IntegritySync, &integrityMasterError{text: taskErrorText(f.Payload)})
 	case CmdIntegrityNow:
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Checking now"))
-		c.Send(w.integritySync(), &checkIntegrityNow{})
+		w.tell(c, w.tasks.IntegritySync, &checkIntegrityNow{})
 	case messages.CmdSynMAE, messages.CmdSynMAErr:
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Thanks"))
-		c.Send(w.task(NameAgentInfo), &agentInfoResult{failed: f.Command == messages.CmdSynMAErr, payload: f.Payload})
+		w.tell(c, w.tasks.AgentInfo, &agentInfoResult{failed: f.Command == messages.CmdSynMAErr, payload: f.Payload})
 	case messages.CmdSynGMW, messages.CmdSynGMWC:
 		w.agentGroups(c, f)
 	case messages.CmdSendSynRes:
@@ -266,12 +275,12 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		if !ok {
 			arrived.err = messages.NewClusterError(3035, res.StringID)
 		}
-		c.Send(w.task(NameSendsync), arrived)
+		w.tell(c, w.tasks.Sendsync, arrived)
 	case messages.CmdSendSynErr:
 		e, err := messages.ParseSendSyncError(f.Payload)
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
 		if err == nil {
-			c.Send(w.task(NameSendsync), &sendsyncArrived{client: e.Client, err: fmt.Errorf("%w: %s", errMasterDaemon, e.Text)})
+			w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: e.Client, err: fmt.Errorf("%w: %s", errMasterDaemon, e.Text)})
 		}
 	default:
 		if !w.sess.handleCommon(f) {
