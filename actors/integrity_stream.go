@@ -70,10 +70,14 @@ func (ps *packageStreams) start(c actor.Context, work *offload, m *followedFile)
 	// One package is received at a time: an older one nobody claimed is stale.
 	ps.discardAll()
 	ps.pending[rel] = st
+	// The reader is taken now, while the transfer most likely runs (a file whose transfer
+	// ended with no reader can no longer be followed); it ends with the stream or the actor.
+	ctx, cancel := context.WithCancel(work.ctx)
+	st.cancel = cancel
+	r := m.file.Reader(ctx)
 	maxZip := ps.maxZip
-	st.cancel = work.Run(c, 0, func(ctx context.Context) any {
+	work.Run(c, 0, func(context.Context) any {
 		defer close(st.done)
-		r := m.file.Reader(ctx)
 		defer r.Close()
 		st.files, st.metadata, st.err = integrity.ReadPackageFrom(r, st.dest, maxZip)
 		return nil
