@@ -180,3 +180,33 @@ func TestWorkerSwitchesToTheMasterRole(t *testing.T) {
 		t.Fatalf("get_nodes after the switch: %s %s", resp.Command, resp.Payload)
 	}
 }
+
+// BenchmarkMasterRoleRestart measures a change of role as failover will make it, in-process:
+// the master subtree stopped (graceful drain), started again, and both workers connected again
+// (test timers: connection_retry 0.3 s). stop-ms/op and start-µs/op are the two role requests.
+func BenchmarkMasterRoleRestart(b *testing.B) {
+	c := nodetest.Start(b, nodetest.Options{Workers: 2})
+	m := c.Master()
+	tree, cluster := m.Node().Tree(), m.Node().ClusterAddr()
+	var stopping, starting time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		if err := tree.StopRole(time.Minute); err != nil {
+			b.Fatal(err)
+		}
+		stopping += time.Since(start)
+		start = time.Now()
+		sock, err := actors.ListenTCP(cluster.String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := tree.StartRole(actors.RoleMaster, sock, time.Minute); err != nil {
+			b.Fatal(err)
+		}
+		starting += time.Since(start)
+		c.WaitConnectedFor(b, 30*time.Second)
+	}
+	b.ReportMetric(float64(stopping.Milliseconds())/float64(b.N), "stop-ms/op")
+	b.ReportMetric(float64(starting.Microseconds())/float64(b.N), "start-µs/op")
+}
