@@ -12,7 +12,7 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// AgentInfo is the worker's node/agent-info: every sync_agent_info it asks the master for
+// AgentInfo is the worker's node/worker/agent-info: every sync_agent_info it asks the master for
 // permission (syn_a_w_m_p), reads what changed in its store since the last confirmed sync, sends
 // it as Wazuh 4.14.7's agent-info document (new_str/str_upd, then syn_a_w_m) and waits for the
 // master's result (syn_m_a_e / syn_m_a_err). Rows are marked synced only when the master said it
@@ -30,7 +30,8 @@ type AgentInfo struct {
 	// early is a master result that overtook the sending goroutine's own report.
 	early   *agentInfoResult
 	started time.Time
-	cancel  context.CancelFunc
+	work    *offload
+	cancel  context.CancelFunc // of the sending or confirming work running
 }
 
 type agentInfoState int
@@ -75,6 +76,7 @@ func (a *AgentInfo) Receive(c actor.Context) {
 	}
 	switch m := c.Message().(type) {
 	case *actor.Started:
+		a.work = newOffload(a.kit)
 		a.tick.after(a.kit, a.settings.SyncAgentInfo, c.Self(), &agentInfoTick{})
 	case *agentInfoTick:
 		if a.state == agentInfoIdle {
@@ -106,9 +108,7 @@ func (a *AgentInfo) Receive(c actor.Context) {
 	case *actor.Restarting, *actor.Stopping:
 		a.tick.stop()
 		a.wait.stop()
-		if a.cancel != nil {
-			a.cancel()
-		}
+		a.work.stop()
 	}
 }
 
@@ -122,12 +122,9 @@ func (a *AgentInfo) permission(c actor.Context, m *Response) {
 	}
 	a.state = agentInfoSending
 	a.started = a.kit.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), a.settings.TimeoutAgentInfo)
-	a.cancel = cancel
-	store, r, root, self, log := a.settings.Services.AgentInfo, NewRequester(a.kit, a.master), a.kit.System.Root, c.Self(), a.log
-	a.kit.Go(func() {
-		defer cancel()
-		root.Send(self, sendAgentInfo(ctx, store, r, log))
+	store, r, log := a.settings.Services.AgentInfo, NewRequester(a.kit, a.master), a.log
+	a.cancel = a.work.Run(c, a.settings.TimeoutAgentInfo, func(ctx context.Context) any {
+		return sendAgentInfo(ctx, store, r, log)
 	})
 }
 
@@ -207,12 +204,9 @@ func (a *AgentInfo) result(c actor.Context, m *agentInfoResult) {
 	}
 	a.log.Infof("Finished in %.3fs. Updated %d chunks.", a.kit.Now().Sub(a.started).Seconds(), res.UpdatedChunks)
 	// Only now is what was sent marked synced.
-	ctx, cancel := context.WithTimeout(context.Background(), a.settings.TimeoutAgentInfo)
-	a.cancel = cancel
-	store, token, root, self := a.settings.Services.AgentInfo, a.token, a.kit.System.Root, c.Self()
-	a.kit.Go(func() {
-		defer cancel()
-		root.Send(self, &agentInfoConfirmed{err: store.ConfirmAgentInfo(ctx, token)})
+	store, token := a.settings.Services.AgentInfo, a.token
+	a.cancel = a.work.Run(c, a.settings.TimeoutAgentInfo, func(ctx context.Context) any {
+		return &agentInfoConfirmed{err: store.ConfirmAgentInfo(ctx, token)}
 	})
 }
 

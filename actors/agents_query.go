@@ -22,37 +22,34 @@ type agentsAnswer struct {
 	err     error
 }
 
-// queryAgents runs an agents query off the actor and sends the answer to self.
-func queryAgents(kit *Kit, lister AgentLister, timeout time.Duration, counter uint32, payload []byte, self *actor.PID) {
-	root := kit.System.Root
-	kit.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
+// queryAgents runs an agents query on the asking actor's offload; the answer comes back to it.
+func queryAgents(c actor.Context, work *offload, lister AgentLister, timeout time.Duration, counter uint32, payload []byte) {
+	work.Run(c, timeout, func(ctx context.Context) any {
 		ans := &agentsAnswer{counter: counter}
-		defer func() { root.Send(self, ans) }()
 		if lister == nil {
 			ans.err = ErrNoStore
-			return
+			return ans
 		}
 		var q messages.AgentsQuery
 		if len(payload) > 0 {
 			if err := json.Unmarshal(payload, &q); err != nil {
 				ans.err = messages.NewClusterError(3036, err.Error())
-				return
+				return ans
 			}
 		}
 		rows, err := lister.AgentsOverview(ctx)
 		if err != nil {
 			ans.err = err
-			return
+			return ans
 		}
 		rows = messages.FilterAgents(rows, q)
 		ans.payload, ans.err = json.Marshal(rows)
+		return ans
 	})
 }
 
 func (h *MasterHandler) getAgents(c actor.Context, f messages.Frame) {
-	queryAgents(h.kit, h.settings.Services.Agents, h.settings.RequestTimeout, f.Counter, f.Payload, c.Self())
+	queryAgents(c, h.work, h.settings.Services.Agents, h.settings.RequestTimeout, f.Counter, f.Payload)
 }
 
 func (h *MasterHandler) answerAgents(m *agentsAnswer) {

@@ -81,7 +81,7 @@ func (cc *ControlConn) Receive(c actor.Context) {
 			c.Stop(c.Self())
 			return
 		}
-		cc.nc.link = startLink(cc.kit, cc.nc.nc, cc.settings.connConfig(""), c.Self(), nil)
+		cc.nc.link = startLink(cc.kit, cc.nc.nc, cc.settings.localConnConfig(), c.Self(), nil)
 		cc.sess = newSession(cc.kit, cc.log, cc.nc.link, cc.settings.RequestTimeout, nil)
 	case *inboundFrame:
 		cc.request(m.frame)

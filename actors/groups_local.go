@@ -18,7 +18,7 @@ const maxGroupsChunk = messages.WazuhDBMaxResponseSize
 // sharedPrefix is where group folders live, as integrity metadata names them.
 const sharedPrefix = "etc/shared/"
 
-// LocalGroups is the master's node/local-groups: every sync_agent_groups (after
+// LocalGroups is the master's node/master/local-groups: every sync_agent_groups (after
 // agent_group_start_delay), while at least one worker is connected, it reads the assignments the
 // workers have not received yet and the global group hash from the store, and hands them to
 // GroupsSend: the pending pages, or one page with no data and the hash, which is how a worker
@@ -43,7 +43,7 @@ type LocalGroups struct {
 	soon     bool      // tick holds a paced start, not the sync_agent_groups one
 	started  time.Time // of the cycle running
 	earliest time.Time // no cycle starts before this (see groupsMinGap)
-	cancel   context.CancelFunc
+	work     *offload
 	rebuild  map[string]bool // groups whose merged.mg must be rebuilt; nil entry set = all
 	all      bool
 	lastSeen map[string]string // hash of every etc/shared file at the last scan
@@ -97,6 +97,7 @@ func (l *LocalGroups) Receive(c actor.Context) {
 	}
 	switch m := c.Message().(type) {
 	case *actor.Started:
+		l.work = newOffload(l.kit)
 		l.rebuild, l.all = map[string]bool{}, true
 		c.Request(l.send, &connectedWorkersQuery{})
 		delay := l.settings.AgentGroupStartDelay
@@ -117,7 +118,6 @@ func (l *LocalGroups) Receive(c actor.Context) {
 		l.workers = m.n
 	case *groupsRead:
 		l.running = false
-		l.cancel = nil
 		now := l.kit.Now()
 		l.earliest = now.Add(max(groupsMinGap, groupsGapFactor*now.Sub(l.started)))
 		if m.batch != nil {
@@ -134,9 +134,7 @@ func (l *LocalGroups) Receive(c actor.Context) {
 		l.tick.after(l.kit, l.settings.SyncAgentGroups, c.Self(), &groupsTick{})
 	case *actor.Restarting, *actor.Stopping:
 		l.tick.stop()
-		if l.cancel != nil {
-			l.cancel()
-		}
+		l.work.stop()
 	}
 }
 
@@ -210,17 +208,14 @@ func (l *LocalGroups) start(c actor.Context) {
 	if !read {
 		l.log.Info("No clients connected. Skipping.")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), l.settings.TimeoutAgentGroups)
-	l.cancel = cancel
-	store, root, self, log := l.settings.Services.Groups, l.kit.System.Root, c.Self(), l.log
-	l.kit.Go(func() {
-		defer cancel()
+	store, log := l.settings.Services.Groups, l.log
+	l.work.Run(c, l.settings.TimeoutAgentGroups, func(ctx context.Context) any {
 		rebuildShared(ctx, store, groups, log)
 		var batch *groupsBatch
 		if read {
 			batch = readGroupsBatch(ctx, store, log)
 		}
-		root.Send(self, &groupsRead{batch: batch})
+		return &groupsRead{batch: batch}
 	})
 }
 

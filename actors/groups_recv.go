@@ -11,7 +11,7 @@ import (
 	"github.com/clusterd/clusterd/messages"
 )
 
-// AgentGroupsRecv is the worker's node/agent-groups: it applies the agent-groups the master
+// AgentGroupsRecv is the worker's node/worker/agent-groups: it applies the agent-groups the master
 // broadcasts (syn_g_m_w) or sends in full (syn_g_m_w_c) to the worker's store, answers with
 // the result (syn_w_g_e / syn_wgc_e, or the *_err commands), and compares the master's global
 // group hash with its own: after agent_groups_mismatch_limit mismatches in a row it asks for a
@@ -24,7 +24,7 @@ type AgentGroupsRecv struct {
 	queue      []*groupsDocument
 	running    bool
 	mismatches int
-	cancel     context.CancelFunc
+	work       *offload
 }
 
 // groupsDocument is one agent-groups string the master sent. It keeps its share of the node's
@@ -61,12 +61,13 @@ func NewAgentGroupsRecv(kit *Kit, settings Settings, master *actor.PID) actor.Pr
 // Receive implements actor.Actor.
 func (a *AgentGroupsRecv) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
+	case *actor.Started:
+		a.work = newOffload(a.kit)
 	case *groupsDocument:
 		a.queue = append(a.queue, m)
 		a.next(c)
 	case *groupsApplied:
 		a.running = false
-		a.cancel = nil
 		a.checked(c, m)
 		a.next(c)
 	case *masterLink:
@@ -78,9 +79,7 @@ func (a *AgentGroupsRecv) Receive(c actor.Context) {
 		// The answer to syn_w_g_c or to a result; nothing to do with it.
 	case *actor.Restarting, *actor.Stopping:
 		a.drop()
-		if a.cancel != nil {
-			a.cancel()
-		}
+		a.work.stop()
 	}
 }
 
@@ -124,18 +123,15 @@ func (a *AgentGroupsRecv) next(c actor.Context) {
 	a.queue = a.queue[1:]
 	a.running = true
 	store := a.settings.Services.Groups
-	ctx, cancel := context.WithTimeout(context.Background(), a.settings.TimeoutAgentGroups)
-	a.cancel = cancel
 	subtag := "Agent-groups recv"
 	if doc.full {
 		subtag = "Agent-groups recv full"
 	}
 	log := a.kit.Logger("Worker "+a.settings.NodeName, subtag)
-	root, self, r := a.kit.System.Root, c.Self(), NewRequester(a.kit, a.master)
-	a.kit.Go(func() {
-		defer cancel()
+	r := NewRequester(a.kit, a.master)
+	a.work.Run(c, a.settings.TimeoutAgentGroups, func(ctx context.Context) any {
 		defer doc.done()
-		root.Send(self, applyGroupsDocument(ctx, store, r, doc, log))
+		return applyGroupsDocument(ctx, store, r, doc, log)
 	})
 }
 
@@ -241,5 +237,5 @@ func (w *WorkerHandler) agentGroups(c actor.Context, f messages.Frame) {
 		return
 	}
 	w.sess.respond(f.Counter, messages.CmdOK, f.Payload)
-	c.Send(w.task(NameAgentGroups), &groupsDocument{full: f.Command == messages.CmdSynGMWC, data: data, release: release})
+	w.tell(c, w.tasks.AgentGroups, &groupsDocument{full: f.Command == messages.CmdSynGMWC, data: data, release: release})
 }

@@ -12,22 +12,23 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// GroupsSend is the master's node/groups-send: it ships each agent-groups broadcast to every
+// GroupsSend is the master's node/master/groups-send: it ships each agent-groups broadcast to every
 // connected worker (new_str/str_upd, then syn_g_m_w), and a full copy (syn_g_m_w_c) to a worker
 // that asks for it (syn_w_g_c) or, for a clusterd worker, has just connected. Assignments are
 // marked delivered only when every worker took the broadcast; otherwise the next cycle sends
 // them again (an override is idempotent). It tells local-groups how many workers it has, since
 // a cycle with none reads nothing.
 type GroupsSend struct {
-	kit      *Kit
-	settings Settings
-	peers    *actor.PID
-	log      *logrus.Entry
+	kit         *Kit
+	settings    Settings
+	peers       *actor.PID
+	localGroups *actor.PID
+	log         *logrus.Entry
 
 	workers map[string]*peerLink
 	running bool
 	next    *groupsBatch
-	cancel  context.CancelFunc
+	work    *offload
 }
 
 // peerLink is one connected worker as GroupsSend sees it: its handler, and a context that ends
@@ -60,10 +61,12 @@ type fullGroupsRequest struct{ name string }
 // broadcastDone ends a broadcast.
 type broadcastDone struct{}
 
-// NewGroupsSend returns the producer of the master's groups-send actor.
-func NewGroupsSend(kit *Kit, settings Settings, peers *actor.PID) actor.Producer {
+// NewGroupsSend returns the producer of the master's groups-send actor: peers lists the
+// workers, localGroups is told how many there are.
+func NewGroupsSend(kit *Kit, settings Settings, peers, localGroups *actor.PID) actor.Producer {
 	return func() actor.Actor {
-		return &GroupsSend{kit: kit, settings: settings, peers: peers, log: kit.Logger("Master", "Agent-groups send")}
+		return &GroupsSend{kit: kit, settings: settings, peers: peers, localGroups: localGroups,
+			log: kit.Logger("Master", "Agent-groups send")}
 	}
 }
 
@@ -72,14 +75,15 @@ func (g *GroupsSend) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
 		g.workers = map[string]*peerLink{}
+		g.work = newOffload(g.kit)
 		c.Request(g.peers, &workersQuery{})
 	case *workersList:
 		for name, pid := range m.workers {
-			g.join(&workerJoined{name: name, pid: pid})
+			g.join(c, &workerJoined{name: name, pid: pid})
 		}
 		g.tellCount(c)
 	case *workerJoined:
-		g.join(m)
+		g.join(c, m)
 		g.tellCount(c)
 	case *workerLeft:
 		if w, ok := g.workers[m.name]; ok {
@@ -91,7 +95,7 @@ func (g *GroupsSend) Receive(c actor.Context) {
 		c.Respond(&connectedWorkers{n: len(g.workers)})
 	case *fullGroupsRequest:
 		if w, ok := g.workers[m.name]; ok {
-			g.sendFull(m.name, w)
+			g.sendFull(c, m.name, w)
 		}
 	case *groupsBatch:
 		if g.running {
@@ -101,15 +105,12 @@ func (g *GroupsSend) Receive(c actor.Context) {
 		g.broadcast(c, m)
 	case *broadcastDone:
 		g.running = false
-		g.cancel = nil
 		if n := g.next; n != nil {
 			g.next = nil
 			g.broadcast(c, n)
 		}
 	case *actor.Restarting, *actor.Stopping:
-		if g.cancel != nil {
-			g.cancel()
-		}
+		g.work.stop()
 		for _, w := range g.workers {
 			w.cancel()
 		}
@@ -118,13 +119,13 @@ func (g *GroupsSend) Receive(c actor.Context) {
 
 // tellCount tells local-groups how many workers are connected.
 func (g *GroupsSend) tellCount(c actor.Context) {
-	c.Send(g.kit.System.NewLocalPID(Path(NameLocalGroups)), &connectedWorkers{n: len(g.workers)})
+	c.Send(g.localGroups, &connectedWorkers{n: len(g.workers)})
 }
 
 // join records a connected worker. A clusterd worker gets a full copy at once (beyond Wazuh,
 // whose worker waits for agent_groups_mismatch_limit failed checksums); a Wazuh worker gets
 // only the periodic broadcasts, as from a Wazuh master.
-func (g *GroupsSend) join(m *workerJoined) {
+func (g *GroupsSend) join(c actor.Context, m *workerJoined) {
 	w, ok := g.workers[m.name]
 	if !ok || !w.pid.Equal(m.pid) {
 		if ok {
@@ -136,7 +137,7 @@ func (g *GroupsSend) join(m *workerJoined) {
 	}
 	if m.clusterd && !w.fullSent {
 		w.fullSent = true
-		g.sendFull(m.name, w)
+		g.sendFull(c, m.name, w)
 	}
 }
 
@@ -152,17 +153,12 @@ func (g *GroupsSend) broadcast(c actor.Context, b *groupsBatch) {
 		return
 	}
 	g.running = true
-	ctx, cancel := context.WithTimeout(context.Background(), g.settings.TimeoutAgentGroups)
-	g.cancel = cancel
 	doc := messages.EncodeAgentGroupsSync(messages.AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: b.chunks})
 	targets := make(map[string]*peerLink, len(g.workers))
 	for name, w := range g.workers {
 		targets[name] = w
 	}
-	root, self := g.kit.System.Root, c.Self()
-	g.kit.Go(func() {
-		defer cancel()
-		defer root.Send(self, &broadcastDone{})
+	g.work.Run(c, g.settings.TimeoutAgentGroups, func(ctx context.Context) any {
 		results := make(chan error, len(targets))
 		for name, w := range targets {
 			log := g.kit.Logger("Worker "+name, "Agent-groups send")
@@ -186,35 +182,38 @@ func (g *GroupsSend) broadcast(c actor.Context, b *groupsBatch) {
 				g.log.WithError(err).Error("Could not mark the agent-groups as synced.")
 			}
 		}
+		return &broadcastDone{}
 	})
 }
 
 // sendFull ships every assignment to one worker, as Wazuh's "Agent-groups send full" task.
-func (g *GroupsSend) sendFull(name string, w *peerLink) {
+func (g *GroupsSend) sendFull(c actor.Context, name string, w *peerLink) {
 	store := g.settings.Services.Groups
 	if store == nil {
 		return
 	}
 	log := g.kit.Logger("Worker "+name, "Agent-groups send full")
-	timeout := g.settings.TimeoutAgentGroups
-	g.kit.Go(func() {
-		ctx, cancel := context.WithTimeout(w.ctx, timeout)
+	g.work.Run(c, g.settings.TimeoutAgentGroups, func(ctx context.Context) any {
+		// The copy is for this connection of the worker only.
+		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
+		defer context.AfterFunc(w.ctx, cancel)()
 		start := time.Now()
 		log.Info("Starting.")
 		entries, err := store.AllGroups(ctx)
 		if err != nil {
 			log.WithError(err).Error("Could not read the agent-groups.")
-			return
+			return nil
 		}
 		chunks := messages.ChunkAgentGroups(entries, messages.GroupsHash{}, maxGroupsChunk)
 		if len(chunks) == 0 {
 			// No agent at all: Wazuh's master sends nothing and says so.
 			log.Infof("Finished in %.3fs. Updated 0 chunks.", time.Since(start).Seconds())
-			return
+			return nil
 		}
 		doc := messages.EncodeAgentGroupsSync(messages.AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: chunks})
 		_ = sendGroups(ctx, NewRequester(g.kit, w.pid), name, messages.CmdSynGMWC, doc, log)
+		return nil
 	})
 }
 

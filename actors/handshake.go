@@ -77,7 +77,16 @@ func (h *handshake) Receive(c actor.Context) {
 			c.Stop(c.Self())
 			return
 		}
-		h.conn.link = startLink(h.kit, h.conn.nc, h.settings.acceptedConnConfig(h.kit), c.Self(), h.conn.release)
+		cfg, err := h.settings.acceptedConnConfig(h.kit)
+		if err != nil {
+			// SpawnTree refuses such a key; a connection is closed rather than left in clear.
+			h.log.WithError(err).Error("Closing an incoming connection.")
+			_ = h.conn.nc.Close()
+			h.conn.release()
+			c.Stop(c.Self())
+			return
+		}
+		h.conn.link = startLink(h.kit, h.conn.nc, cfg, c.Self(), h.conn.release)
 		h.sess = newSession(h.kit, h.log, h.conn.link, h.settings.RequestTimeout, nil)
 		h.helloTimer.after(h.kit, h.settings.HelloTimeout, c.Self(), &helloTimeout{})
 	case *inboundFrame:

@@ -10,7 +10,7 @@ import (
 	"github.com/clusterd/clusterd/actors/integrity"
 )
 
-// LocalIntegrity computes the master's file metadata (node/local-integrity): a scan every
+// LocalIntegrity computes the master's file metadata (node/master/local-integrity): a scan every
 // recalculate_integrity seconds after the previous one ends, hashing only the files whose
 // mtime changed, spread over a bounded pool of goroutines. Each result goes to the peers
 // supervisor, which hands it to every worker handler: it is computed once, never per worker.
@@ -23,8 +23,7 @@ type LocalIntegrity struct {
 	scanner   *integrity.Scanner
 	current   integrity.Metadata
 	tick      timer
-	cancel    context.CancelFunc
-	stopWatch context.CancelFunc
+	work      *offload
 	running   bool
 	again     bool
 	scannedAt time.Time
@@ -76,6 +75,7 @@ func (l *LocalIntegrity) Receive(c actor.Context) {
 	case *actor.Started:
 		// The mtime cache is only a cache: a restarted actor starts with a full scan.
 		l.scanner = &integrity.Scanner{Home: l.settings.Home, Workers: l.settings.HashWorkers}
+		l.work = newOffload(l.kit)
 		l.watch(c)
 		c.Send(c.Self(), &integrityTick{})
 	case *watchFailed:
@@ -95,26 +95,20 @@ func (l *LocalIntegrity) Receive(c actor.Context) {
 		c.Respond(&IntegrityQueryReply{Files: len(l.current), At: l.scannedAt})
 	case *actor.Restarting, *actor.Stopping:
 		l.tick.stop()
-		if l.cancel != nil {
-			l.cancel()
-		}
-		if l.stopWatch != nil {
-			l.stopWatch()
-		}
+		l.work.stop()
 	}
 }
 
 // watch starts the file watcher that makes a change on the master reach the workers within
 // about a second instead of at the next recalculate_integrity tick.
 func (l *LocalIntegrity) watch(c actor.Context) {
-	ctx, cancel := context.WithCancel(context.Background())
-	l.stopWatch = cancel
 	root, self, home := l.kit.System.Root, c.Self(), l.settings.Home
-	l.kit.Go(func() {
+	l.work.Run(c, 0, func(ctx context.Context) any {
 		err := watchSyncedFolders(ctx, home, func() { root.Send(self, &RescanIntegrity{}) })
 		if err != nil && ctx.Err() == nil {
-			root.Send(self, &watchFailed{err: err})
+			return &watchFailed{err: err}
 		}
+		return nil
 	})
 }
 
@@ -125,18 +119,15 @@ func (l *LocalIntegrity) scan(c actor.Context) {
 	}
 	l.running = true
 	l.log.Info("Starting.")
-	ctx, cancel := context.WithCancel(context.Background())
-	l.cancel = cancel
-	scanner, prev, root, self, start := l.scanner, l.current, l.kit.System.Root, c.Self(), l.kit.Now()
-	l.kit.Go(func() {
+	scanner, prev, start := l.scanner, l.current, l.kit.Now()
+	l.work.Run(c, 0, func(ctx context.Context) any {
 		meta, stats, err := scanner.Scan(ctx, prev)
-		root.Send(self, &scanDone{meta: meta, stats: stats, err: err, start: start})
+		return &scanDone{meta: meta, stats: stats, err: err, start: start}
 	})
 }
 
 func (l *LocalIntegrity) done(c actor.Context, m *scanDone) {
 	l.running = false
-	l.cancel = nil
 	if m.err != nil {
 		l.log.Errorf("Error calculating local file integrity: %v", m.err)
 	} else {

@@ -27,7 +27,6 @@ type masterIntegrity struct {
 	receiveTask  string
 	receiveTimer timer
 	running      bool
-	cancel       context.CancelFunc
 	zipLimit     int64
 }
 
@@ -124,8 +123,6 @@ func (h *MasterHandler) integrityReceiveTimedOut(c actor.Context, m *integrityRe
 func (h *MasterHandler) startIntegrity(c actor.Context, rel string) {
 	mi := &h.integ
 	mi.running = true
-	ctx, cancel := context.WithCancel(context.Background())
-	mi.cancel = cancel
 	job := masterIntegrityJob{
 		home: h.settings.Home, worker: h.conn.info.Name, pkg: rel, master: mi.current,
 		zipLimit: mi.zipLimit, settings: h.settings, req: newConnRequester(h.kit, c.Self(), h.conn.link),
@@ -133,12 +130,11 @@ func (h *MasterHandler) startIntegrity(c actor.Context, rel string) {
 		checkLog: h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check"),
 		syncLog:  h.kit.Logger("Worker "+h.conn.info.Name, "Integrity sync"),
 	}
-	root, self, conn := h.kit.System.Root, c.Self(), h.conn.link
-	h.kit.Go(func() {
-		defer cancel()
+	conn := h.conn.link
+	h.work.Run(c, 0, func(ctx context.Context) any {
 		done := job.run(ctx)
 		done.conn = conn
-		root.Send(self, done)
+		return done
 	})
 }
 
@@ -149,7 +145,7 @@ func (h *MasterHandler) integrityFinished(c actor.Context, m *integrityDone) {
 		return
 	}
 	mi := &h.integ
-	mi.running, mi.cancel = false, nil
+	mi.running = false
 	mi.zipLimit = m.zipLimit
 	st := &h.status
 	if !m.checkEnd.IsZero() {

@@ -5,7 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/clusterd/clusterd/actors/integrity"
 	"github.com/clusterd/clusterd/wire"
@@ -15,14 +16,29 @@ import (
 // so that inflating overlaps the transfer instead of following it. Only a package whose
 // transfer ended with a matching checksum yields files; the sync still applies nothing before
 // syn_m_c_e names the package, and falls back to reading the received file if its stream
-// failed for any reason. It is shared by the restarts of one worker's integrity actor.
+// failed for any reason (or never started, when the transfer ended first). It belongs to the
+// worker's integrity actor and is used from its Receive only: the worker handler, whose file
+// receiver sees the package arrive, hands each one over as a followedFile message.
 type packageStreams struct {
 	home, worker string
 	maxZip       int64
 	kit          *Kit
 
-	mu      sync.Mutex
 	pending map[string]*packageStream // by package path relative to home
+}
+
+// followedFile is a file the worker handler's receiver started receiving from the master.
+type followedFile struct {
+	key  string
+	file *wire.FollowedFile
+}
+
+// followTo is the worker handler's wire.FileFollower: every file the master starts sending goes
+// to the integrity actor, which alone decides what to read.
+func followTo(root *actor.RootContext, integritySync *actor.PID) wire.FileFollower {
+	return func(key string, f *wire.FollowedFile) {
+		root.Send(integritySync, &followedFile{key: key, file: f})
+	}
 }
 
 // packageStream is one package being extracted into "<package>.stream" as it arrives.
@@ -41,47 +57,35 @@ func newPackageStreams(kit *Kit, s Settings) *packageStreams {
 		pending: make(map[string]*packageStream)}
 }
 
-// follow starts following the packages received under the worker's queue folder; stop ends it
-// and drops the streams nobody claimed.
-func (ps *packageStreams) follow() (stop func()) {
-	unfollow := wire.FollowIncomingFiles(ps.home, ps.started)
-	return func() {
-		unfollow()
-		ps.discardAll()
-	}
-}
-
-// started is the wire.FileFollower: it runs on the connection's actor, so it only starts the
-// extraction.
-func (ps *packageStreams) started(key string, f *wire.FollowedFile) {
-	rel, err := packagePath(ps.home, ps.worker, strings.TrimPrefix(key, "/"))
+// start begins extracting a package the master started sending, on the actor's offload; other
+// files are not followed.
+func (ps *packageStreams) start(c actor.Context, work *offload, m *followedFile) {
+	rel, err := packagePath(ps.home, ps.worker, strings.TrimPrefix(m.key, "/"))
 	if err != nil || !strings.HasSuffix(rel, ".zip") {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	// Not "<package>.dir", where a read of the received file extracts: a stream discarded in
 	// the background must never remove what such a read wrote.
-	st := &packageStream{dest: filepath.Join(ps.home, rel) + ".stream", cancel: cancel, done: make(chan struct{})}
-	ps.mu.Lock()
+	st := &packageStream{dest: filepath.Join(ps.home, rel) + ".stream", done: make(chan struct{})}
 	// One package is received at a time: an older one nobody claimed is stale.
-	stale := ps.pending
-	ps.pending = map[string]*packageStream{rel: st}
-	ps.mu.Unlock()
-	for _, old := range stale {
-		ps.discard(old)
-	}
-	r := f.Reader(ctx)
-	ps.kit.Go(func() {
+	ps.discardAll()
+	ps.pending[rel] = st
+	// The reader is taken now, while the transfer most likely runs (a file whose transfer
+	// ended with no reader can no longer be followed); it ends with the stream or the actor.
+	ctx, cancel := context.WithCancel(work.ctx)
+	st.cancel = cancel
+	r := m.file.Reader(ctx)
+	maxZip := ps.maxZip
+	work.Run(c, 0, func(context.Context) any {
 		defer close(st.done)
 		defer r.Close()
-		st.files, st.metadata, st.err = integrity.ReadPackageFrom(r, st.dest, ps.maxZip)
+		st.files, st.metadata, st.err = integrity.ReadPackageFrom(r, st.dest, maxZip)
+		return nil
 	})
 }
 
 // claim takes the stream of the package rel, if there is one.
 func (ps *packageStreams) claim(rel string) *packageStream {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
 	st := ps.pending[rel]
 	delete(ps.pending, rel)
 	return st
@@ -89,16 +93,14 @@ func (ps *packageStreams) claim(rel string) *packageStream {
 
 // discardAll drops the streams nobody claimed: their packages will never be applied.
 func (ps *packageStreams) discardAll() {
-	ps.mu.Lock()
-	stale := ps.pending
-	ps.pending = make(map[string]*packageStream)
-	ps.mu.Unlock()
-	for _, st := range stale {
+	for rel, st := range ps.pending {
+		delete(ps.pending, rel)
 		ps.discard(st)
 	}
 }
 
-// discard stops the extraction and removes what it wrote, in the background.
+// discard stops the extraction and removes what it wrote, in the background. The removal is
+// cleanup rather than work of the actor's: it runs to its end even when the actor stopped.
 func (ps *packageStreams) discard(st *packageStream) {
 	st.cancel()
 	ps.kit.Go(func() {

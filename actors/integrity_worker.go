@@ -15,7 +15,7 @@ import (
 	"github.com/clusterd/clusterd/messages"
 )
 
-// IntegritySync is the worker's integrity task (node/integrity-sync, §5.6): every
+// IntegritySync is the worker's integrity task (node/worker/integrity-sync, §5.6): every
 // sync_integrity seconds after the previous cycle, it asks the master for permission, hashes
 // its own synced files, sends their metadata, and applies the package the master sends back.
 // A clusterd master can ask it to run at once (CmdIntegrityNow) when its files change.
@@ -28,18 +28,19 @@ type IntegritySync struct {
 
 	scanner  *integrity.Scanner
 	previous integrity.Metadata
-	// applying serialises package applications across restarts of this actor: a goroutine of
-	// a failed instance may still be writing when the new instance receives the next package.
+	// applying serialises package applications across restarts of this actor and of the
+	// worker role (Kit.applying): a goroutine of a failed instance may still be writing when
+	// the new instance receives the next package.
 	applying *sync.Mutex
-	// streams extracts the master's packages while they arrive; shared by restarts too.
-	streams    *packageStreams
-	stopFollow func()
-	state      integrityState
-	tick       timer
-	wait       timer
-	cancel     context.CancelFunc
-	again      bool
-	started    time.Time
+	// streams extracts the master's packages while they arrive.
+	streams *packageStreams
+	state   integrityState
+	tick    timer
+	wait    timer
+	work    *offload
+	cancel  context.CancelFunc // of the check running
+	again   bool
+	started time.Time
 	// notRequired records a syn_m_c_ok that overtook the check job's own report.
 	notRequired bool
 }
@@ -82,11 +83,10 @@ type (
 
 // NewIntegritySync returns the producer of a worker's integrity-sync actor.
 func NewIntegritySync(kit *Kit, settings Settings, master *actor.PID) actor.Producer {
-	applying := &sync.Mutex{}
-	streams := newPackageStreams(kit, settings)
+	applying := &kit.applying
 	return func() actor.Actor {
 		tag := "Worker " + settings.NodeName
-		return &IntegritySync{kit: kit, settings: settings, master: master, applying: applying, streams: streams,
+		return &IntegritySync{kit: kit, settings: settings, master: master, applying: applying,
 			checkLog: kit.Logger(tag, "Integrity check"), syncLog: kit.Logger(tag, "Integrity sync")}
 	}
 }
@@ -95,8 +95,9 @@ func NewIntegritySync(kit *Kit, settings Settings, master *actor.PID) actor.Prod
 func (s *IntegritySync) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
+		s.work = newOffload(s.kit)
 		s.scanner = &integrity.Scanner{Home: s.settings.Home, Workers: s.settings.HashWorkers}
-		s.stopFollow = s.streams.follow()
+		s.streams = newPackageStreams(s.kit, s.settings)
 		s.tick.after(s.kit, s.settings.SyncIntegrity, c.Self(), &integrityTick{})
 	case *integrityTick:
 		s.askPermission(c)
@@ -125,6 +126,8 @@ func (s *IntegritySync) Receive(c actor.Context) {
 	case *integrityExpect:
 		s.state = integrityApplying
 		s.wait.after(s.kit, s.settings.TimeoutReceivingFile, c.Self(), &integrityWaitTimeout{})
+	case *followedFile:
+		s.streams.start(c, s.work, m)
 	case *integrityPackage:
 		s.apply(c, m.rel)
 	case *integrityApplied:
@@ -144,12 +147,9 @@ func (s *IntegritySync) Receive(c actor.Context) {
 	case *actor.Restarting, *actor.Stopping:
 		s.tick.stop()
 		s.wait.stop()
-		if s.cancel != nil {
-			s.cancel()
-		}
-		if s.stopFollow != nil {
-			s.stopFollow()
-			s.stopFollow = nil
+		s.work.stop()
+		if s.streams != nil {
+			s.streams.discardAll()
 		}
 	}
 }
@@ -178,15 +178,11 @@ func (s *IntegritySync) permission(c actor.Context, m *Response) {
 	s.checkLog.Info("Starting.")
 	s.state = integrityChecking
 	s.started = s.kit.Now()
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
 	job := workerCheckJob{home: s.settings.Home, worker: s.settings.NodeName, scanner: s.scanner, prev: s.previous,
 		level: s.settings.CompressLevel, req: NewRequester(s.kit, s.master), now: s.kit.Now}
-	root, self := s.kit.System.Root, c.Self()
-	s.kit.Go(func() {
-		defer cancel()
+	s.cancel = s.work.Run(c, 0, func(ctx context.Context) any {
 		meta, err := job.run(ctx)
-		root.Send(self, &integrityCheckSent{meta: meta, err: err})
+		return &integrityCheckSent{meta: meta, err: err}
 	})
 }
 
@@ -216,12 +212,14 @@ func (s *IntegritySync) apply(c actor.Context, rel string) {
 	s.state = integrityApplying
 	s.started = s.kit.Now()
 	s.syncLog.Info("Starting.")
-	home, maxZip, root, self, lock := s.settings.Home, s.settings.MaxZipSize, s.kit.System.Root, c.Self(), s.applying
+	home, maxZip, lock := s.settings.Home, s.settings.MaxZipSize, s.applying
 	stream := s.streams.claim(rel)
-	s.kit.Go(func() {
+	// Applying is not cut short by a stop: a package is applied whole (file by file, each
+	// renamed into place) once it started.
+	s.work.Run(c, 0, func(context.Context) any {
 		lock.Lock()
 		defer lock.Unlock()
-		root.Send(self, applyMasterPackage(home, rel, maxZip, stream))
+		return applyMasterPackage(home, rel, maxZip, stream)
 	})
 }
 

@@ -14,8 +14,8 @@ import (
 // agent's key is usable on this worker within it once the integrity sync has brought the file.
 const keysPollInterval = 250 * time.Millisecond
 
-// KeysWatch is the worker's node/keys: when etc/client.keys changes (the master's copy arrived
-// through the integrity sync) it makes the worker's store match it. It also imports once at
+// KeysWatch is the worker's node/worker/keys: when etc/client.keys changes (the master's copy
+// arrived through the integrity sync) it makes the worker's store match it. It also imports once at
 // start, so a restart never leaves the store behind the file.
 type KeysWatch struct {
 	kit      *Kit
@@ -25,7 +25,7 @@ type KeysWatch struct {
 	tick    timer
 	seen    keysStamp
 	running bool
-	cancel  context.CancelFunc
+	work    *offload
 }
 
 // keysStamp identifies one version of the file.
@@ -54,6 +54,7 @@ func NewKeysWatch(kit *Kit, settings Settings) actor.Producer {
 func (k *KeysWatch) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
+		k.work = newOffload(k.kit)
 		if k.settings.Services.Keys == nil {
 			return
 		}
@@ -62,7 +63,6 @@ func (k *KeysWatch) Receive(c actor.Context) {
 		k.check(c)
 	case *keysImported:
 		k.running = false
-		k.cancel = nil
 		if m.err != nil {
 			k.log.WithError(m.err).Error("Could not load client.keys into the agent database.")
 		} else {
@@ -71,9 +71,7 @@ func (k *KeysWatch) Receive(c actor.Context) {
 		k.tick.after(k.kit, keysPollInterval, c.Self(), &keysTick{})
 	case *actor.Restarting, *actor.Stopping:
 		k.tick.stop()
-		if k.cancel != nil {
-			k.cancel()
-		}
+		k.work.stop()
 	}
 }
 
@@ -87,12 +85,9 @@ func (k *KeysWatch) check(c actor.Context) {
 		return
 	}
 	k.running = true
-	ctx, cancel := context.WithTimeout(context.Background(), k.settings.RequestTimeout)
-	k.cancel = cancel
-	keys, root, self := k.settings.Services.Keys, k.kit.System.Root, c.Self()
-	k.kit.Go(func() {
-		defer cancel()
-		root.Send(self, &keysImported{stamp: stamp, err: keys.ImportKeys(ctx)})
+	keys := k.settings.Services.Keys
+	k.work.Run(c, k.settings.RequestTimeout, func(ctx context.Context) any {
+		return &keysImported{stamp: stamp, err: keys.ImportKeys(ctx)}
 	})
 }
 

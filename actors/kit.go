@@ -2,6 +2,7 @@ package actors
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -22,6 +23,8 @@ type Kit struct {
 	Timers   *scheduler.TimerScheduler
 	Log      *logrus.Entry
 	Now      func() time.Time
+	// Directory says which role subtree runs and where its actors are.
+	Directory *Directory
 
 	// ReceiveBudget bounds the receive buffers of all the node's cluster connections together,
 	// and StringBudget the long strings they are receiving (new_str announces up to 256 MiB
@@ -34,9 +37,15 @@ type Kit struct {
 	// (their bytes held by StringBudget) instead of each adding a batch and a transaction.
 	agentInfoApplies gate
 
-	// running counts the goroutines actors started (connection readers and writers, dials,
-	// joins), so that shutdown can wait for every one of them.
+	// running counts the goroutines actors started (connections, offloaded work), so that
+	// shutdown can wait for every one of them; live is the same count, readable.
 	running sync.WaitGroup
+	live    atomic.Int64
+
+	// applying serialises the worker's applications of master packages on this node: the
+	// goroutine of an integrity-sync that stopped (or of a worker role that was stopped) may
+	// still be writing when the next one receives a package.
+	applying sync.Mutex
 }
 
 // DefaultStringBudget is what all the long strings a node is receiving may announce together:
@@ -58,6 +67,8 @@ func NewKit(log *logrus.Entry, faultSeed int64, opts ...actor.ConfigOption) *Kit
 		Timers:   scheduler.NewTimerScheduler(system.Root),
 		Log:      log,
 		Now:      time.Now,
+
+		Directory: &Directory{},
 
 		ReceiveBudget: wire.NewReceiveBudget(0, 0, 0),
 		StringBudget:  wire.NewBudget(DefaultStringBudget),
@@ -81,7 +92,7 @@ func (k *Kit) Props(producer actor.Producer, opts ...actor.PropsOption) *actor.P
 }
 
 // Spawn creates a named child of parent through Props. Names are stable so that an actor's path
-// ("node/peers/worker1") is its identity in logs, introspection and chaos tests.
+// ("node/master/peers/worker1") is its identity in logs, introspection and chaos tests.
 func (k *Kit) Spawn(parent actor.SpawnerContext, name string, producer actor.Producer, opts ...actor.PropsOption) (*actor.PID, error) {
 	return parent.SpawnNamed(k.Props(producer, opts...), name)
 }
@@ -93,12 +104,27 @@ func (k *Kit) Logger(tag, subtag string) *logrus.Entry {
 
 // Go runs fn on a goroutine that shutdown waits for. fn must return once its context ends.
 func (k *Kit) Go(fn func()) {
-	k.running.Add(1)
+	k.started()
 	go func() {
-		defer k.running.Done()
+		defer k.ended()
 		fn()
 	}()
 }
+
+// started and ended count one goroutine (or connection) of the actors.
+func (k *Kit) started() {
+	k.running.Add(1)
+	k.live.Add(1)
+}
+
+func (k *Kit) ended() {
+	k.live.Add(-1)
+	k.running.Done()
+}
+
+// Running returns how many goroutines and connections the actors have running: what Wait
+// waits for. Tests read it to see that stopped actors left nothing behind.
+func (k *Kit) Running() int { return int(k.live.Load()) }
 
 // Wait blocks until every goroutine started with Go (and every connection) has ended, or
 // timeout has passed; it reports whether they all ended.

@@ -137,7 +137,7 @@ func TestPanicInStartedIsRetriedWithBackoff(t *testing.T) {
 func TestSendRequestRefusedWhenNotConnected(t *testing.T) {
 	k := newTestKit(t)
 	pid, err := k.System.Root.SpawnNamed(k.Props(NewWorkerHandler(k, Settings{NodeName: "w", NodeIP: "127.0.0.1", Port: 1,
-		ConnectionRetry: time.Hour, DialTimeout: 50 * time.Millisecond, RequestTimeout: time.Second})), "master")
+		ConnectionRetry: time.Hour, DialTimeout: 50 * time.Millisecond, RequestTimeout: time.Second}, nil)), "master")
 	if err != nil {
 		t.Fatal(err)
 	}

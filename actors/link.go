@@ -26,7 +26,7 @@ func startLink(kit *Kit, nc net.Conn, cfg wire.ConnConfig, owner *actor.PID, onC
 	l := &link{conn: wire.NewConn(nc, cfg), remoteIP: hostOf(nc.RemoteAddr())}
 	l.target.Store(owner)
 	root := kit.System.Root
-	kit.running.Add(1)
+	kit.started()
 	l.conn.Start(
 		func(f messages.Frame) { root.Send(l.target.Load(), &inboundFrame{link: l, frame: f}) },
 		func(err error) {
@@ -35,7 +35,7 @@ func startLink(kit *Kit, nc net.Conn, cfg wire.ConnConfig, owner *actor.PID, onC
 				onClose()
 			}
 			root.Send(l.target.Load(), &linkClosed{link: l, err: err})
-			kit.running.Done()
+			kit.ended()
 		},
 	)
 	return l

@@ -11,26 +11,25 @@ import (
 
 // LocalConn serves one client of c-internal.sock (§9.4): no hello, no encryption. On a worker,
 // node and health queries are relayed to the master and the answer is sent back later as a
-// control_res request, as Wazuh's worker does.
+// control_res request, as Wazuh's worker does. Each request is served by the role the node
+// runs when it arrives (the Directory says which).
 type LocalConn struct {
 	kit      *Kit
 	settings Settings
 	nc       *handshakeConn
-	peers    *actor.PID // master only
-	master   *actor.PID // worker only
 	log      *logrus.Entry
 
 	sess *session
+	work *offload
 }
 
 // relayTag remembers which local request a relayed master request answers.
 type relayTag struct{ counter uint32 }
 
-func newLocalConn(kit *Kit, settings Settings, name string, nc net.Conn, peers, master *actor.PID) actor.Producer {
+func newLocalConn(kit *Kit, settings Settings, name string, nc net.Conn) actor.Producer {
 	hc := &handshakeConn{nc: nc}
 	return func() actor.Actor {
-		return &LocalConn{kit: kit, settings: settings, nc: hc, peers: peers, master: master,
-			log: kit.Logger("Local "+name, "Main")}
+		return &LocalConn{kit: kit, settings: settings, nc: hc, log: kit.Logger("Local "+name, "Main")}
 	}
 }
 
@@ -43,7 +42,8 @@ func (l *LocalConn) Receive(c actor.Context) {
 			c.Stop(c.Self())
 			return
 		}
-		l.nc.link = startLink(l.kit, l.nc.nc, l.settings.connConfig(""), c.Self(), nil)
+		l.work = newOffload(l.kit)
+		l.nc.link = startLink(l.kit, l.nc.nc, l.settings.localConnConfig(), c.Self(), nil)
 		l.sess = newSession(l.kit, l.log, l.nc.link, l.settings.RequestTimeout, nil)
 	case *inboundFrame:
 		if !l.sess.takeResponse(c, m.frame) {
@@ -82,6 +82,7 @@ func (l *LocalConn) Receive(c actor.Context) {
 	case *linkClosed:
 		c.Stop(c.Self())
 	case *actor.Restarting, *actor.Stopping:
+		l.work.stop()
 		if l.sess != nil {
 			l.sess.close(c, ErrConnectionLost)
 		}
@@ -102,17 +103,23 @@ func (l *LocalConn) request(c actor.Context, f messages.Frame) {
 	case messages.CmdDapi:
 		l.dapi(c, f)
 	case CmdGetAgents:
-		if l.peers != nil {
-			queryAgents(l.kit, l.settings.Services.Agents, l.settings.RequestTimeout, f.Counter, f.Payload, c.Self())
-			return
+		switch master, worker := l.kit.Directory.Master(), l.kit.Directory.Worker(); {
+		case master != nil:
+			queryAgents(c, l.work, l.settings.Services.Agents, l.settings.RequestTimeout, f.Counter, f.Payload)
+		case worker != nil:
+			c.Request(worker.Master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
+		default:
+			l.sess.respondError(f.Counter, errNoRole())
 		}
-		c.Request(l.master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
 	case messages.CmdGetNodes, messages.CmdGetHealth:
-		if l.peers != nil {
-			c.Request(l.peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
-			return
+		switch master, worker := l.kit.Directory.Master(), l.kit.Directory.Worker(); {
+		case master != nil:
+			c.Request(master.Peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
+		case worker != nil:
+			c.Request(worker.Master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
+		default:
+			l.sess.respondError(f.Counter, errNoRole())
 		}
-		c.Request(l.master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
 	default:
 		if !l.sess.handleCommon(f) {
 			l.sess.respondUnknown(f)

@@ -52,11 +52,10 @@ func (l *LocalConn) dapi(c actor.Context, f messages.Frame) {
 	}
 	l.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to API requests queue"))
 	query := messages.AgentsQuery{Status: splitFilter(req.Kwargs.Filters.Status), Nodes: splitFilter(req.Kwargs.Filters.NodeName)}
-	kit, s, self, master := l.kit, l.settings, c.Self(), l.master
-	kit.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), s.RequestTimeout)
-		defer cancel()
-		rows, err := agentsFor(ctx, kit, s, master, query)
+	kit, s, self := l.kit, l.settings, c.Self()
+	master, worker := kit.Directory.Master() != nil, kit.Directory.Worker()
+	l.work.Run(c, s.RequestTimeout, func(ctx context.Context) any {
+		rows, err := agentsFor(ctx, kit, s, master, worker, query)
 		r := NewRequester(kit, self)
 		if err == nil {
 			var doc []byte
@@ -68,17 +67,18 @@ func (l *LocalConn) dapi(c actor.Context, f messages.Frame) {
 			if err == nil {
 				_, err = r.Request(ctx, messages.CmdDapiRes, []byte(id))
 				if err == nil {
-					return
+					return nil
 				}
 			}
 		}
 		_, _ = r.Request(ctx, messages.CmdDapiErr, []byte(messages.ToWazuhError(err).Error()))
+		return nil
 	})
 }
 
 // agentsFor lists agents from the master's store, or asks the master from a worker.
-func agentsFor(ctx context.Context, kit *Kit, s Settings, master *actor.PID, q messages.AgentsQuery) ([]messages.AgentOverview, error) {
-	if s.IsMaster() {
+func agentsFor(ctx context.Context, kit *Kit, s Settings, master bool, worker *WorkerRole, q messages.AgentsQuery) ([]messages.AgentOverview, error) {
+	if master {
 		if s.Services.Agents == nil {
 			return nil, ErrNoStore
 		}
@@ -88,11 +88,14 @@ func agentsFor(ctx context.Context, kit *Kit, s Settings, master *actor.PID, q m
 		}
 		return messages.FilterAgents(rows, q), nil
 	}
+	if worker == nil {
+		return nil, errNoRole()
+	}
 	payload, err := json.Marshal(q)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := NewRequester(kit, master).Request(ctx, CmdGetAgents, payload)
+	resp, err := NewRequester(kit, worker.Master).Request(ctx, CmdGetAgents, payload)
 	if err != nil {
 		return nil, err
 	}

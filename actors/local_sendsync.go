@@ -19,22 +19,21 @@ type localSendsyncDone struct {
 // the master runs it itself; a worker forwards it to its master and answers when the master
 // does, or with the error that says why it cannot (3023 when the master is not connected).
 func (l *LocalConn) sendsync(c actor.Context, f messages.Frame) {
-	root, self, kit, s := l.kit.System.Root, c.Self(), l.kit, l.settings
+	kit, s := l.kit, l.settings
 	counter, payload := f.Counter, f.Payload
-	kit.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), s.SendsyncTimeout+s.RequestTimeout)
-		defer cancel()
+	master := kit.Directory.Role() == RoleMaster
+	l.work.Run(c, s.SendsyncTimeout+s.RequestTimeout, func(ctx context.Context) any {
 		done := &localSendsyncDone{counter: counter}
-		defer func() { root.Send(self, done) }()
-		if !s.IsMaster() {
+		if !master {
 			done.data, done.err = Forward(ctx, kit, payload)
-			return
+			return done
 		}
 		req, err := messages.ParseSendSyncBody(payload)
 		if err != nil {
 			done.err = messages.NewClusterError(3036, err.Error())
-			return
+			return done
 		}
 		done.data, done.err = dispatchDaemon(ctx, s.Services.Daemons, req)
+		return done
 	})
 }

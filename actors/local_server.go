@@ -20,13 +20,13 @@ type LocalServer struct {
 	loop   *acceptLoop
 }
 
-// NewLocalServer returns the producer of the Wazuh local server (c-internal.sock). peers is the
-// master's peers supervisor, master the worker's handler; the other is nil.
-func NewLocalServer(kit *Kit, settings Settings, socket *Socket, peers, master *actor.PID) actor.Producer {
+// NewLocalServer returns the producer of the Wazuh local server (c-internal.sock). It serves
+// whatever role the node runs: its connections find the role's actors in the Directory.
+func NewLocalServer(kit *Kit, settings Settings, socket *Socket) actor.Producer {
 	return func() actor.Actor {
 		return &LocalServer{kit: kit, socket: socket, log: kit.Logger("Local Server", "Main"),
 			conn: func(name string, nc net.Conn) actor.Producer {
-				return newLocalConn(kit, settings, name, nc, peers, master)
+				return newLocalConn(kit, settings, name, nc)
 			}}
 	}
 }

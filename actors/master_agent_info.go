@@ -60,15 +60,13 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 	h.publishStatus(c)
 	log := h.kit.Logger("Worker "+h.conn.info.Name, "Agent-info sync")
 	log.Info("Starting.")
-	timeout, root, self, now, conn, turn := h.settings.TimeoutAgentInfo, h.kit.System.Root, c.Self(), h.kit.Now, h.conn.link, h.kit.agentInfoApplies
-	h.kit.Go(func() {
+	now, conn, turn := h.kit.Now, h.conn.link, h.kit.agentInfoApplies
+	h.work.Run(c, h.settings.TimeoutAgentInfo, func(ctx context.Context) any {
 		defer release()
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
 		done := applyAgentInfo(ctx, turn, store, data, now)
 		logAgentInfoApplied(log, done)
 		done.conn = conn
-		root.Send(self, done)
+		return done
 	})
 }
 

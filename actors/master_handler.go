@@ -12,14 +12,14 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// MasterHandler is the master's side of one worker's connection (node/peers/<worker>): it
+// MasterHandler is the master's side of one worker's connection (node/master/peers/<worker>): it
 // answers the worker's requests, sends the master's requests for the task actors, and reports
 // the worker's status to the peers supervisor. Its life is the connection's: when either ends,
 // so does the other, and the worker reconnects.
 type MasterHandler struct {
 	kit      *Kit
 	settings Settings
-	peers    *actor.PID
+	role     *MasterRole // the master subtree: peers (its supervisor), groups-send, sendsync
 	conn     *handlerConn
 	log      *logrus.Entry
 
@@ -30,6 +30,7 @@ type MasterHandler struct {
 	agentInfoBusy bool // an agent-info sync of this worker is being applied
 	dropping      bool // the keepalive check already closed the connection
 	probe         linkProbe
+	work          *offload
 }
 
 // pushIntegrityCheck asks a handler to tell its (clusterd) worker to check integrity now.
@@ -45,10 +46,10 @@ type handlerConn struct {
 	answered     bool
 }
 
-func newMasterHandler(kit *Kit, settings Settings, peers *actor.PID, l *link, info messages.NodeInfo, helloCounter uint32) actor.Producer {
+func newMasterHandler(kit *Kit, settings Settings, role *MasterRole, l *link, info messages.NodeInfo, helloCounter uint32) actor.Producer {
 	hc := &handlerConn{link: l, info: info, helloCounter: helloCounter}
 	return func() actor.Actor {
-		return &MasterHandler{kit: kit, settings: settings, peers: peers, conn: hc,
+		return &MasterHandler{kit: kit, settings: settings, role: role, conn: hc,
 			log: kit.Logger("Worker "+info.Name, "Main")}
 	}
 }
@@ -118,6 +119,7 @@ func (h *MasterHandler) Receive(c actor.Context) {
 }
 
 func (h *MasterHandler) started(c actor.Context) {
+	h.work = newOffload(h.kit)
 	h.sess = newSession(h.kit, h.log, h.conn.link, h.settings.RequestTimeout, wire.NewFileReceiver(h.settings.Home))
 	if h.conn.answered {
 		h.log.Warn("Handler restarted after a failure; closing the connection so the worker starts afresh.")
@@ -145,7 +147,7 @@ func (h *MasterHandler) request(c actor.Context, f messages.Frame) {
 	case messages.CmdHello:
 		h.sess.respondError(f.Counter, messages.NewClusterError(3028, h.conn.info.Name))
 	case messages.CmdGetNodes, messages.CmdGetHealth:
-		c.Request(h.peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
+		c.Request(h.role.Peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
 	case messages.CmdSynIWMP, messages.CmdSynIWM, messages.CmdSynIWME, messages.CmdSynIWMR:
 		h.integrityRequest(c, f)
 	case messages.CmdSynAWMP:
@@ -157,7 +159,7 @@ func (h *MasterHandler) request(c actor.Context, f messages.Frame) {
 		h.groupsResult(c, f)
 	case messages.CmdSynWGC:
 		h.sess.respond(f.Counter, messages.CmdOK, []byte("Sending all agent-groups information"))
-		c.Send(h.kit.System.NewLocalPID(Path(NameGroupsSend)), &fullGroupsRequest{name: h.conn.info.Name})
+		c.Send(h.role.GroupsSend, &fullGroupsRequest{name: h.conn.info.Name})
 	case messages.CmdSendSync:
 		h.sendsync(c, f)
 	case CmdGetAgents:
@@ -202,15 +204,13 @@ func (h *MasterHandler) publishStatus(c actor.Context) {
 	h.status.SyncIntegrityFree = h.integ.free
 	st := h.status
 	st.LastSyncIntegrity.TotalFiles = maps.Clone(st.LastSyncIntegrity.TotalFiles)
-	c.Send(h.peers, &workerStatus{name: h.conn.info.Name, status: st})
+	c.Send(h.role.Peers, &workerStatus{name: h.conn.info.Name, status: st})
 }
 
 func (h *MasterHandler) shutdown(c actor.Context) {
 	h.integ.receiveTimer.stop()
 	h.probe.stop()
-	if h.integ.cancel != nil {
-		h.integ.cancel()
-	}
+	h.work.stop()
 	if h.sess != nil {
 		h.sess.close(c, ErrConnectionLost)
 	}

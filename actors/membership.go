@@ -31,34 +31,35 @@ type IsClusterdPeerReply struct {
 	Clusterd bool
 }
 
-// Membership turns memberlist events into actor messages: on the master, a worker reported
-// gone has its connection closed at once (instead of after two missed keepalives); on a
-// worker, the master's departure closes the connection and its return triggers an immediate
-// reconnect. A worker whose gossip has lost the master keeps asking to join it again, because
-// a restarted master knows nobody.
+// Membership turns memberlist events into actor messages for the role the node runs: on the
+// master, a worker reported gone has its connection probed at once (instead of waiting for
+// missed keepalives); on a worker, the master's departure has its connection probed and its
+// return triggers an immediate reconnect. A worker whose gossip has lost the master keeps
+// asking to join it again, because a restarted master knows nobody. When the role changes,
+// the new role's actors are told who is up.
 type Membership struct {
 	kit      *Kit
 	settings Settings
-	notify   *actor.PID // peers on the master, the worker handler on a worker
 	log      *logrus.Entry
 
-	members    map[string]*MemberEvent
-	rejoin     timer
-	joining    bool
-	joinCancel context.CancelFunc
+	role    Role // the role whose actors were told about the members
+	members map[string]*MemberEvent
+	rejoin  timer
+	joining bool
+	work    *offload
 }
 
 type rejoinTick struct{}
 type joinDone struct{ err error }
 
 // NewMembership returns the producer of the membership actor.
-func NewMembership(kit *Kit, settings Settings, notify *actor.PID) actor.Producer {
+func NewMembership(kit *Kit, settings Settings) actor.Producer {
 	return func() actor.Actor {
 		tag := "Master"
 		if !settings.IsMaster() {
 			tag = "Worker " + settings.NodeName
 		}
-		return &Membership{kit: kit, settings: settings, notify: notify, log: kit.Logger(tag, "Membership")}
+		return &Membership{kit: kit, settings: settings, log: kit.Logger(tag, "Membership")}
 	}
 }
 
@@ -67,9 +68,13 @@ func (m *Membership) Receive(c actor.Context) {
 	switch msg := c.Message().(type) {
 	case *actor.Started:
 		m.members = map[string]*MemberEvent{}
-		if !m.settings.IsMaster() && m.settings.Join != nil {
+		m.work = newOffload(m.kit)
+		m.role = m.kit.Directory.Role()
+		if m.role == RoleWorker && m.settings.Join != nil {
 			c.Send(c.Self(), &rejoinTick{})
 		}
+	case *roleChanged:
+		m.roleChanged(c)
 	case *MemberEvent:
 		m.event(c, msg)
 	case *IsClusterdPeer:
@@ -79,16 +84,15 @@ func (m *Membership) Receive(c actor.Context) {
 		m.maybeRejoin(c)
 	case *joinDone:
 		m.joining = false
-		m.joinCancel = nil
 		if msg.err != nil {
 			m.log.WithError(msg.err).Debug("Could not join the master's gossip yet.")
 		}
-		m.rejoin.after(m.kit, m.rejoinInterval(), c.Self(), &rejoinTick{})
+		if m.role == RoleWorker {
+			m.rejoin.after(m.kit, m.rejoinInterval(), c.Self(), &rejoinTick{})
+		}
 	case *actor.Restarting, *actor.Stopping:
 		m.rejoin.stop()
-		if m.joinCancel != nil {
-			m.joinCancel()
-		}
+		m.work.stop()
 	}
 }
 
@@ -106,7 +110,42 @@ func (m *Membership) event(c actor.Context, e *MemberEvent) {
 	default:
 		m.log.Warnf("Node %s stopped answering.", messages.ClipForLog(e.Name))
 	}
-	c.Send(m.notify, e)
+	if to := m.notify(); to != nil {
+		c.Send(to, e)
+	}
+}
+
+// notify is the actor of the running role that acts on memberlist's word: the master's peers
+// supervisor, or the worker's handler; nil while no role runs.
+func (m *Membership) notify() *actor.PID {
+	if master := m.kit.Directory.Master(); master != nil {
+		return master.Peers
+	}
+	if worker := m.kit.Directory.Worker(); worker != nil {
+		return worker.Master
+	}
+	return nil
+}
+
+// roleChanged tells the actors of a role that just started which nodes are up (they missed
+// the events), and starts or stops the worker's attempts to rejoin the master's gossip.
+func (m *Membership) roleChanged(c actor.Context) {
+	role := m.kit.Directory.Role()
+	if role == m.role {
+		return
+	}
+	m.role = role
+	m.rejoin.stop()
+	if role == RoleWorker && m.settings.Join != nil && !m.joining {
+		c.Send(c.Self(), &rejoinTick{})
+	}
+	if to := m.notify(); to != nil {
+		for _, e := range m.members {
+			if e.Up {
+				c.Send(to, e)
+			}
+		}
+	}
 }
 
 func (m *Membership) masterAlive() bool {
@@ -119,18 +158,16 @@ func (m *Membership) masterAlive() bool {
 }
 
 func (m *Membership) maybeRejoin(c actor.Context) {
+	if m.role != RoleWorker {
+		return
+	}
 	if m.masterAlive() || m.joining {
 		m.rejoin.after(m.kit, m.rejoinInterval(), c.Self(), &rejoinTick{})
 		return
 	}
 	m.joining = true
-	ctx, cancel := context.WithTimeout(context.Background(), m.settings.DialTimeout)
-	m.joinCancel = cancel
-	root, self, join := m.kit.System.Root, c.Self(), m.settings.Join
-	m.kit.Go(func() {
-		defer cancel()
-		root.Send(self, &joinDone{err: join(ctx)})
-	})
+	join := m.settings.Join
+	m.work.Run(c, m.settings.DialTimeout, func(ctx context.Context) any { return &joinDone{err: join(ctx)} })
 }
 
 // rejoinInterval is how often a worker that lost the master asks to join again: often enough

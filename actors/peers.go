@@ -1,7 +1,6 @@
 package actors
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 type Peers struct {
 	kit      *Kit
 	settings Settings
+	role     *MasterRole // the master subtree Peers is part of
 	log      *logrus.Entry
 
 	order    []string // worker names in connection order, as get_nodes lists them
@@ -33,7 +33,7 @@ type Peers struct {
 	activeAgents map[string]int // active agents by node, for the health report
 	counting     bool
 	countTimer   timer
-	cancelCount  context.CancelFunc
+	work         *offload
 }
 
 type peerEntry struct {
@@ -70,10 +70,11 @@ type NodesSnapshot struct {
 	Health map[string]messages.NodeHealth
 }
 
-// NewPeers returns the producer of the master's peers supervisor.
-func NewPeers(kit *Kit, settings Settings) actor.Producer {
+// NewPeers returns the producer of the master's peers supervisor; role is the master subtree
+// it belongs to.
+func NewPeers(kit *Kit, settings Settings, role *MasterRole) actor.Producer {
 	return func() actor.Actor {
-		return &Peers{kit: kit, settings: settings, log: kit.Logger("Master", "Main")}
+		return &Peers{kit: kit, settings: settings, role: role, log: kit.Logger("Master", "Main")}
 	}
 }
 
@@ -85,6 +86,7 @@ func (p *Peers) Receive(c actor.Context) {
 		p.byPID = map[string]string{}
 		p.clusterd = map[string]bool{}
 		p.replacing = map[string]*pendingHello{}
+		p.work = newOffload(p.kit)
 		p.startAgentCount(c)
 	case *countActiveAgents:
 		p.startAgentCount(c)
@@ -92,9 +94,7 @@ func (p *Peers) Receive(c actor.Context) {
 		p.agentsCounted(c, m)
 	case *actor.Restarting, *actor.Stopping:
 		p.countTimer.stop()
-		if p.cancelCount != nil {
-			p.cancelCount()
-		}
+		p.work.stop()
 		// Handlers of a previous incarnation were stopped with it; their workers reconnect.
 	case *registerWorker:
 		if res := p.register(c, m); res != nil {
@@ -129,7 +129,7 @@ func (p *Peers) Receive(c actor.Context) {
 		wasClusterd := p.clusterd[m.Name]
 		p.clusterd[m.Name] = m.Up && m.Clusterd
 		if e, ok := p.workers[m.Name]; ok && m.Up && m.Clusterd {
-			c.Send(p.kit.System.NewLocalPID(Path(NameGroupsSend)), &workerJoined{name: m.Name, pid: e.pid, clusterd: true})
+			c.Send(p.role.GroupsSend, &workerJoined{name: m.Name, pid: e.pid, clusterd: true})
 			if !wasClusterd && p.files != nil {
 				// Files may have changed between the worker's hello and memberlist telling
 				// that it runs clusterd; those pushes went nowhere, so push once now.
@@ -143,7 +143,7 @@ func (p *Peers) Receive(c actor.Context) {
 	case *IntegrityUpdated:
 		p.files = m
 		if m.Changed {
-			c.Send(p.kit.System.NewLocalPID(Path(NameLocalGroups)), m)
+			c.Send(p.role.LocalGroups, m)
 		}
 		for name, e := range p.workers {
 			c.Send(e.pid, m)
@@ -182,7 +182,7 @@ func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 			fmt.Sprintf("node type %s refused: only workers connect to a master", messages.ClipForLog(h.NodeType)))}
 	}
 	info := messages.NodeInfo{Name: h.Name, Type: h.NodeType, Version: h.Version, IP: m.link.remoteIP}
-	pid, err := p.kit.Spawn(c, h.Name, newMasterHandler(p.kit, p.settings, c.Self(), m.link, info, m.counter))
+	pid, err := p.kit.Spawn(c, h.Name, newMasterHandler(p.kit, p.settings, p.role, m.link, info, m.counter))
 	if err != nil {
 		// The previous handler of this name is still stopping.
 		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
@@ -195,7 +195,7 @@ func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 	p.workers[h.Name] = &peerEntry{info: info, pid: pid, status: messages.NewWorkerStatus()}
 	p.byPID[pid.Id] = h.Name
 	p.order = append(p.order, h.Name)
-	c.Send(p.kit.System.NewLocalPID(Path(NameGroupsSend)), &workerJoined{name: h.Name, pid: pid, clusterd: p.clusterd[h.Name]})
+	c.Send(p.role.GroupsSend, &workerJoined{name: h.Name, pid: pid, clusterd: p.clusterd[h.Name]})
 	return &registerResult{handler: pid}
 }
 
@@ -222,7 +222,7 @@ func (p *Peers) forget(pid *actor.PID) (string, bool) {
 	}
 	delete(p.byPID, pid.Id)
 	delete(p.workers, name)
-	p.kit.System.Root.Send(p.kit.System.NewLocalPID(Path(NameGroupsSend)), &workerLeft{name: name})
+	p.kit.System.Root.Send(p.role.GroupsSend, &workerLeft{name: name})
 	for i, n := range p.order {
 		if n == name {
 			p.order = append(p.order[:i], p.order[i+1:]...)

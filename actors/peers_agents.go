@@ -25,22 +25,17 @@ func (p *Peers) startAgentCount(c actor.Context) {
 		return
 	}
 	p.counting = true
-	root, self, timeout := p.kit.System.Root, c.Self(), p.settings.RequestTimeout
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	p.cancelCount = cancel
-	p.kit.Go(func() {
-		defer cancel()
+	p.work.Run(c, p.settings.RequestTimeout, func(ctx context.Context) any {
 		counts, err := lister.ActiveAgentsByNode(ctx)
 		if err != nil {
 			counts = map[string]int{}
 		}
-		root.Send(self, &activeAgentsCounted{byNode: counts})
+		return &activeAgentsCounted{byNode: counts}
 	})
 }
 
 func (p *Peers) agentsCounted(c actor.Context, m *activeAgentsCounted) {
 	p.counting = false
-	p.cancelCount = nil
 	p.activeAgents = m.byNode
 	p.countTimer.after(p.kit, activeAgentsPeriod, c.Self(), &countActiveAgents{})
 }

@@ -25,7 +25,7 @@ const maxSendsyncRequest = 16 << 16
 // together: beyond it a request is answered with sendsyn_err at once instead of waiting.
 const maxSendsyncQueued = 64 << 20
 
-// SendsyncQueue is the master's node/sendsync: the queue of worker requests for the master's
+// SendsyncQueue is the master's node/master/sendsync: the queue of worker requests for the master's
 // daemons (§11). Each request runs on its own goroutine (at most sendsyncWorkers at a time):
 // the daemon's answer goes back to the worker as a long string named by sendsyn_res, or as
 // sendsyn_err with the error text.
@@ -37,8 +37,7 @@ type SendsyncQueue struct {
 	queue   []*sendsyncJob
 	queued  int // bytes of the requests in queue
 	running int
-	ctx     context.Context
-	cancel  context.CancelFunc
+	work    *offload
 }
 
 // sendsyncJob is one worker request taken off the wire by its handler.
@@ -62,10 +61,10 @@ func NewSendsyncQueue(kit *Kit, settings Settings) actor.Producer {
 func (q *SendsyncQueue) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
-		q.ctx, q.cancel = context.WithCancel(context.Background())
+		q.work = newOffload(q.kit)
 	case *sendsyncJob:
 		if size := m.size(); q.queued+size > maxSendsyncQueued {
-			q.refuse(m)
+			q.refuse(c, m)
 		} else {
 			q.queue = append(q.queue, m)
 			q.queued += size
@@ -75,9 +74,7 @@ func (q *SendsyncQueue) Receive(c actor.Context) {
 		q.running--
 		q.next(c)
 	case *actor.Restarting, *actor.Stopping:
-		if q.cancel != nil {
-			q.cancel()
-		}
+		q.work.stop()
 	}
 }
 
@@ -88,10 +85,9 @@ func (q *SendsyncQueue) next(c actor.Context) {
 		q.queue = q.queue[1:]
 		q.queued -= job.size()
 		q.running++
-		root, self := q.kit.System.Root, c.Self()
-		q.kit.Go(func() {
-			defer root.Send(self, &sendsyncJobDone{})
-			q.serve(job)
+		q.work.Run(c, 0, func(ctx context.Context) any {
+			q.serve(ctx, job)
+			return &sendsyncJobDone{}
 		})
 	}
 }
@@ -102,26 +98,25 @@ func (j *sendsyncJob) size() int {
 }
 
 // refuse answers a request the queue has no room for, as a request the daemon failed.
-func (q *SendsyncQueue) refuse(job *sendsyncJob) {
+func (q *SendsyncQueue) refuse(c actor.Context, job *sendsyncJob) {
 	q.log.Errorf("Error in SendSync (daemon %s): the queue holds %d MiB of requests already.",
 		messages.ClipForLog(job.req.DaemonName), q.queued>>20)
-	kit, settings, parent := q.kit, q.settings, q.ctx
-	kit.Go(func() {
-		ctx, cancel := context.WithTimeout(parent, settings.RequestTimeout)
-		defer cancel()
+	kit := q.kit
+	q.work.Run(c, q.settings.RequestTimeout, func(ctx context.Context) any {
 		e := messages.SendSyncError{Client: job.req.Client, Text: messages.NewClusterError(3018, "SendSync queue full").Error()}
 		_, _ = NewRequester(kit, job.handler).Request(ctx, messages.CmdSendSynErr, e.Encode())
+		return nil
 	})
 }
 
 // serve runs one request and sends its answer back to the worker.
-func (q *SendsyncQueue) serve(job *sendsyncJob) {
+func (q *SendsyncQueue) serve(actorCtx context.Context, job *sendsyncJob) {
 	// The daemon and the way back get separate budgets: a request that queued behind others
 	// (enrollments are serialised) must still have the time to send its answer.
-	dctx, dcancel := context.WithTimeout(q.ctx, q.settings.SendsyncTimeout)
+	dctx, dcancel := context.WithTimeout(actorCtx, q.settings.SendsyncTimeout)
 	answer, err := dispatchDaemon(dctx, q.settings.Services.Daemons, job.req)
 	dcancel()
-	ctx, cancel := context.WithTimeout(q.ctx, q.settings.RequestTimeout)
+	ctx, cancel := context.WithTimeout(actorCtx, q.settings.RequestTimeout)
 	defer cancel()
 	r := NewRequester(q.kit, job.handler)
 	if err == nil {
@@ -165,5 +160,5 @@ func (h *MasterHandler) sendsync(c actor.Context, f messages.Frame) {
 		return
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to SendSync requests queue"))
-	c.Send(h.kit.System.NewLocalPID(Path(NameSendsync)), &sendsyncJob{handler: c.Self(), worker: h.conn.info.Name, req: req})
+	c.Send(h.role.Sendsync, &sendsyncJob{handler: c.Self(), worker: h.conn.info.Name, req: req})
 }

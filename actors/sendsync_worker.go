@@ -12,8 +12,8 @@ import (
 	"github.com/clusterd/clusterd/messages"
 )
 
-// SendsyncForwarder is the worker's node/sendsync: it forwards its local daemons' requests for
-// master daemons (authd enrollments, wazuh-db commands) with sendsync, and hands each one the
+// SendsyncForwarder is the worker's node/worker/sendsync: it forwards its local daemons' requests
+// for master daemons (authd enrollments, wazuh-db commands) with sendsync, and hands each one the
 // master's answer (sendsyn_res / sendsyn_err) when it arrives. A request fails at once when
 // the master is not connected (3023) and after SendsyncTimeout without an answer: a caller
 // never hangs.
@@ -155,8 +155,12 @@ func unreachable(err error) error {
 // Forward sends one sendsync body through the worker's sendsync actor and waits for the
 // master's answer, ctx, or the actor's own timeout.
 func Forward(ctx context.Context, kit *Kit, body []byte) ([]byte, error) {
+	worker := kit.Directory.Worker()
+	if worker == nil {
+		return nil, fmt.Errorf("%w: %w", ErrMasterUnreachable, errNoRole())
+	}
 	reply := make(chan SendsyncAnswer, 1)
-	kit.System.Root.Send(kit.System.NewLocalPID(Path(NameSendsync)), &ForwardSendsync{Body: body, Reply: reply})
+	kit.System.Root.Send(worker.Sendsync, &ForwardSendsync{Body: body, Reply: reply})
 	select {
 	case a := <-reply:
 		return a.Data, a.Err

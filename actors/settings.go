@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -95,31 +96,43 @@ func (s Settings) QueueDir(peer string) string {
 // token is a few hundred bytes, so a few KiB leave room for any valid one.
 const PreAuthFrameSize = 8 << 10
 
+// clusterCipher builds the Fernet cipher of the cluster key. SpawnTree builds it once before
+// any actor starts, so a key that makes no cipher fails the node at start; a cluster connection
+// is never opened without one.
+func (s Settings) clusterCipher() (*wire.Cipher, error) {
+	c, err := wire.NewCipher(s.Key)
+	if err != nil {
+		return nil, fmt.Errorf("build the cluster cipher from the configured key: %w", err)
+	}
+	return c, nil
+}
+
 // clusterConnConfig is the configuration of a cluster connection: encrypted, and every receive
-// buffer drawn from the node's budget.
-func (s Settings) clusterConnConfig(kit *Kit) wire.ConnConfig {
-	cfg := s.connConfig(s.Key)
+// buffer drawn from the node's budget. It fails rather than return a configuration without a
+// cipher.
+func (s Settings) clusterConnConfig(kit *Kit) (wire.ConnConfig, error) {
+	cipher, err := s.clusterCipher()
+	if err != nil {
+		return wire.ConnConfig{}, err
+	}
+	cfg := s.localConnConfig()
+	cfg.Cipher = cipher
 	cfg.Limits.Budget = kit.ReceiveBudget
-	return cfg
+	return cfg, nil
 }
 
 // acceptedConnConfig is the configuration of a connection accepted on the cluster port: frames
 // are bounded to PreAuthFrameSize until the peer's hello succeeded (the handler lifts the bound
 // before answering it). A dialing worker needs no such bound: the master may send its first
 // requests right behind the hello's answer, and the budget bounds the master too.
-func (s Settings) acceptedConnConfig(kit *Kit) wire.ConnConfig {
-	cfg := s.clusterConnConfig(kit)
+func (s Settings) acceptedConnConfig(kit *Kit) (wire.ConnConfig, error) {
+	cfg, err := s.clusterConnConfig(kit)
 	cfg.Limits.PreAuthSize = PreAuthFrameSize
-	return cfg
+	return cfg, err
 }
 
-func (s Settings) connConfig(key string) wire.ConnConfig {
-	cfg := wire.ConnConfig{QueueLen: s.SendQueueLen, PayloadDeadline: s.PayloadDeadline}
-	if key != "" {
-		c, err := wire.NewCipher(key)
-		if err == nil {
-			cfg.Cipher = c
-		}
-	}
-	return cfg
+// localConnConfig is the configuration of a connection on a local Unix socket: Wazuh's local
+// protocol is not encrypted.
+func (s Settings) localConnConfig() wire.ConnConfig {
+	return wire.ConnConfig{QueueLen: s.SendQueueLen, PayloadDeadline: s.PayloadDeadline}
 }

@@ -24,6 +24,9 @@ const (
 	backoffCap    = 5 * time.Second
 	// stableAfter is how long a child must live for its backoff to reset.
 	stableAfter = 10 * time.Second
+	// drainTimeout is how long a draining supervisor lets one child work through its mailbox
+	// before it stops the child at once.
+	drainTimeout = 5 * time.Second
 )
 
 // SupervisorStrategy is the strategy every supervisor of the tree uses for its children.
@@ -45,10 +48,24 @@ type Supervisor struct {
 	attempts map[string]int
 	timers   map[string]*timer
 	stopping bool
+
+	// While draining: the children still to stop, last spawned first, and the one stopping.
+	drainQueue []string
+	draining   *actor.PID
+	drainTimer timer
 }
 
 // respawnChild asks a supervisor to spawn one of its children again.
 type respawnChild struct{ name string }
+
+// drainChildren asks a supervisor to stop for good, gracefully: its children one at a time,
+// the last spawned first, each once it has handled the messages already in its mailbox (a
+// child that takes longer than drainTimeout is stopped at once), then itself. Stopping a parent
+// outright would stop every child at once and drop what waits in their mailboxes.
+type drainChildren struct{}
+
+// drainOverdue stops a child that did not finish draining in time.
+type drainOverdue struct{ pid *actor.PID }
 
 // NewSupervisor returns the producer of a supervisor of specs.
 func NewSupervisor(kit *Kit, log *logrus.Entry, specs ...ChildSpec) actor.Producer {
@@ -76,6 +93,13 @@ func (s *Supervisor) Receive(c actor.Context) {
 		}
 	case *actor.Terminated:
 		s.childTerminated(c, m)
+	case *drainChildren:
+		s.startDrain(c)
+	case *drainOverdue:
+		if s.draining != nil && s.draining.Equal(m.pid) {
+			s.log.Warnf("Actor %s did not stop within %s; stopping it now.", m.pid.Id, drainTimeout)
+			c.Stop(m.pid)
+		}
 	case *respawnChild:
 		if s.stopping {
 			return
@@ -85,10 +109,64 @@ func (s *Supervisor) Receive(c actor.Context) {
 		}
 	case *actor.Restarting, *actor.Stopping:
 		s.stopping = true
+		s.drainTimer.stop()
 		for _, t := range s.timers {
 			t.stop()
 		}
 	}
+}
+
+// add makes spec a permanent child of the supervisor and spawns it.
+func (s *Supervisor) add(c actor.Context, spec ChildSpec) {
+	s.specs = append(s.specs[:len(s.specs):len(s.specs)], spec)
+	s.spawn(c, spec)
+}
+
+// remove makes the child name no longer permanent: it is not spawned again when it stops. It
+// returns the child's PID while it runs.
+func (s *Supervisor) remove(name string) (*actor.PID, bool) {
+	for i, spec := range s.specs {
+		if spec.Name == name {
+			s.specs = append(s.specs[:i:i], s.specs[i+1:]...)
+			break
+		}
+	}
+	if t, ok := s.timers[name]; ok {
+		t.stop()
+	}
+	pid, ok := s.children[name]
+	return pid, ok
+}
+
+func (s *Supervisor) startDrain(c actor.Context) {
+	if s.stopping {
+		return
+	}
+	s.stopping = true
+	for _, t := range s.timers {
+		t.stop()
+	}
+	for i := len(s.specs) - 1; i >= 0; i-- {
+		s.drainQueue = append(s.drainQueue, s.specs[i].Name)
+	}
+	s.drainNext(c)
+}
+
+// drainNext stops the next child, or the supervisor once none is left.
+func (s *Supervisor) drainNext(c actor.Context) {
+	s.drainTimer.stop()
+	s.draining = nil
+	for len(s.drainQueue) > 0 {
+		name := s.drainQueue[0]
+		s.drainQueue = s.drainQueue[1:]
+		if pid, ok := s.children[name]; ok {
+			s.draining = pid
+			c.Poison(pid)
+			s.drainTimer.after(s.kit, drainTimeout, c.Self(), &drainOverdue{pid: pid})
+			return
+		}
+	}
+	c.Stop(c.Self())
 }
 
 func (s *Supervisor) spec(name string) (ChildSpec, bool) {
@@ -108,7 +186,8 @@ func (s *Supervisor) spawn(c actor.Context, spec ChildSpec) {
 		s.schedule(c, spec.Name)
 		return
 	}
-	c.Watch(pid)
+	// No Watch: the parent is told of a child's end anyway, and a second Terminated could be
+	// taken for the end of the next child spawned under the same name.
 	s.children[spec.Name] = pid
 	s.names[pid.Id] = spec.Name
 	s.spawned[spec.Name] = s.kit.Now()
@@ -121,7 +200,11 @@ func (s *Supervisor) childTerminated(c actor.Context, m *actor.Terminated) {
 	}
 	delete(s.names, m.Who.Id)
 	delete(s.children, name)
-	if s.stopping {
+	if s.draining != nil && s.draining.Equal(m.Who) {
+		s.drainNext(c)
+		return
+	}
+	if _, permanent := s.spec(name); s.stopping || !permanent {
 		return
 	}
 	if s.kit.Now().Sub(s.spawned[name]) > stableAfter {

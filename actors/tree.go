@@ -7,8 +7,8 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// Names of the actors of the tree. An actor's path ("node/peers/worker1") is its identity in
-// logs, introspection and chaos tests, so these never change.
+// Names of the actors of the tree. An actor's path ("node/master/peers/worker1") is its
+// identity in logs, introspection, metrics and chaos tests, so these never change.
 const (
 	RootName           = "node"
 	NameMembership     = "membership"
@@ -29,8 +29,29 @@ const (
 	NameAgentInfo      = "agent-info"
 )
 
-// Path returns the path of a child of the root.
-func Path(name string) string { return RootName + "/" + name }
+// roleOf names the role subtree of the actors only one role has. Sendsync, which both roles
+// have, is not here: RolePath names it.
+var roleOf = map[string]Role{
+	NameListener: RoleMaster, NamePeers: RoleMaster, NameKeepaliveCheck: RoleMaster,
+	NameLocalIntegrity: RoleMaster, NameLocalGroups: RoleMaster, NameGroupsSend: RoleMaster,
+	NameMaster: RoleWorker, NameKeepalive: RoleWorker, NameIntegritySync: RoleWorker,
+	NameAgentGroups: RoleWorker, NameKeys: RoleWorker, NameAgentInfo: RoleWorker,
+}
+
+// Path returns the path of the actor named name: a child of the root (membership, stats,
+// local), or of the role subtree that has it ("node/master/peers", "node/worker/master").
+func Path(name string) string {
+	if role, ok := roleOf[name]; ok {
+		return RolePath(role, name)
+	}
+	return RootName + "/" + name
+}
+
+// RolePath returns the path of the actor named name in role's subtree.
+func RolePath(role Role, name string) string { return RoleSupervisorPath(role) + "/" + name }
+
+// RoleSupervisorPath returns the path of role's subtree ("node/master").
+func RoleSupervisorPath(role Role) string { return RootName + "/" + string(role) }
 
 // Sockets are the listening sockets the node bound before starting the tree.
 type Sockets struct {
@@ -47,54 +68,48 @@ type Tree struct {
 }
 
 // SpawnTree starts the supervisor tree of one node (see docs/design.md) under a root spawned
-// with a guardian, so that a failing child of the root is restarted like any other.
+// with a guardian, so that a failing child of the root is restarted like any other. The role
+// subtree of s.NodeType starts with it. A cluster key that makes no cipher fails it.
 func SpawnTree(kit *Kit, s Settings, socks Sockets) (*Tree, error) {
-	pid := func(name string) *actor.PID { return kit.System.NewLocalPID(Path(name)) }
-	var specs []ChildSpec
-	var notify *actor.PID
-	if s.IsMaster() {
-		peers := pid(NamePeers)
-		notify = peers
-		specs = []ChildSpec{
-			{Name: NamePeers, Producer: NewPeers(kit, s), Options: []actor.PropsOption{actor.WithSupervisor(SupervisorStrategy())}},
-			{Name: NameListener, Producer: NewListener(kit, s, socks.Cluster, peers)},
-			{Name: NameKeepaliveCheck, Producer: NewKeepaliveCheck(kit, s, peers)},
-			{Name: NameLocalIntegrity, Producer: NewLocalIntegrity(kit, s, peers)},
-			{Name: NameGroupsSend, Producer: NewGroupsSend(kit, s, peers)},
-			{Name: NameLocalGroups, Producer: NewLocalGroups(kit, s, pid(NameGroupsSend))},
-			{Name: NameSendsync, Producer: NewSendsyncQueue(kit, s)},
-			{Name: NameLocal, Producer: NewLocalServer(kit, s, socks.Local, peers, nil)},
-		}
-	} else {
-		master := pid(NameMaster)
-		notify = master
-		specs = []ChildSpec{
-			{Name: NameMaster, Producer: NewWorkerHandler(kit, s)},
-			{Name: NameKeepalive, Producer: NewKeepalive(kit, s, master)},
-			{Name: NameIntegritySync, Producer: NewIntegritySync(kit, s, master)},
-			{Name: NameSendsync, Producer: NewSendsyncForwarder(kit, s, master)},
-			{Name: NameAgentGroups, Producer: NewAgentGroupsRecv(kit, s, master)},
-			{Name: NameKeys, Producer: NewKeysWatch(kit, s)},
-			{Name: NameAgentInfo, Producer: NewAgentInfo(kit, s, master)},
-			{Name: NameLocal, Producer: NewLocalServer(kit, s, socks.Local, nil, master)},
-		}
+	if _, err := s.clusterCipher(); err != nil {
+		return nil, err
 	}
-	specs = append(specs,
-		ChildSpec{Name: NameMembership, Producer: NewMembership(kit, s, notify)},
-		ChildSpec{Name: NameStats, Producer: NewControlServer(kit, s, socks.Control)},
-	)
-	log := kit.Logger(rootTag(s), "Main")
-	props := kit.Props(NewSupervisor(kit, log, specs...),
+	role := Role(s.NodeType)
+	if _, err := roleSpec(kit, s, role, socks.Cluster); err != nil {
+		return nil, err
+	}
+	log := kit.Logger(roleTag(s), "Main")
+	props := kit.Props(newNodeRoot(kit, s, log, role, socks),
 		actor.WithGuardian(SupervisorStrategy()), actor.WithSupervisor(SupervisorStrategy()))
 	root, err := kit.System.Root.SpawnNamed(props, RootName)
 	if err != nil {
 		return nil, fmt.Errorf("spawn the root actor: %w", err)
 	}
-	return &Tree{kit: kit, Root: root, Membership: pid(NameMembership)}, nil
+	return &Tree{kit: kit, Root: root, Membership: kit.System.NewLocalPID(Path(NameMembership))}, nil
 }
 
 // Notify hands a memberlist event to the membership actor; it never blocks.
 func (t *Tree) Notify(e *MemberEvent) { t.kit.System.Root.Send(t.Membership, e) }
+
+// StartRole starts role's subtree; the master role accepts workers on cluster.
+func (t *Tree) StartRole(role Role, cluster *Socket, timeout time.Duration) error {
+	return t.askRoot(&StartRole{Role: role, Cluster: cluster}, timeout)
+}
+
+// StopRole stops the role subtree and returns once all its actors have stopped.
+func (t *Tree) StopRole(timeout time.Duration) error { return t.askRoot(&StopRole{}, timeout) }
+
+func (t *Tree) askRoot(msg any, timeout time.Duration) error {
+	res, err := t.kit.System.Root.RequestFuture(t.Root, msg, timeout).Result()
+	if err != nil {
+		return fmt.Errorf("%T: %w", msg, err)
+	}
+	reply, ok := res.(*RoleReply)
+	if !ok {
+		return fmt.Errorf("%T: unexpected answer %T", msg, res)
+	}
+	return reply.Err
+}
 
 // Stop stops the whole tree: children are stopped before their parents, every connection is
 // closed, and Stop returns once the actors and their goroutines have ended or timeout passed.
@@ -107,11 +122,4 @@ func (t *Tree) Stop(timeout time.Duration) error {
 		return fmt.Errorf("connections still open after %s", timeout)
 	}
 	return nil
-}
-
-func rootTag(s Settings) string {
-	if s.IsMaster() {
-		return "Master"
-	}
-	return "Worker " + s.NodeName
 }

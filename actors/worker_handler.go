@@ -17,22 +17,23 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// WorkerHandler is the worker's connection to its master (node/master): it connects, says
+// WorkerHandler is the worker's connection to its master (node/worker/master): it connects, says
 // hello, reconnects every connection_retry after a loss, answers the master's requests and
 // sends the task actors' requests. While it is not connected, every SendRequest is refused at
 // once with 3023, so no task ever waits on a dead link.
 type WorkerHandler struct {
 	kit      *Kit
 	settings Settings
+	tasks    *WorkerRole // the worker subtree whose task actors it serves
 	log      *logrus.Entry
 
-	state      workerState
-	sess       *session
-	integTask  string // the task id given to the master's syn_m_c
-	retry      timer
-	dialCancel context.CancelFunc
-	gen        int
-	probe      linkProbe
+	state     workerState
+	sess      *session
+	integTask string // the task id given to the master's syn_m_c
+	retry     timer
+	work      *offload
+	gen       int
+	probe     linkProbe
 }
 
 type workerState int
@@ -52,6 +53,13 @@ type dialed struct {
 	err error
 }
 
+// discard closes a connection dialed for a handler that stopped meanwhile.
+func (d *dialed) discard() {
+	if d.nc != nil {
+		_ = d.nc.Close()
+	}
+}
+
 type helloTag struct{}
 
 // MasterStatus asks the worker handler whether it is connected; it answers *MasterStatusReply.
@@ -60,10 +68,15 @@ type MasterStatus struct{}
 // MasterStatusReply tells whether the worker is connected to its master.
 type MasterStatusReply struct{ Connected bool }
 
-// NewWorkerHandler returns the producer of a worker's master connection actor.
-func NewWorkerHandler(kit *Kit, settings Settings) actor.Producer {
+// NewWorkerHandler returns the producer of a worker's master connection actor; tasks is the
+// worker subtree it belongs to (nil: a handler alone, whose master's requests for the task
+// actors go nowhere).
+func NewWorkerHandler(kit *Kit, settings Settings, tasks *WorkerRole) actor.Producer {
+	if tasks == nil {
+		tasks = &WorkerRole{}
+	}
 	return func() actor.Actor {
-		return &WorkerHandler{kit: kit, settings: settings, log: kit.Logger("Worker "+settings.NodeName, "Main")}
+		return &WorkerHandler{kit: kit, settings: settings, tasks: tasks, log: kit.Logger("Worker "+settings.NodeName, "Main")}
 	}
 }
 
@@ -71,6 +84,7 @@ func NewWorkerHandler(kit *Kit, settings Settings) actor.Producer {
 func (w *WorkerHandler) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
+		w.work = newOffload(w.kit)
 		c.Send(c.Self(), &connectNow{})
 	case *connectNow:
 		w.dial(c)
@@ -119,9 +133,7 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 	case *actor.Restarting, *actor.Stopping:
 		w.retry.stop()
 		w.probe.stop()
-		if w.dialCancel != nil {
-			w.dialCancel()
-		}
+		w.work.stop()
 		if w.sess != nil {
 			w.sess.close(c, ErrConnectionLost)
 		}
@@ -135,19 +147,15 @@ func (w *WorkerHandler) dial(c actor.Context) {
 	w.state = stateDialing
 	w.gen++
 	gen := w.gen
-	ctx, cancel := context.WithTimeout(context.Background(), w.settings.DialTimeout)
-	w.dialCancel = cancel
 	addr := net.JoinHostPort(w.settings.NodeIP, strconv.Itoa(w.settings.Port))
-	root, self := w.kit.System.Root, c.Self()
 	var d net.Dialer
 	// A worker bound to one address connects from it, so the master reports that address.
 	if ip := net.ParseIP(w.settings.BindAddr); ip != nil && !ip.IsUnspecified() {
 		d.LocalAddr = &net.TCPAddr{IP: ip}
 	}
-	w.kit.Go(func() {
-		defer cancel()
+	w.work.Run(c, w.settings.DialTimeout, func(ctx context.Context) any {
 		nc, err := d.DialContext(ctx, "tcp", addr)
-		root.Send(self, &dialed{gen: gen, nc: nc, err: err})
+		return &dialed{gen: gen, nc: nc, err: err}
 	})
 }
 
@@ -158,7 +166,6 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		}
 		return
 	}
-	w.dialCancel = nil
 	if m.err != nil {
 		w.state = stateDisconnected
 		if errors.Is(m.err, syscall.ECONNREFUSED) {
@@ -169,8 +176,21 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
 		return
 	}
-	l := startLink(w.kit, m.nc, w.settings.clusterConnConfig(w.kit), c.Self(), nil)
-	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, wire.NewFileReceiver(w.settings.Home))
+	cfg, err := w.settings.clusterConnConfig(w.kit)
+	if err != nil {
+		// SpawnTree refuses such a key; the connection is closed rather than left in clear.
+		_ = m.nc.Close()
+		w.state = stateDisconnected
+		w.log.WithError(err).Errorf("Could not connect to master. Trying again in %s.", seconds(w.settings.ConnectionRetry))
+		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+		return
+	}
+	l := startLink(w.kit, m.nc, cfg, c.Self(), nil)
+	files := wire.NewFileReceiver(w.settings.Home)
+	if w.tasks.IntegritySync != nil {
+		files.Follow(followTo(w.kit.System.Root, w.tasks.IntegritySync))
+	}
+	w.sess = newSession(w.kit, w.log, l, w.settings.RequestTimeout, files)
 	w.state = stateHelloSent
 	hello := messages.Hello{Name: w.settings.NodeName, Cluster: w.settings.ClusterName, NodeType: TypeWorker, Version: w.settings.Version}
 	w.sess.request(c, &SendRequest{Command: messages.CmdHello, Payload: hello.Encode(), Tag: helloTag{}, ReplyTo: c.Self()})
@@ -195,15 +215,16 @@ func (w *WorkerHandler) helloAnswered(c actor.Context, m *Response) {
 
 // tellTasks tells every task actor of the worker that the master link changed.
 func (w *WorkerHandler) tellTasks(c actor.Context, m *masterLink) {
-	for _, name := range []string{NameIntegritySync, NameSendsync, NameAgentGroups, NameAgentInfo} {
-		c.Send(w.task(name), m)
+	for _, pid := range []*actor.PID{w.tasks.IntegritySync, w.tasks.Sendsync, w.tasks.AgentGroups, w.tasks.AgentInfo} {
+		w.tell(c, pid, m)
 	}
 }
 
-func (w *WorkerHandler) task(name string) *actor.PID { return w.kit.System.NewLocalPID(Path(name)) }
-
-func (w *WorkerHandler) integritySync() *actor.PID {
-	return w.kit.System.NewLocalPID(Path(NameIntegritySync))
+// tell sends m to one of the worker's task actors.
+func (w *WorkerHandler) tell(c actor.Context, task *actor.PID, m any) {
+	if task != nil {
+		c.Send(task, m)
+	}
 }
 
 func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
@@ -212,11 +233,11 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		w.sess.respond(f.Counter, messages.CmdOKC, f.Payload)
 	case messages.CmdSynMCOK:
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Thanks"))
-		c.Send(w.integritySync(), &integrityNotRequired{})
+		w.tell(c, w.tasks.IntegritySync, &integrityNotRequired{})
 	case messages.CmdSynMC:
 		w.integTask = newTaskID()
 		w.sess.respond(f.Counter, messages.CmdOK, []byte(w.integTask))
-		c.Send(w.integritySync(), &integrityExpect{task: w.integTask})
+		w.tell(c, w.tasks.IntegritySync, &integrityExpect{task: w.integTask})
 	case messages.CmdSynMCE:
 		tf, err := messages.ParseTaskFile(f.Payload)
 		var rel string
@@ -229,17 +250,17 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		}
 		w.integTask = ""
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("File correctly received"))
-		c.Send(w.integritySync(), &integrityPackage{rel: rel})
+		w.tell(c, w.tasks.IntegritySync, &integrityPackage{rel: rel})
 	case messages.CmdSynMCR:
 		w.integTask = ""
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Error received"))
-		c.Send(w.integritySync(), &integrityMasterError{text: taskErrorText(f.Payload)})
+		w.tell(c, w.tasks.IntegritySync, &integrityMasterError{text: taskErrorText(f.Payload)})
 	case CmdIntegrityNow:
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Checking now"))
-		c.Send(w.integritySync(), &checkIntegrityNow{})
+		w.tell(c, w.tasks.IntegritySync, &checkIntegrityNow{})
 	case messages.CmdSynMAE, messages.CmdSynMAErr:
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Thanks"))
-		c.Send(w.task(NameAgentInfo), &agentInfoResult{failed: f.Command == messages.CmdSynMAErr, payload: f.Payload})
+		w.tell(c, w.tasks.AgentInfo, &agentInfoResult{failed: f.Command == messages.CmdSynMAErr, payload: f.Payload})
 	case messages.CmdSynGMW, messages.CmdSynGMWC:
 		w.agentGroups(c, f)
 	case messages.CmdSendSynRes:
@@ -254,12 +275,12 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		if !ok {
 			arrived.err = messages.NewClusterError(3035, res.StringID)
 		}
-		c.Send(w.task(NameSendsync), arrived)
+		w.tell(c, w.tasks.Sendsync, arrived)
 	case messages.CmdSendSynErr:
 		e, err := messages.ParseSendSyncError(f.Payload)
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
 		if err == nil {
-			c.Send(w.task(NameSendsync), &sendsyncArrived{client: e.Client, err: fmt.Errorf("%w: %s", errMasterDaemon, e.Text)})
+			w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: e.Client, err: fmt.Errorf("%w: %s", errMasterDaemon, e.Text)})
 		}
 	default:
 		if !w.sess.handleCommon(f) {

@@ -221,10 +221,12 @@ func (n *Node) closeStore() error {
 
 // groupsChanged tells the master's local-groups actor to broadcast at once.
 func (n *Node) groupsChanged() {
-	if n.kit == nil || !n.settings.IsMaster() {
+	if n.kit == nil {
 		return
 	}
-	n.kit.System.Root.Send(n.kit.System.NewLocalPID(actors.Path(actors.NameLocalGroups)), &actors.GroupsChanged{})
+	if master := n.kit.Directory.Master(); master != nil {
+		n.kit.System.Root.Send(master.LocalGroups, &actors.GroupsChanged{})
+	}
 }
 
 // EnrollAddr is the bound enrollment address (nil when enrollment is off).

@@ -239,6 +239,9 @@ func (n *Node) closeSockets() {
 // Kit exposes the node's actor kit (registry, fault injector) to tests and tools in-process.
 func (n *Node) Kit() *actors.Kit { return n.kit }
 
+// Tree is the node's actor tree (nil before Start); tests change its role in-process.
+func (n *Node) Tree() *actors.Tree { return n.tree.Load() }
+
 // Settings are the node's resolved settings.
 func (n *Node) Settings() actors.Settings { return n.settings }
 

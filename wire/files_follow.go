@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 )
 
@@ -20,51 +19,10 @@ var (
 // FileFollower is told about each file a FileReceiver starts receiving (key = the new_file path,
 // e.g. "/queue/cluster/worker1/worker1-1700000000.123456-<hex>.zip") and may read it while it
 // arrives, to overlap its own work with the transfer. It is called on the receiver's goroutine
-// and must return at once; it may keep f and read it from another goroutine.
+// (the actor that owns the connection) and must return at once: hand f to whoever reads it.
+// The receiver's owner chooses its follower (FileReceiver.Follow); nothing is shared between
+// receivers.
 type FileFollower func(key string, f *FollowedFile)
-
-// followers holds the FileFollowers of each WAZUH_HOME: the receivers (one per connection,
-// created by the connection's owner) and the followers (registered by the tasks that expect
-// files) meet here without knowing each other.
-var followers = struct {
-	mu     sync.Mutex
-	byHome map[string]map[*FileFollower]struct{}
-}{byHome: make(map[string]map[*FileFollower]struct{})}
-
-// FollowIncomingFiles registers fn for every file that receivers of home start receiving from
-// now on, until stop is called.
-func FollowIncomingFiles(home string, fn FileFollower) (stop func()) {
-	home = filepath.Clean(home)
-	key := &fn
-	followers.mu.Lock()
-	defer followers.mu.Unlock()
-	set := followers.byHome[home]
-	if set == nil {
-		set = make(map[*FileFollower]struct{})
-		followers.byHome[home] = set
-	}
-	set[key] = struct{}{}
-	return func() {
-		followers.mu.Lock()
-		defer followers.mu.Unlock()
-		delete(followers.byHome[home], key)
-		if len(followers.byHome[home]) == 0 {
-			delete(followers.byHome, home)
-		}
-	}
-}
-
-// followersOf returns the followers registered for home.
-func followersOf(home string) []FileFollower {
-	followers.mu.Lock()
-	defer followers.mu.Unlock()
-	set := followers.byHome[filepath.Clean(home)]
-	out := make([]FileFollower, 0, len(set))
-	for fn := range set {
-		out = append(out, *fn)
-	}
-	return out
-}
 
 // FollowedFile is a file being received, readable while it grows: Reader returns its bytes as
 // they are written, then io.EOF once file_end confirmed the checksum and the file was renamed
@@ -118,8 +76,9 @@ func (f *FollowedFile) closeIfUnused() {
 }
 
 // Reader returns a reader of the file from its beginning; it blocks for more bytes until the
-// transfer ends or ctx is cancelled. Close it when done. Take it in the FileFollower: once the
-// transfer has ended with no reader open, the file can no longer be read (errFollowGone).
+// transfer ends or ctx is cancelled. Close it when done. Take it while the transfer runs: once
+// it has ended with no reader open, the file can no longer be read (errFollowGone), and the
+// reader of the received file must be used instead.
 func (f *FollowedFile) Reader(ctx context.Context) io.ReadCloser {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -10,16 +10,14 @@ import (
 	"time"
 )
 
-// followOne registers a follower of tree's home that keeps the files it is told about.
-func followOne(t *testing.T, tree fileTestTree) <-chan *FollowedFile {
-	t.Helper()
+// followOne makes rc's follower keep the files it is told about.
+func followOne(rc *FileReceiver) <-chan *FollowedFile {
 	got := make(chan *FollowedFile, 4)
-	stop := FollowIncomingFiles(tree.home, func(key string, f *FollowedFile) {
+	rc.Follow(func(key string, f *FollowedFile) {
 		if key == "/queue/cluster/worker1/pkg.zip" {
 			got <- f
 		}
 	})
-	t.Cleanup(stop)
 	return got
 }
 
@@ -52,8 +50,8 @@ func mustHandle(t *testing.T, rc *FileReceiver, command string, payload []byte, 
 // A follower reads the file while it arrives, and sees its end only once file_end checked it.
 func TestFollowedFileReadsWhileReceiving(t *testing.T) {
 	tree := newFileTestTree(t)
-	got := followOne(t, tree)
 	rc := NewFileReceiver(tree.home)
+	got := followOne(rc)
 	defer rc.Close()
 	key := "/queue/cluster/worker1/pkg.zip"
 	mustHandle(t, rc, CommandNewFile, []byte(key), replyNewFileOK)
@@ -98,8 +96,8 @@ func TestFollowedFileFailures(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			tree := newFileTestTree(t)
-			got := followOne(t, tree)
 			rc := NewFileReceiver(tree.home)
+			got := followOne(rc)
 			defer rc.Close()
 			mustHandle(t, rc, CommandNewFile, []byte(key), replyNewFileOK)
 			r := (<-got).Reader(context.Background())
@@ -117,8 +115,8 @@ func TestFollowedFileFailures(t *testing.T) {
 // A reader waiting for bytes gives up with its context.
 func TestFollowedFileReaderCancelled(t *testing.T) {
 	tree := newFileTestTree(t)
-	got := followOne(t, tree)
 	rc := NewFileReceiver(tree.home)
+	got := followOne(rc)
 	defer rc.Close()
 	mustHandle(t, rc, CommandNewFile, []byte("/queue/cluster/worker1/pkg.zip"), replyNewFileOK)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -131,18 +129,18 @@ func TestFollowedFileReaderCancelled(t *testing.T) {
 	}
 }
 
-// Followers are told about files only while registered, and only those of their home.
+// A follower is told about the files of its own receiver only, and only while it is set.
 func TestFollowIncomingFilesStop(t *testing.T) {
 	tree, other := newFileTestTree(t), newFileTestTree(t)
 	seen := make(chan string, 4)
-	stop := FollowIncomingFiles(tree.home, func(key string, _ *FollowedFile) { seen <- key })
 	rcOther := NewFileReceiver(other.home)
 	defer rcOther.Close()
 	mustHandle(t, rcOther, CommandNewFile, []byte("/queue/cluster/worker1/a"), replyNewFileOK)
 	rc := NewFileReceiver(tree.home)
 	defer rc.Close()
+	rc.Follow(func(key string, _ *FollowedFile) { seen <- key })
 	mustHandle(t, rc, CommandNewFile, []byte("/queue/cluster/worker1/b"), replyNewFileOK)
-	stop()
+	rc.Follow(nil)
 	mustHandle(t, rc, CommandNewFile, []byte("/queue/cluster/worker1/c"), replyNewFileOK)
 	close(seen)
 	var keys []string
@@ -158,8 +156,8 @@ func TestFollowIncomingFilesStop(t *testing.T) {
 // reading a closed descriptor.
 func TestFollowedFileReaderTooLate(t *testing.T) {
 	tree := newFileTestTree(t)
-	got := followOne(t, tree)
 	rc := NewFileReceiver(tree.home)
+	got := followOne(rc)
 	defer rc.Close()
 	key := "/queue/cluster/worker1/pkg.zip"
 	mustHandle(t, rc, CommandNewFile, []byte(key), replyNewFileOK)

@@ -48,15 +48,16 @@ func FuzzFileReceiver(f *testing.F) {
 		followed []io.ReadCloser
 		inputCtx context.Context
 	)
-	f.Cleanup(FollowIncomingFiles(tree.home, func(_ string, ff *FollowedFile) {
+	follow := func(_ string, ff *FollowedFile) {
 		followed = append(followed, ff.Reader(inputCtx))
-	}))
+	}
 
 	f.Fuzz(func(t *testing.T, path, body, digest []byte, useRealDigest bool) {
 		var cancel context.CancelFunc
 		inputCtx, cancel = context.WithCancel(context.Background())
 		followed = followed[:0]
 		receiver := NewFileReceiverWithLimits(tree.home, FileReceiverLimits{MaxFileSize: 1 << 20})
+		receiver.Follow(follow)
 		if useRealDigest {
 			sum := sha256.Sum256(body)
 			digest = sum[:]

@@ -80,6 +80,7 @@ type FileReceiver struct {
 	home   string
 	limits FileReceiverLimits
 	files  map[string]*incomingFile
+	follow FileFollower // nil: nobody reads the files while they arrive
 }
 
 // NewFileReceiver returns a receiver writing under <home>/queue/cluster with the default bounds.
@@ -109,6 +110,10 @@ func (f *FileReceiver) Handle(command string, payload []byte) (respCommand strin
 		return pyUnknownCommandReply(command)
 	}
 }
+
+// Follow makes fn be told about every file the receiver starts receiving from now on; nil
+// stops that.
+func (f *FileReceiver) Follow(fn FileFollower) { f.follow = fn }
 
 // Len returns how many files are being received.
 func (f *FileReceiver) Len() int { return len(f.files) }
@@ -248,11 +253,10 @@ func (f *FileReceiver) discard(key string, in *incomingFile) {
 	_ = in.target.dir.Close()
 }
 
-// announce lets the followers of the receiver's home read the file while it arrives. A file
-// that cannot be opened for them is simply not followed.
+// announce lets the receiver's follower read the file while it arrives. A file that cannot be
+// opened for it is simply not followed.
 func (f *FileReceiver) announce(key string, in *incomingFile) {
-	fns := followersOf(f.home)
-	if len(fns) == 0 {
+	if f.follow == nil {
 		return
 	}
 	reader, err := in.target.dir.Open(in.tempName)
@@ -260,10 +264,8 @@ func (f *FileReceiver) announce(key string, in *incomingFile) {
 		return
 	}
 	in.follow = newFollowedFile(reader)
-	for _, fn := range fns {
-		fn(key, in.follow)
-	}
-	// Followers that kept no reader leave the descriptor to be closed when the transfer ends.
+	f.follow(key, in.follow)
+	// A follower that kept no reader leaves the descriptor to be closed when the transfer ends.
 }
 
 // ended tells the followers, if any, how the transfer ended.

@@ -20,7 +20,7 @@ func killable(m *nodetest.Member) []string {
 		switch {
 		case p == actors.RootName:
 		case strings.HasPrefix(rel, actors.NameLocal+"/"), strings.HasPrefix(rel, actors.NameStats+"/"),
-			strings.HasPrefix(rel, actors.NameListener+"/"):
+			strings.HasPrefix(p, actors.Path(actors.NameListener)+"/"):
 		default:
 			out = append(out, p)
 		}
