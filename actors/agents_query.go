@@ -37,7 +37,7 @@ func queryAgents(kit *Kit, lister AgentLister, timeout time.Duration, counter ui
 		var q messages.AgentsQuery
 		if len(payload) > 0 {
 			if err := json.Unmarshal(payload, &q); err != nil {
-				ans.err = messages.NewClusterError(3036, err.Error())
+				ans.err = messages.ErrJSONNotLoaded.With(err.Error())
 				return
 			}
 		}

@@ -202,7 +202,7 @@ func (w *WorkerHandler) agentGroups(c actor.Context, f messages.Frame) {
 	id := string(f.Payload)
 	data, ok := w.sess.strings.Take(id)
 	if !ok {
-		w.sess.respondError(f.Counter, messages.NewClusterError(3035, id))
+		w.sess.respondError(f.Counter, messages.ErrStringNotFound.With(id))
 		return
 	}
 	w.sess.respond(f.Counter, messages.CmdOK, f.Payload)

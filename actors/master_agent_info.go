@@ -38,7 +38,7 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 	data, ok := h.sess.strings.Take(id)
 	store := h.settings.Services.AgentInfo
 	if !ok || store == nil {
-		h.sess.respondError(f.Counter, messages.NewClusterError(3035, id))
+		h.sess.respondError(f.Counter, messages.ErrStringNotFound.With(id))
 		return
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, f.Payload)

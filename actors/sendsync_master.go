@@ -122,7 +122,7 @@ func dispatchDaemon(ctx context.Context, d Daemons, req messages.SendSync) ([]by
 func (h *MasterHandler) sendsync(c actor.Context, f messages.Frame) {
 	req, err := messages.ParseSendSync(f.Payload)
 	if err != nil {
-		h.sess.respondError(f.Counter, messages.NewClusterError(3036, err.Error()))
+		h.sess.respondError(f.Counter, messages.ErrJSONNotLoaded.With(err.Error()))
 		return
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to SendSync requests queue"))

@@ -34,7 +34,7 @@ func ResponseError(payload []byte) *WazuhError {
 	if e, err := DecodeException(payload); err == nil {
 		return e
 	}
-	return NewClusterError(3000, strings.ToValidUTF8(string(payload), "\uFFFD"))
+	return ErrCluster.With(strings.ToValidUTF8(string(payload), "\uFFFD"))
 }
 
 // wireObject is the exception in the shape WazuhJSONEncoder writes.
