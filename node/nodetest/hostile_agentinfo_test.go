@@ -65,11 +65,11 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 	t0 := time.Now()
 
 	p := helloRaw(t, c, "bigworker")
-	if f := p.request(messages.CmdSynAWMP, nil); f.Command != messages.CmdOK || string(f.Payload) != "True" {
+	if f := p.Call(messages.CmdSynAWMP, nil); f.Command != messages.CmdOK || string(f.Payload) != "True" {
 		t.Fatalf("syn_a_w_m_p answered %s %q", f.Command, f.Payload)
 	}
 
-	f := p.request(messages.CmdNewStr, []byte("620000000")) // the million agents' document
+	f := p.Call(messages.CmdNewStr, []byte("620000000")) // the million agents' document
 	if f.Command != messages.CmdError || string(f.Payload) != wire.ReplyStringTooLarge {
 		t.Fatalf("new_str beyond 256 MiB answered %s %q", f.Command, f.Payload)
 	}
@@ -84,14 +84,14 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("send the agent-info string: %v", err)
 	}
-	if f := p.request(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK || string(f.Payload) != id {
+	if f := p.Call(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK || string(f.Payload) != id {
 		t.Fatalf("syn_a_w_m answered %s %q", f.Command, f.Payload)
 	}
 	// The result comes as a request from the master; its agent-groups requests may come first.
 	var result messages.Frame
-	_ = p.nc.SetReadDeadline(time.Now().Add(time.Minute))
+	_ = p.Conn().SetReadDeadline(time.Now().Add(time.Minute))
 	for result.Command != messages.CmdSynMAE && result.Command != messages.CmdSynMAErr {
-		if result, err = p.reader.ReadFrame(); err != nil {
+		if result, err = p.ReadFrame(); err != nil {
 			t.Fatalf("waiting for the master's agent-info result: %v", err)
 		}
 	}
@@ -116,7 +116,7 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 	}
 
 	keptConnected(t, c, t0)
-	_ = p.nc.Close()
+	_ = p.Conn().Close()
 	goroutinesBackTo(t, base, 10)
 	heapBackTo(t, heap, 32<<20)
 }
