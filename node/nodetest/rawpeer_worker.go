@@ -8,7 +8,7 @@ import (
 )
 
 // WazuhWorkerReply is the answer a Wazuh 4.14.7 worker gives its master's request, for
-// RawPeer.AnswerWith (spec §9.1 and §9.3): what the reply says, not what the worker then does.
+// RawPeer.AnswerWith (§9.1 and §9.3): what the reply says, not what the worker then does.
 // A new string gets a random id, as Wazuh's receive_str picks one; a command the table does not
 // name is answered with a bare ok.
 func WazuhWorkerReply(req messages.Frame) messages.Frame {
