@@ -132,7 +132,7 @@ func (a *AgentInfo) permission(c actor.Context, m *Response) {
 func sendAgentInfo(ctx context.Context, store AgentInfoStore, r *Requester, log *logrus.Entry) *agentInfoSent {
 	chunks, token, err := store.PendingAgentInfo(ctx)
 	if err != nil {
-		return &agentInfoSent{err: fmt.Errorf("%w: %w", messages.NewClusterError(2017, nil), err)}
+		return &agentInfoSent{err: fmt.Errorf("%w: %w", messages.ErrAgentSyncInfo.New(), err)}
 	}
 	if chunks.Empty() {
 		return &agentInfoSent{empty: true}

@@ -33,7 +33,7 @@ func queryAgents(c actor.Context, work *offload, lister AgentLister, timeout tim
 		var q messages.AgentsQuery
 		if len(payload) > 0 {
 			if err := json.Unmarshal(payload, &q); err != nil {
-				ans.err = messages.NewClusterError(3036, err.Error())
+				ans.err = messages.ErrJSONNotLoaded.With(err.Error())
 				return ans
 			}
 		}

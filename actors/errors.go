@@ -29,7 +29,7 @@ var (
 
 // errNoRole answers a request that needs the role subtree while none runs (the node is
 // changing roles): to the asker it is a worker not connected to a master, Wazuh's 3023.
-func errNoRole() *messages.WazuhError { return messages.NewClusterError(3023, nil) }
+func errNoRole() *messages.WazuhError { return messages.ErrWorkerNotConnected.New() }
 
 // stopping reports an error that only says a task was cancelled: its actor is stopping or
 // restarting, which is no failure to log.

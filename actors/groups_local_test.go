@@ -9,6 +9,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 // countingGroups is a GroupsStore whose reads take cost each and are counted.
@@ -68,7 +69,7 @@ func TestLocalGroupsPacesBursts(t *testing.T) {
 		_ = k.System.Root.StopFuture(pid).Wait()
 		_ = k.System.Root.StopFuture(sink).Wait()
 	})
-	eventually(t, "the first cycle", func() bool { return store.count() == 1 })
+	poll.Until(t, waitTimeout, "the first cycle", func() bool { return store.count() == 1 })
 
 	// Changes keep coming for a second, as when thousands of agents enroll: unpaced, each
 	// cycle's end would start another at once (about 50 here).
@@ -80,7 +81,7 @@ func TestLocalGroupsPacesBursts(t *testing.T) {
 		time.Sleep(2 * time.Millisecond) // the pace of the changes, not a wait for a result
 	}
 	// The burst is read at least once more after it was sent.
-	eventually(t, "a cycle after the burst", func() bool { return store.count() >= 2 })
+	poll.Until(t, waitTimeout, "a cycle after the burst", func() bool { return store.count() >= 2 })
 	elapsed := time.Since(start)
 	burstCycles := store.count() - 1
 	// One paced cycle per groupsMinGap at most, plus the one that may start at once.
@@ -91,7 +92,7 @@ func TestLocalGroupsPacesBursts(t *testing.T) {
 	// A lone change after the burst is still read, once the pacing allows.
 	before := store.count()
 	k.System.Root.Send(pid, &GroupsChanged{})
-	eventually(t, "a cycle for the lone change", func() bool { return store.count() > before })
+	poll.Until(t, waitTimeout, "a cycle for the lone change", func() bool { return store.count() > before })
 	store.mu.Lock()
 	gap := store.cycles[len(store.cycles)-1].Sub(store.cycles[len(store.cycles)-2])
 	store.mu.Unlock()

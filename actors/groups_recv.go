@@ -233,7 +233,7 @@ func (w *WorkerHandler) agentGroups(c actor.Context, f messages.Frame) {
 	id := string(f.Payload)
 	data, release, ok := w.sess.strings.TakeHeld(id)
 	if !ok {
-		w.sess.respondError(f.Counter, messages.NewClusterError(3035, messages.ClipForLog(id)))
+		w.sess.respondError(f.Counter, messages.ErrStringNotFound.With(messages.ClipForLog(id)))
 		return
 	}
 	w.sess.respond(f.Counter, messages.CmdOK, f.Payload)

@@ -11,6 +11,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 // hashedGroups is a worker store whose global group hash the test chooses ("" : none).
@@ -97,7 +98,7 @@ func TestAgentGroupsRecvComparesTheMasterChecksum(t *testing.T) {
 				}
 				return n
 			}
-			eventually(t, "every result", func() bool { return results() == limit+1 })
+			poll.Until(t, waitTimeout, "every result", func() bool { return results() == limit+1 })
 			want := slices.Repeat([]string{messages.CmdSynWGE}, limit)
 			if tc.asks {
 				want = append(want, messages.CmdSynWGC)

@@ -126,18 +126,18 @@ func (h *handshake) frame(c actor.Context, f messages.Frame) {
 		return
 	}
 	if f.Command != messages.CmdHello {
-		h.sess.respondError(f.Counter, messages.NewClusterError(3000,
+		h.sess.respondError(f.Counter, messages.ErrCluster.With(
 			fmt.Sprintf("command %s refused before a successful hello", f.Command)))
 		return
 	}
 	hello, err := messages.ParseHello(f.Payload)
 	if err != nil {
-		h.sess.respondError(f.Counter, messages.NewInternalError(1000, err.Error()))
+		h.sess.respondError(f.Counter, messages.ErrInternal.With(err.Error()))
 		return
 	}
 	if !messages.ValidNodeName(hello.Name) {
 		// The name is echoed as Wazuh does, but never more of it than a log line shows.
-		h.reject(c, f.Counter, messages.NewClusterError(3060, messages.ClipForLog(hello.Name)))
+		h.reject(c, f.Counter, messages.ErrInvalidNodeName.With(messages.ClipForLog(hello.Name)))
 		return
 	}
 	h.registering = true

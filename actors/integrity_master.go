@@ -86,7 +86,7 @@ func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
 			rel, err = packagePath(h.settings.Home, h.conn.info.Name, tf.Path)
 		}
 		if err != nil || tf.TaskID != mi.receiveTask || mi.running {
-			h.sess.respondError(f.Counter, messages.NewClusterError(3027, tf.TaskID))
+			h.sess.respondError(f.Counter, messages.ErrUnknownTask.With(tf.TaskID))
 			return
 		}
 		mi.receiveTimer.stop()
@@ -113,7 +113,7 @@ func (h *MasterHandler) integrityReceiveTimedOut(c actor.Context, m *integrityRe
 	if h.integ.receiveTask != m.task {
 		return
 	}
-	h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check").Error(messages.NewClusterError(3039, nil).Error())
+	h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check").Error(messages.ErrFileReceiveTimeout.Error())
 	h.integ.receiveTask = ""
 	h.releaseIntegrity(c)
 }
@@ -323,7 +323,7 @@ func (j masterIntegrityJob) adaptZipLimit(cancelled bool, sent int64, took time.
 
 // reportError tells the worker the sync failed (syn_m_c_r), so it stops waiting for the file.
 func (j masterIntegrityJob) reportError(ctx context.Context, task string, err error) {
-	exc := messages.EncodeException(messages.NewClusterError(3016, err.Error()))
+	exc := messages.EncodeException(messages.ErrReceivedErrorResponse.With(err.Error()))
 	_, _ = j.req.Request(ctx, messages.CmdSynMCR, append([]byte(task+" "), exc...))
 }
 

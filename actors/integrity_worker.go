@@ -137,7 +137,7 @@ func (s *IntegritySync) Receive(c actor.Context) {
 		s.finish(c)
 	case *integrityWaitTimeout:
 		if s.state == integrityWaiting || s.state == integrityApplying {
-			s.syncLog.Error(messages.NewClusterError(3039, nil).Error())
+			s.syncLog.Error(messages.ErrFileReceiveTimeout.Error())
 			s.finish(c)
 		}
 	case *masterLink:
@@ -323,7 +323,7 @@ func (j workerCheckJob) run(ctx context.Context) (integrity.Metadata, error) {
 	}
 	task := string(resp.Payload)
 	if _, err := sendPackageFile(ctx, j.req, j.home, rel, messages.CmdSynIWME, task, func() bool { return false }); err != nil {
-		exc := messages.EncodeException(messages.NewClusterError(3016, err.Error()))
+		exc := messages.EncodeException(messages.ErrReceivedErrorResponse.With(err.Error()))
 		_, _ = j.req.Request(ctx, messages.CmdSynIWMR, append([]byte(task+" "), exc...))
 		return nil, err
 	}

@@ -49,12 +49,11 @@ func (k *Keepalive) Receive(c actor.Context) {
 }
 
 func (k *Keepalive) answered(c actor.Context, m *Response) {
-	var werr *messages.WazuhError
 	switch {
 	case m.Err == nil:
 		k.failures = 0
 		k.log.Infof("Successful response from master: %s", messages.ClipForLog(string(m.Frame.Payload)))
-	case errors.As(m.Err, &werr) && werr.Code == 3023:
+	case errors.Is(m.Err, messages.ErrWorkerNotConnected):
 		// Not connected: nothing to keep alive, and not a failure of the link.
 		k.failures = 0
 	default:

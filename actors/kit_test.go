@@ -10,6 +10,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	"github.com/clusterd/clusterd/node/logging"
 )
 
@@ -35,16 +36,8 @@ func newTestKit(t *testing.T) *Kit {
 	}))
 }
 
-func eventually(t *testing.T, what string, fn func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !fn() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
+// waitTimeout bounds every wait of the package's tests for something an actor does.
+const waitTimeout = 5 * time.Second
 
 func spawnSupervised(t *testing.T, k *Kit) (*actor.PID, *atomic.Int64, *atomic.Int64) {
 	t.Helper()
@@ -55,7 +48,7 @@ func spawnSupervised(t *testing.T, k *Kit) (*actor.PID, *atomic.Int64, *atomic.I
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = k.System.Root.StopFuture(root).Wait() })
-	eventually(t, "child started", func() bool { return k.Registry.Lookup("node/child") })
+	poll.Until(t, waitTimeout, "child started", func() bool { return k.Registry.Lookup("node/child") })
 	return k.System.NewLocalPID("node/child"), handled, starts
 }
 
@@ -65,8 +58,8 @@ func TestRegistryCountsMessagesAndShowsTree(t *testing.T) {
 	for i := range 10 {
 		k.System.Root.Send(child, fmt.Sprint(i))
 	}
-	eventually(t, "10 messages handled", func() bool { return handled.Load() == 10 })
-	eventually(t, "mailbox drained", func() bool {
+	poll.Until(t, waitTimeout, "10 messages handled", func() bool { return handled.Load() == 10 })
+	poll.Until(t, waitTimeout, "mailbox drained", func() bool {
 		for _, a := range k.Registry.Snapshot() {
 			if a.Path == "node/child" {
 				return a.Received == 10 && a.MailboxDepth == 0 && a.State == StateRunning
@@ -88,8 +81,8 @@ func TestPanicFaultRestartsInPlaceAndIsCounted(t *testing.T) {
 	}
 	// The third message is lost with the failed instance (protoactor drops it); the others
 	// reach the restarted actor.
-	eventually(t, "4 messages handled", func() bool { return handled.Load() == 4 })
-	eventually(t, "restart counted", func() bool {
+	poll.Until(t, waitTimeout, "4 messages handled", func() bool { return handled.Load() == 4 })
+	poll.Until(t, waitTimeout, "restart counted", func() bool {
 		for _, a := range k.Registry.Snapshot() {
 			if a.Path == "node/child" {
 				return a.Restarts == 1 && a.LastFailure != ""
@@ -106,9 +99,9 @@ func TestStoppedChildIsSpawnedAgain(t *testing.T) {
 	k := newTestKit(t)
 	child, _, starts := spawnSupervised(t, k)
 	k.System.Root.Stop(child)
-	eventually(t, "child spawned again", func() bool { return starts.Load() == 2 && k.Registry.Lookup("node/child") })
+	poll.Until(t, waitTimeout, "child spawned again", func() bool { return starts.Load() == 2 && k.Registry.Lookup("node/child") })
 	k.System.Root.Stop(child)
-	eventually(t, "child spawned a third time", func() bool { return starts.Load() == 3 && k.Registry.Lookup("node/child") })
+	poll.Until(t, waitTimeout, "child spawned a third time", func() bool { return starts.Load() == 3 && k.Registry.Lookup("node/child") })
 	for _, a := range k.Registry.Snapshot() {
 		if a.Path == "node/child" && a.Restarts != 2 {
 			t.Fatalf("restarts %d, want 2", a.Restarts)
@@ -123,7 +116,7 @@ func TestDropFaultLosesOnlyMatchingMessages(t *testing.T) {
 	for i := range 6 {
 		k.System.Root.Send(child, fmt.Sprint(i))
 	}
-	eventually(t, "3 of 6 handled", func() bool { return handled.Load() == 3 })
+	poll.Until(t, waitTimeout, "3 of 6 handled", func() bool { return handled.Load() == 3 })
 }
 
 func TestPanicInStartedIsRetriedWithBackoff(t *testing.T) {
@@ -131,7 +124,7 @@ func TestPanicInStartedIsRetriedWithBackoff(t *testing.T) {
 	k.Faults.Set("node/child", Fault{PanicInStarted: true, Times: 3})
 	_, _, starts := spawnSupervised(t, k)
 	// Started panicked three times; the fourth start succeeds.
-	eventually(t, "child running", func() bool { return starts.Load() >= 1 })
+	poll.Until(t, waitTimeout, "child running", func() bool { return starts.Load() >= 1 })
 }
 
 func TestSendRequestRefusedWhenNotConnected(t *testing.T) {

@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"errors"
 	"net"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -135,7 +136,7 @@ func (l *LocalConn) relayed(c actor.Context, m *Response) {
 		return
 	}
 	var werr *messages.WazuhError
-	if m.Err != nil && asWazuh(m.Err, &werr) && werr.Code == 3023 {
+	if m.Err != nil && asWazuh(m.Err, &werr) && errors.Is(werr, messages.ErrWorkerNotConnected) {
 		l.sess.respondError(tag.counter, werr)
 		return
 	}

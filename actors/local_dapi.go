@@ -43,11 +43,13 @@ type agentsDocument struct {
 func (l *LocalConn) dapi(c actor.Context, f messages.Frame) {
 	var req dapiRequest
 	if err := json.Unmarshal(f.Payload, &req); err != nil {
-		l.sess.respondError(f.Counter, messages.NewClusterError(3036, err.Error()))
+		l.sess.respondError(f.Counter, messages.ErrJSONNotLoaded.With(err.Error()))
 		return
 	}
 	if req.F.Callable.Name != dapiAgentsOverview {
-		l.sess.respondError(f.Counter, messages.NewClusterError(3009, fmt.Sprintf("%s is not served by this node", req.F.Callable.Name)))
+		// A cluster error, as this node's refusal (Wazuh's local client raises 3009 as a
+		// WazuhInternalError when it cannot reach the socket at all).
+		l.sess.respondError(f.Counter, messages.NewClusterError(messages.ErrDistributedAPI.Code, fmt.Sprintf("%s is not served by this node", req.F.Callable.Name)))
 		return
 	}
 	l.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to API requests queue"))
@@ -104,7 +106,7 @@ func agentsFor(ctx context.Context, kit *Kit, s Settings, master bool, worker *W
 	}
 	var rows []messages.AgentOverview
 	if err := json.Unmarshal(resp.Payload, &rows); err != nil {
-		return nil, messages.NewClusterError(3036, err.Error())
+		return nil, messages.ErrJSONNotLoaded.With(err.Error())
 	}
 	return rows, nil
 }

@@ -30,7 +30,7 @@ func (l *LocalConn) sendsync(c actor.Context, f messages.Frame) {
 		}
 		req, err := messages.ParseSendSyncBody(payload)
 		if err != nil {
-			done.err = messages.NewClusterError(3036, err.Error())
+			done.err = messages.ErrJSONNotLoaded.With(err.Error())
 			return done
 		}
 		done.data, done.err = dispatchDaemon(ctx, s.Services.Daemons, req)

@@ -44,14 +44,14 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 	store := h.settings.Services.AgentInfo
 	if !ok || store == nil {
 		release()
-		h.sess.respondError(f.Counter, messages.NewClusterError(3035, messages.ClipForLog(id)))
+		h.sess.respondError(f.Counter, messages.ErrStringNotFound.With(messages.ClipForLog(id)))
 		return
 	}
 	if h.agentInfoBusy {
 		// A Wazuh worker asks for permission first, and is refused while its last document
 		// is being applied; one that does not is not given a second task.
 		release()
-		h.sess.respondError(f.Counter, messages.NewClusterError(3037, "an agent-info synchronisation of this worker is already running"))
+		h.sess.respondError(f.Counter, messages.ErrAgentInfoChunks.With("an agent-info synchronisation of this worker is already running"))
 		return
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, f.Payload)

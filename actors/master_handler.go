@@ -145,7 +145,7 @@ func (h *MasterHandler) request(c actor.Context, f messages.Frame) {
 		h.touchKeepalive(c)
 		h.sess.respond(f.Counter, messages.CmdOKM, f.Payload)
 	case messages.CmdHello:
-		h.sess.respondError(f.Counter, messages.NewClusterError(3028, h.conn.info.Name))
+		h.sess.respondError(f.Counter, messages.ErrDuplicateWorkerName.With(h.conn.info.Name))
 	case messages.CmdGetNodes, messages.CmdGetHealth:
 		c.Request(h.role.Peers, &NodesQuery{Tag: nodesTag{counter: f.Counter, command: f.Command, payload: f.Payload}})
 	case messages.CmdSynIWMP, messages.CmdSynIWM, messages.CmdSynIWME, messages.CmdSynIWMR:

@@ -27,7 +27,7 @@ func answerNodesQuery(command string, payload []byte, snap *NodesSnapshot) ([]by
 		}
 		return selectHealth(snap, filter).Encode(), nil
 	}
-	return nil, messages.NewInternalError(1000, fmt.Sprintf("unexpected query %s", command))
+	return nil, messages.ErrInternal.With(fmt.Sprintf("unexpected query %s", command))
 }
 
 // selectHealth keeps the named nodes (all when filter is empty); n_connected_nodes counts the

@@ -11,6 +11,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/poll"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -57,7 +58,7 @@ func TestOffloadedWorkEndsWithItsActor(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer func() { _ = k.System.Root.StopFuture(pid).Wait(); k.Wait(5 * time.Second) }()
-			eventually(t, "worky started", func() bool { return k.Registry.Lookup("node/worky") })
+			poll.Until(t, waitTimeout, "worky started", func() bool { return k.Registry.Lookup("node/worky") })
 			child := k.System.NewLocalPID("node/worky")
 			k.System.Root.Send(child, "start")
 			<-running

@@ -107,7 +107,7 @@ func (p *Peers) Receive(c actor.Context) {
 	case *probeVerdict:
 		if pending := p.replacing[m.name]; pending != nil && m.alive {
 			delete(p.replacing, m.name)
-			c.Send(pending.sender, &registerResult{err: messages.NewClusterError(3028, m.name)})
+			c.Send(pending.sender, &registerResult{err: messages.ErrDuplicateWorkerName.With(m.name)})
 		}
 	case *workerStatus:
 		if e, ok := p.workers[m.name]; ok {
@@ -163,29 +163,29 @@ func (p *Peers) register(c actor.Context, m *registerWorker) *registerResult {
 		h.Cluster != p.settings.ClusterName || h.Version != p.settings.Version):
 		// Only a hello that would be admitted may displace a connection; any other is a
 		// duplicate, reported before the other checks as Wazuh does.
-		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
+		return &registerResult{err: messages.ErrDuplicateWorkerName.With(h.Name)}
 	case old != nil:
 		p.log.Infof("%s connects again from %s while its previous connection is open; checking that one.", h.Name, m.link.remoteIP)
 		p.replacing[h.Name] = &pendingHello{hello: m, sender: c.Sender()}
 		c.Send(old.pid, &probeLink{reason: "the worker connects again", replyTo: c.Self(), name: h.Name})
 		return nil
 	case h.Name == p.settings.NodeName:
-		return &registerResult{err: messages.NewClusterError(3029, nil)}
+		return &registerResult{err: messages.ErrWorkerNamedAsMaster.New()}
 	case h.Cluster != p.settings.ClusterName:
-		return &registerResult{err: messages.NewClusterError(3030, nil)}
+		return &registerResult{err: messages.ErrClusterNameMismatch.New()}
 	case h.Version != p.settings.Version:
-		return &registerResult{err: messages.NewClusterError(3031, nil)}
+		return &registerResult{err: messages.ErrVersionMismatch.New()}
 	case h.NodeType != TypeWorker:
 		// Wazuh takes any type and lists the node with it; only a worker has a place here. Last,
 		// so that every refusal a Wazuh master gives keeps its code.
-		return &registerResult{err: messages.NewClusterError(3000,
+		return &registerResult{err: messages.ErrCluster.With(
 			fmt.Sprintf("node type %s refused: only workers connect to a master", messages.ClipForLog(h.NodeType)))}
 	}
 	info := messages.NodeInfo{Name: h.Name, Type: h.NodeType, Version: h.Version, IP: m.link.remoteIP}
 	pid, err := p.kit.Spawn(c, h.Name, newMasterHandler(p.kit, p.settings, p.role, m.link, info, m.counter))
 	if err != nil {
 		// The previous handler of this name is still stopping.
-		return &registerResult{err: messages.NewClusterError(3028, h.Name)}
+		return &registerResult{err: messages.ErrDuplicateWorkerName.With(h.Name)}
 	}
 	// No Watch: as the parent, Peers gets the handler's Terminated anyway, and a second one
 	// would arrive after a replacement handler of the same name (same PID) was admitted.

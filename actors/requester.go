@@ -47,7 +47,7 @@ func (r *Requester) Request(ctx context.Context, command string, payload []byte)
 			return resp.Frame, nil
 		case resp.Frame.Command == messages.CmdErr:
 			return resp.Frame, nil
-		case errors.As(resp.Err, &werr) && werr.Code == 3020:
+		case errors.As(resp.Err, &werr) && errors.Is(werr, messages.ErrRequestTimeout):
 			return messages.Frame{}, requestTimeout{werr}
 		default:
 			return messages.Frame{}, fmt.Errorf("%s: %w", command, resp.Err)

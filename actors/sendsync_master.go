@@ -103,7 +103,7 @@ func (q *SendsyncQueue) refuse(c actor.Context, job *sendsyncJob) {
 		messages.ClipForLog(job.req.DaemonName), q.queued>>20)
 	kit := q.kit
 	q.work.Run(c, q.settings.RequestTimeout, func(ctx context.Context) any {
-		e := messages.SendSyncError{Client: job.req.Client, Text: messages.NewClusterError(3018, "SendSync queue full").Error()}
+		e := messages.SendSyncError{Client: job.req.Client, Text: messages.ErrSendingRequest.With("SendSync queue full").Error()}
 		_, _ = NewRequester(kit, job.handler).Request(ctx, messages.CmdSendSynErr, e.Encode())
 		return nil
 	})
@@ -151,12 +151,12 @@ func dispatchDaemon(ctx context.Context, d Daemons, req messages.SendSync) ([]by
 // the request from its queue.
 func (h *MasterHandler) sendsync(c actor.Context, f messages.Frame) {
 	if len(f.Payload) > maxSendsyncRequest {
-		h.sess.respondError(f.Counter, messages.NewClusterError(3050, fmt.Sprintf("sendsync request of %d bytes", len(f.Payload))))
+		h.sess.respondError(f.Counter, messages.ErrPayloadTooLarge.With(fmt.Sprintf("sendsync request of %d bytes", len(f.Payload))))
 		return
 	}
 	req, err := messages.ParseSendSync(f.Payload)
 	if err != nil {
-		h.sess.respondError(f.Counter, messages.NewClusterError(3036, err.Error()))
+		h.sess.respondError(f.Counter, messages.ErrJSONNotLoaded.With(err.Error()))
 		return
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to SendSync requests queue"))

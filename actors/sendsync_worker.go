@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -89,7 +90,7 @@ func (f *SendsyncForwarder) Receive(c actor.Context) {
 		f.finish(m.client, SendsyncAnswer{Data: m.data, Err: m.err})
 	case *masterLink:
 		if !m.up {
-			f.failAll(fmt.Errorf("%w: %w", ErrMasterUnreachable, messages.NewClusterError(3023, nil)))
+			f.failAll(fmt.Errorf("%w: %w", ErrMasterUnreachable, messages.ErrWorkerNotConnected.New()))
 		}
 	case *sweepForwards:
 		now := f.kit.Now()
@@ -143,8 +144,7 @@ func (f *SendsyncForwarder) failAll(err error) {
 
 // isRequestTimeout reports Wazuh's 3020: a request sent whose answer did not come in time.
 func isRequestTimeout(err error) bool {
-	var we *messages.WazuhError
-	return asWazuh(err, &we) && we.Code == 3020
+	return errors.Is(err, messages.ErrRequestTimeout)
 }
 
 // unreachable keeps Wazuh's 3023 recognisable behind ErrMasterUnreachable.

@@ -73,11 +73,10 @@ func (s *session) request(c actor.Context, req *SendRequest) {
 	counter := s.counter.Next()
 	err := s.link.send(messages.Frame{Counter: counter, Command: req.Command, Payload: req.Payload})
 	if err != nil {
-		code := 3018 // "Error sending request"
 		if errors.Is(err, wire.ErrQueueFull) {
 			s.log.Warnf("Send queue full; request %s refused.", req.Command)
 		}
-		s.answer(c, p, &Response{Err: messages.NewClusterError(code, fmt.Sprintf("%s: %v", req.Command, err))})
+		s.answer(c, p, &Response{Err: messages.ErrSendingRequest.With(fmt.Sprintf("%s: %v", req.Command, err))})
 		return
 	}
 	s.pending.Add(counter, p, s.kit.Now().Add(s.timeout))
@@ -146,7 +145,9 @@ func (s *session) handleCommon(f messages.Frame) bool {
 		s.respond(f.Counter, cmd, payload)
 	case messages.CmdNewFile, messages.CmdFileUpd, messages.CmdFileEnd:
 		if s.files == nil {
-			s.respondError(f.Counter, messages.NewClusterError(3012, nil))
+			// Raised as a cluster error, not as the local client's WazuhInternalError: it is
+			// this node's refusal.
+			s.respondError(f.Counter, messages.NewClusterError(messages.ErrClusterNotRunning.Code, nil))
 			return true
 		}
 		cmd, payload := s.files.Handle(f.Command, f.Payload)
@@ -186,7 +187,7 @@ func (s *session) armSweep(c actor.Context) {
 // sweep fails every request whose answer is overdue with Wazuh's 3020.
 func (s *session) sweep(c actor.Context) {
 	for _, p := range s.pending.Expire(s.kit.Now()) {
-		s.answer(c, p, &Response{Err: messages.NewClusterError(3020, p.command)})
+		s.answer(c, p, &Response{Err: messages.ErrRequestTimeout.With(p.command)})
 	}
 	s.armSweep(c)
 }

@@ -16,14 +16,18 @@ type Socket struct {
 	network string
 	addr    string
 	mode    fs.FileMode // Unix sockets only
+	wrap    func(net.Listener) net.Listener
 
 	mu sync.Mutex
 	ln net.Listener
 }
 
-// ListenTCP binds a TCP socket on addr ("ip:port").
-func ListenTCP(addr string) (*Socket, error) {
-	s := &Socket{network: "tcp", addr: addr}
+// ListenTCP binds a TCP socket on addr ("ip:port"). wrap, when not nil, stands between every
+// listener the socket binds and the actor accepting on it (test clusters cut chosen
+// connections with it); the accept loop stops through the listener's SetDeadline, which a
+// wrapper should pass on.
+func ListenTCP(addr string, wrap func(net.Listener) net.Listener) (*Socket, error) {
+	s := &Socket{network: "tcp", addr: addr, wrap: wrap}
 	if _, err := s.get(); err != nil {
 		return nil, err
 	}
@@ -70,6 +74,9 @@ func (s *Socket) get() (net.Listener, error) {
 			_ = ln.Close()
 			return nil, fmt.Errorf("chmod %s: %w", s.addr, err)
 		}
+	}
+	if s.wrap != nil {
+		ln = s.wrap(ln)
 	}
 	s.ln = ln
 	return ln, nil

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 // drainee handles string messages slowly and records what it handled and when it stopped.
@@ -50,7 +52,7 @@ func TestDrainStopsChildrenInReverseOrderAfterTheirMailbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "children started", func() bool { return len(k.Registry.Paths()) == 4 })
+	poll.Until(t, waitTimeout, "children started", func() bool { return len(k.Registry.Paths()) == 4 })
 	const queued = 50
 	for _, name := range names {
 		pid := k.System.NewLocalPID("role/" + name)

@@ -245,7 +245,7 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 			rel, err = packagePath(w.settings.Home, w.settings.NodeName, tf.Path)
 		}
 		if err != nil || tf.TaskID != w.integTask || w.integTask == "" {
-			w.sess.respondError(f.Counter, messages.NewClusterError(3027, tf.TaskID))
+			w.sess.respondError(f.Counter, messages.ErrUnknownTask.With(tf.TaskID))
 			return
 		}
 		w.integTask = ""
@@ -266,14 +266,14 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 	case messages.CmdSendSynRes:
 		res, err := messages.ParseSendSyncResult(f.Payload)
 		if err != nil {
-			w.sess.respondError(f.Counter, messages.NewClusterError(3036, err.Error()))
+			w.sess.respondError(f.Counter, messages.ErrJSONNotLoaded.With(err.Error()))
 			return
 		}
 		data, ok := w.sess.strings.Take(res.StringID)
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
 		arrived := &sendsyncArrived{client: res.Client, data: data}
 		if !ok {
-			arrived.err = messages.NewClusterError(3035, res.StringID)
+			arrived.err = messages.ErrStringNotFound.With(res.StringID)
 		}
 		w.tell(c, w.tasks.Sendsync, arrived)
 	case messages.CmdSendSynErr:
@@ -290,7 +290,7 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 }
 
 func (w *WorkerHandler) refuse(c actor.Context, m *SendRequest) {
-	resp := &Response{Tag: m.Tag, Err: messages.NewClusterError(3023, nil)}
+	resp := &Response{Tag: m.Tag, Err: messages.ErrWorkerNotConnected.New()}
 	if m.Reply != nil {
 		select {
 		case m.Reply <- resp:

@@ -1,124 +1,61 @@
 package messages
 
-// Catalogue maps a Wazuh error code to its message text, as in the ERRORS table of Wazuh
-// 4.14.7 framework/wazuh/core/exception.py (remediation texts left out). It covers the codes
-// the cluster, its node queries and the distributed API raise; a code missing here is rendered
-// as Wazuh renders a code missing from ERRORS: the extra message alone. Treat it as read-only.
-var Catalogue = map[int]string{
-	// Wazuh: 0999 - 1099
-	999:  "Incompatible version of Python",
-	1000: "Wazuh Internal Error",
-	1001: "Error importing module",
-	1002: "Error executing command",
-	1003: "Command output not in JSON",
-	1004: "Malformed command output ",
-	1005: "Error reading file",
-	1006: "File/directory does not exist or there is a problem with the permissions",
-	1010: "Unable to connect to queue",
-	1011: "Error communicating with queue",
-	1012: "Invalid message to queue",
-	1013: "Unable to connect with socket",
-	1014: "Error communicating with socket",
-	1015: "Agent version is null. Was the agent ever connected?",
-	1016: "Error moving file",
-	1017: `Some Wazuh daemons are not ready yet in node "{node_name}" ({not_ready_daemons})`,
-	1018: "Body request is not a valid JSON",
-	1019: "Error trying to create backup file",
-	1020: "Could not find any Wazuh log file",
+import (
+	"fmt"
+	"net/http"
+	"slices"
+)
 
-	// Configuration: 1100 - 1199 (the one a cluster_control session can meet)
-	1119: "Directory '/tmp' needs read, write & execution permission for 'wazuh' user",
+// ErrorCode is one row of the table of Wazuh error codes (codes.go).
+type ErrorCode struct {
+	Code    int
+	Class   string // the exception class Wazuh raises the code with
+	Message string // the text of Wazuh's ERRORS table; {placeholders} are filled from a dict extra
+	// Remediation is the hint Wazuh's ERRORS table gives the REST API user, nil where it gives
+	// none (which differs from "": the API shows an empty remediation but leaves out a missing one).
+	Remediation *string
+}
 
-	// Utils: 1400 - 1499 (pagination, sorting and selection of framework results)
-	1400: "Invalid offset",
-	1401: "Invalid limit",
-	1402: "Invalid sort_ascending field",
-	1403: "Not a valid sort field ",
-	1405: "Specified limit exceeds maximum allowed",
-	1406: "0 is not a valid limit",
-	1407: "Query does not match expected format",
-	1408: "Field does not exist.",
-	1409: "Invalid query operator",
-	1410: "Selecting more than one field in distinct mode",
+// Title is the title of the code's class ("Wazuh Cluster Error", "Bad Request", …).
+func (c ErrorCode) Title() string { return classTitle(c.Class) }
 
-	// Agents: 1700 - 1799 (those the cluster and its node queries raise)
-	1701: "Agent does not exist",
-	1703: "Action not available for Manager (agent 000)",
-	1707: "Cannot send request, agent is not active",
-	1724: "Not a valid select field",
-	1728: "Invalid node type",
-	1730: "Node does not exist",
+// HTTPStatus is the status Wazuh's REST API answers when a request fails with the code.
+func (c ErrorCode) HTTPStatus() int { return classStatus(c.Class) }
 
-	// Database: 2000 - 2099
-	2000: "No such database file",
-	2003: "Error in wazuhdb request",
-	2004: "Database query not valid",
-	2005: "Could not connect to wdb socket",
-	2006: "Received JSON from Wazuh DB is not correctly formatted",
-	2007: "Error retrieving data from Wazuh DB",
-	2009: "Pagination error. Response from wazuh-db was over the maximum socket buffer size",
-	2010: "The requested read operation did not complete fully",
-	2011: "Could not connect to the wazuh-db unix socket",
-	2012: "Invalid wazuh-db HTTP request",
-	2013: "Error sending HTTP request",
-	2014: "The wazuh-db client connection timeout has been exceeded",
-	2015: "Invalid request URL scheme",
-	2016: "Invalid unix socket path",
-	2017: "Could not retrieve agents synchronization information from wazuh-db",
+// codeTable holds every row of codes.go by code. Treat it as read-only.
+var codeTable = map[int]ErrorCode{}
 
-	// Cluster: 3000 - 3099
-	3000: "Cluster",
-	3001: "Error creating zip file",
-	3002: "Error creating PID file",
-	3004: "Error in cluster configuration",
-	3005: "Error reading cluster JSON file",
-	3006: "Error reading cluster configuration",
-	3007: "Client.keys file received in master node",
-	3009: "Error executing distributed API request",
-	3012: "Cluster is not running",
-	3013: "Cluster is not running, it might be disabled in `WAZUH_HOME/etc/ossec.conf`",
-	3015: "Cannot access directory",
-	3016: "Received an error response",
-	3018: "Error sending request",
-	3019: "Wazuh is running in cluster mode: {EXECUTABLE_NAME} is not available in worker nodes. " +
-		"Please, try again in the master node: {MASTER_IP}",
-	3020: "Timeout sending request",
-	3021: "Timeout executing API request",
-	3022: "Unknown node ID",
-	3023: "Worker node is not connected to master",
-	3024: "Length of command exceeds limit defined in wazuh.cluster.common.Handler.cmd_len.",
-	3025: "Could not decrypt message",
-	3026: "Error sending request: Memory error. Request chunk size divided by 2.",
-	3027: "Unknown received task name",
-	3028: "Worker node ID already exists",
-	3029: "Connected worker with same name as the master",
-	3030: "Worker does not belong to the same cluster",
-	3031: "Worker and master versions are not the same",
-	3032: "Could not forward DAPI request. Connection not available.",
-	3034: "Error sending file. File not found.",
-	3035: "String couldn't be found",
-	3036: "JSON couldn't be loaded",
-	3037: "Error while processing Agent-info chunks",
-	3038: "Error while processing extra-valid files",
-	3039: "Timeout while waiting to receive a file",
-	3040: "Error while waiting to receive a file",
-	3041: "Server status check timed out after adding new servers",
-	3042: "User configuration is not valid",
-	3043: "Could not initialize Proxy API",
-	3044: "Could not connect to the HAProxy dataplane API",
-	3045: "Could not connect to HAProxy",
-	3046: "Invalid credentials for the Proxy API",
-	3047: "Invalid HAProxy Dataplane API specification configured",
-	3048: "Could not detect a valid HAProxy process linked to the Dataplane API",
-	3049: "Unexpected response from HAProxy Dataplane API",
-	3050: "Payload size exceeds maximum allowed limit",
-	3051: "Too many concurrent divided messages",
-	3052: "Invalid cluster file parameter",
-	3053: "Decompressed file exceeds the maximum allowed size",
-	3060: "Invalid node name format",
+// define adds a row to the table and returns its named value. A code defined twice, a class
+// Wazuh does not have or a missing message is a mistake in codes.go: the package does not load.
+func define(code int, class, message string, remediation ...string) *WazuhError {
+	if _, dup := codeTable[code]; dup {
+		panic(fmt.Sprintf("messages: error code %d defined twice", code))
+	}
+	if _, known := exceptionClasses[class]; !known || message == "" || len(remediation) > 1 {
+		panic(fmt.Sprintf("messages: error code %d: bad row (class %q)", code, class))
+	}
+	row := ErrorCode{Code: code, Class: class, Message: message}
+	if len(remediation) == 1 {
+		row.Remediation = &remediation[0]
+	}
+	codeTable[code] = row
+	return &WazuhError{Class: class, Code: code}
+}
 
-	// RBAC
-	4000: "Permission denied",
+// LookupCode returns the table's row for code.
+func LookupCode(code int) (ErrorCode, bool) {
+	row, ok := codeTable[code]
+	return row, ok
+}
+
+// ErrorCodes returns every row of the table, by code.
+func ErrorCodes() []ErrorCode {
+	rows := make([]ErrorCode, 0, len(codeTable))
+	for _, row := range codeTable {
+		rows = append(rows, row)
+	}
+	slices.SortFunc(rows, func(a, b ErrorCode) int { return a.Code - b.Code })
+	return rows
 }
 
 // Exception classes of Wazuh's framework/wazuh/core/exception.py.
@@ -135,20 +72,39 @@ const (
 	ClassWazuhNotAcceptable    = "WazuhNotAcceptable"    // unacceptable requests (a WazuhError)
 )
 
-// exceptionClasses gives each class its _default_title; the base class has none and falls back
-// to its class name, as WazuhException.__init__ does.
+// exceptionClasses gives each class its _default_title and the HTTP status Wazuh's REST API
+// answers with (api/api/util.py _create_problem). The base class has no title and falls back to
+// its class name, as WazuhException.__init__ does; _create_problem does not convert it, so the
+// API fails with 500.
 var exceptionClasses = map[string]struct {
-	title string
-	ids   bool // WazuhError subclasses carry "ids" in their JSON
+	title  string
+	ids    bool // WazuhError subclasses carry "ids" in their JSON
+	status int
 }{
-	ClassWazuhException:        {title: "WazuhException"},
-	ClassWazuhInternalError:    {title: "Wazuh Internal Error"},
-	ClassWazuhClusterError:     {title: "Wazuh Cluster Error"},
-	ClassWazuhHAPHelperError:   {title: "HAProxy Helper Error"},
-	ClassWazuhEngineError:      {title: "Wazuh Engine Error"},
-	ClassWazuhError:            {title: "Bad Request", ids: true},
-	ClassWazuhPermissionError:  {title: "Permission Denied", ids: true},
-	ClassWazuhResourceNotFound: {title: "Resource Not Found", ids: true},
-	ClassWazuhTooManyRequests:  {title: "Too Many Requests", ids: true},
-	ClassWazuhNotAcceptable:    {title: "Not Acceptable", ids: true},
+	ClassWazuhException:        {title: "WazuhException", status: http.StatusInternalServerError},
+	ClassWazuhInternalError:    {title: "Wazuh Internal Error", status: http.StatusInternalServerError},
+	ClassWazuhClusterError:     {title: "Wazuh Cluster Error", status: http.StatusInternalServerError},
+	ClassWazuhHAPHelperError:   {title: "HAProxy Helper Error", status: http.StatusInternalServerError},
+	ClassWazuhEngineError:      {title: "Wazuh Engine Error", status: http.StatusInternalServerError},
+	ClassWazuhError:            {title: "Bad Request", ids: true, status: http.StatusBadRequest},
+	ClassWazuhPermissionError:  {title: "Permission Denied", ids: true, status: http.StatusForbidden},
+	ClassWazuhResourceNotFound: {title: "Resource Not Found", ids: true, status: http.StatusNotFound},
+	ClassWazuhTooManyRequests:  {title: "Too Many Requests", ids: true, status: http.StatusTooManyRequests},
+	ClassWazuhNotAcceptable:    {title: "Not Acceptable", ids: true, status: http.StatusNotAcceptable},
+}
+
+// classTitle is the class's default title; an unknown class is its own title.
+func classTitle(class string) string {
+	if c, ok := exceptionClasses[class]; ok {
+		return c.title
+	}
+	return class
+}
+
+// classStatus is the HTTP status of the class; anything the API does not convert is a 500.
+func classStatus(class string) int {
+	if c, ok := exceptionClasses[class]; ok {
+		return c.status
+	}
+	return http.StatusInternalServerError
 }

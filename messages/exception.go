@@ -26,7 +26,20 @@ type WazuhError struct {
 	typ   string
 }
 
-// NewException returns an exception of the given Python class.
+// New returns a fresh exception of e's class and code, without extra message: how a named value
+// of the table is raised (ErrWorkerNotConnected.New()). The named values themselves are only
+// compared with, since a raised exception may still be changed (its ids, its dapi_errors).
+func (e *WazuhError) New() *WazuhError { return e.With(nil) }
+
+// With returns a fresh exception of e's class and code carrying extra as its extra message
+// (ErrRequestTimeout.With(command)).
+func (e *WazuhError) With(extra any) *WazuhError {
+	return NewException(e.Class, e.Code, extra)
+}
+
+// NewException returns an exception of the given Python class. Prefer the named values of the
+// table (codes.go); NewException and the constructors below are for an exception decoded or
+// relayed with any code, and for a code raised with another class than the table's.
 func NewException(class string, code int, extra any) *WazuhError {
 	return &WazuhError{Class: class, Code: code, ExtraMessage: extra}
 }
@@ -62,7 +75,7 @@ func ToWazuhError(err error) *WazuhError {
 	if errors.As(err, &we) {
 		return we
 	}
-	return NewInternalError(1000, err.Error())
+	return ErrInternal.With(err.Error())
 }
 
 // Error renders the exception as Python's str(): "Error <code> - <message>".
@@ -70,8 +83,8 @@ func (e *WazuhError) Error() string {
 	return fmt.Sprintf("Error %d - %s", e.Code, e.Message())
 }
 
-// Is makes errors.Is match exceptions by code, as Wazuh identifies its errors: a sentinel such
-// as NewClusterError(3020, nil) matches every 3020, whatever its class or extra message.
+// Is makes errors.Is match exceptions by code, as Wazuh identifies its errors: a named value
+// such as ErrRequestTimeout matches every 3020, whatever its class or extra message.
 func (e *WazuhError) Is(target error) bool {
 	t, ok := target.(*WazuhError)
 	return ok && t != nil && t.Code == e.Code
@@ -81,10 +94,11 @@ func (e *WazuhError) Is(target error) bool {
 // message; a dict extra fills the text's {placeholders} instead. A cmd_error exception, or one
 // whose code is not in the catalogue, is just its extra message.
 func (e *WazuhError) Message() string {
-	text, known := Catalogue[e.Code]
+	row, known := codeTable[e.Code]
 	if e.CmdError || !known {
 		return PyStr(e.ExtraMessage)
 	}
+	text := row.Message
 	if !pyTruthy(e.ExtraMessage) {
 		return text
 	}
@@ -103,10 +117,41 @@ func (e *WazuhError) Title() string {
 	if e.title != "" {
 		return e.title
 	}
-	if c, ok := exceptionClasses[e.Class]; ok {
-		return c.title
+	return classTitle(e.Class)
+}
+
+// WazuhCode is the exception's code (0 for nil), for code that reads codes from any coded error
+// without importing this package's types (wire.Code, config.ValidationError).
+func (e *WazuhError) WazuhCode() int {
+	if e == nil {
+		return 0
 	}
-	return e.Class
+	return e.Code
+}
+
+// HTTPStatus is the status Wazuh's REST API answers with when a request fails with e: it
+// follows the class (api/api/util.py _create_problem).
+func (e *WazuhError) HTTPStatus() int { return classStatus(e.Class) }
+
+// Remediation is the exception's remediation as the REST API shows it: the table's text,
+// followed by ": <extra_remediation>" when there is one (Python prints a missing text as
+// "None"). ok is false where Wazuh has none: a cmd_error exception or an unknown code.
+func (e *WazuhError) Remediation() (text string, ok bool) {
+	row, known := codeTable[e.Code]
+	if e.CmdError || !known {
+		return "", false
+	}
+	if e.ExtraRemediation == nil {
+		if row.Remediation == nil {
+			return "", false
+		}
+		return *row.Remediation, true
+	}
+	base := "None"
+	if row.Remediation != nil {
+		base = *row.Remediation
+	}
+	return base + ": " + *e.ExtraRemediation, true
 }
 
 // Type is the exception's "type", "about:blank" unless the decoded JSON said otherwise.

@@ -39,7 +39,7 @@ func ResponseError(payload []byte) *WazuhError {
 			return e
 		}
 	}
-	return NewClusterError(3000, strings.ToValidUTF8(ClipForLog(string(payload)), "\uFFFD"))
+	return ErrCluster.With(strings.ToValidUTF8(ClipForLog(string(payload)), "\uFFFD"))
 }
 
 // maxDecodedException bounds the exceptions ResponseError decodes: Wazuh's are a few hundred

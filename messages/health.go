@@ -117,14 +117,14 @@ func ParseHealthFilter(p []byte) ([]string, error) {
 	}
 	v, err := decodeOrdered(p)
 	if err != nil {
-		return nil, NewInternalError(1000, err.Error())
+		return nil, ErrInternal.With(err.Error())
 	}
 	if v == nil {
 		return nil, nil
 	}
 	names, err := asStringList(v, "filter_node")
 	if err != nil {
-		return nil, NewInternalError(1000, err.Error())
+		return nil, ErrInternal.With(err.Error())
 	}
 	return names, nil
 }

@@ -58,11 +58,11 @@ func ParseGetNodesArgs(p []byte) (GetNodesArgs, error) {
 	}
 	o, err := decodeObjectPayload(p)
 	if err != nil {
-		return GetNodesArgs{}, NewInternalError(1000, err.Error())
+		return GetNodesArgs{}, ErrInternal.With(err.Error())
 	}
 	for _, m := range o {
 		if err := args.set(m); err != nil {
-			return GetNodesArgs{}, NewInternalError(1000, err.Error())
+			return GetNodesArgs{}, ErrInternal.With(err.Error())
 		}
 	}
 	return args, nil

@@ -16,7 +16,7 @@ func SplitFirst(p []byte) (head, rest []byte, ok bool) {
 func splitPair(p []byte) (head, rest []byte, err error) {
 	head, rest, ok := SplitFirst(p)
 	if !ok {
-		return nil, nil, NewInternalError(1000, "not enough values to unpack (expected 2, got 1)")
+		return nil, nil, ErrInternal.With("not enough values to unpack (expected 2, got 1)")
 	}
 	return head, rest, nil
 }
@@ -32,7 +32,7 @@ func joinPair(head string, rest []byte) []byte {
 // unpackError is Python's ValueError text for `a, b, c, d = parts` with the wrong count.
 func unpackError(expected, got int) *WazuhError {
 	if got < expected {
-		return NewInternalError(1000, fmt.Sprintf("not enough values to unpack (expected %d, got %d)", expected, got))
+		return ErrInternal.With(fmt.Sprintf("not enough values to unpack (expected %d, got %d)", expected, got))
 	}
-	return NewInternalError(1000, fmt.Sprintf("too many values to unpack (expected %d)", expected))
+	return ErrInternal.With(fmt.Sprintf("too many values to unpack (expected %d)", expected))
 }

@@ -16,10 +16,10 @@ func SelectNodes(all []NodeInfo, args GetNodesArgs) (NodesResult, *WazuhError) {
 		return NodesResult{}, err
 	}
 	if args.FilterType != FilterTypeAll && args.FilterType != NodeTypeMaster && args.FilterType != NodeTypeWorker {
-		return NodesResult{}, NewError(1728, nil)
+		return NodesResult{}, ErrInvalidNodeType.New()
 	}
 	if args.FilterNode != nil && !allKnown(all, args.FilterNode) {
-		return NodesResult{}, NewResourceNotFound(1730, nil)
+		return NodesResult{}, ErrNodeNotFound.New()
 	}
 	fields := nodeFieldNames
 	if args.Select != nil {
@@ -75,7 +75,7 @@ func checkSelect(selected []string) *WazuhError {
 	if len(invalid) == 0 {
 		return nil
 	}
-	e := NewError(1724, strings.Join(invalid, ", "))
+	e := ErrInvalidSelectField.With(strings.Join(invalid, ", "))
 	remediation := strings.Join(nodeFieldNames, ", ")
 	e.ExtraRemediation = &remediation
 	return e
@@ -119,7 +119,7 @@ func sortItems(items []NodeItem, s *SortArgs) *WazuhError {
 		}
 	}
 	if len(wrong) > 0 {
-		e := NewError(1403, nil)
+		e := ErrInvalidSortField.New()
 		remediation := "Allowed sort fields: " + strings.Join(nodeFieldNames, ", ") + ". Wrong fields: " + strings.Join(wrong, ", ")
 		e.ExtraRemediation = &remediation
 		return e
@@ -193,13 +193,13 @@ func distinctItems(items []NodeItem) []NodeItem {
 func cutItems(items []NodeItem, offset, limit int) ([]NodeItem, *WazuhError) {
 	switch {
 	case limit > MaxNodesLimit:
-		return nil, NewError(1405, strconv.Itoa(limit))
+		return nil, ErrLimitTooLarge.With(strconv.Itoa(limit))
 	case limit == 0:
-		return nil, NewError(1406, nil)
+		return nil, ErrZeroLimit.New()
 	case offset < 0:
-		return nil, NewError(1400, nil)
+		return nil, ErrInvalidOffset.New()
 	case limit < 1:
-		return nil, NewError(1401, nil)
+		return nil, ErrInvalidLimit.New()
 	}
 	if offset >= len(items) {
 		return []NodeItem{}, nil

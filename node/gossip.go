@@ -54,6 +54,9 @@ func (n *Node) startGossip() error {
 		Timers:        timers,
 		Logger:        n.log.WithField("tag", "Memberlist"),
 	}
+	if n.opts.Network != nil {
+		cfg.WrapTransport = n.opts.Network.WrapTransport
+	}
 	gs, err := gossip.Start(cfg, n.memberEvent)
 	if err != nil {
 		return fmt.Errorf("start memberlist: %w", err)

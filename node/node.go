@@ -40,6 +40,8 @@ type Options struct {
 	NoStore bool
 	// ReceiveBudget replaces the node-wide bound on receive buffers (tests use small ones).
 	ReceiveBudget *wire.ReceiveBudget
+	// Network, when set, stands between the node and its cluster peers (test partitions).
+	Network Network
 }
 
 // Node is one running clusterd node.
@@ -147,7 +149,11 @@ func (n *Node) Start() (err error) {
 		}
 	}
 	if s.IsMaster() {
-		if n.sockets.Cluster, err = actors.ListenTCP(net.JoinHostPort(s.BindAddr, strconv.Itoa(s.Port))); err != nil {
+		var wrap func(net.Listener) net.Listener
+		if n.opts.Network != nil {
+			wrap = n.opts.Network.WrapListener
+		}
+		if n.sockets.Cluster, err = actors.ListenTCP(net.JoinHostPort(s.BindAddr, strconv.Itoa(s.Port)), wrap); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 const connTestTimeout = 10 * time.Second
@@ -85,18 +86,6 @@ func waitDone(t *testing.T, c *Conn) {
 
 func ignoreFrames(messages.Frame) {}
 
-// pollUntil checks cond until it holds or the timeout passes.
-func pollUntil(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(time.Millisecond)
-	}
-	return true
-}
-
 func TestConnRequestResponseRoundTrip(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	key, _ := NewCipher(vectorKey)
@@ -153,7 +142,7 @@ func TestConnRequestResponseRoundTrip(t *testing.T) {
 		return s.MessagesOut == 3 && s.MessagesIn == 3 && s.FramesOut >= 4 && s.FramesIn >= 4 &&
 			s.BytesOut > 5000 && s.BytesIn > 5000 && s.QueueCap == defaultQueueLen && s.QueueDepth == 0
 	}
-	if !pollUntil(connTestTimeout, statsSettled) {
+	if !poll.Within(connTestTimeout, statsSettled) {
 		t.Fatalf("client stats %+v", client.Stats())
 	}
 	if client.RemoteAddr().String() != serverNC.LocalAddr().String() {
@@ -394,7 +383,7 @@ func TestConnBatchesQueuedMessagesInOrder(t *testing.T) {
 		}
 	}()
 	wg.Wait()
-	if !pollUntil(connTestTimeout, func() bool { s := c.Stats(); return s.MessagesOut == n && s.QueueDepth == 0 }) {
+	if !poll.Within(connTestTimeout, func() bool { s := c.Stats(); return s.MessagesOut == n && s.QueueDepth == 0 }) {
 		t.Fatalf("stats %+v", c.Stats())
 	}
 	c.Close()

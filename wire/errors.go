@@ -1,21 +1,26 @@
 package wire
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/clusterd/clusterd/messages"
+)
 
 // Sentinel errors of the package. Those that correspond to a Wazuh cluster error carry its code,
-// which Code reports; test them with errors.Is, since they usually arrive wrapped with context.
+// which Code reports, and match its named value too (errors.Is(err, messages.ErrDecrypt)); test
+// them with errors.Is, since they usually arrive wrapped with context.
 var (
 	// ErrCommandTooLong refuses a command name longer than MaxCommandLen (Wazuh 3024).
-	ErrCommandTooLong error = &codedError{code: 3024, msg: "wire: command name longer than 11 bytes"}
+	ErrCommandTooLong error = &codedError{code: messages.ErrCommandTooLong.Code, msg: "wire: command name longer than 11 bytes"}
 	// ErrDecrypt reports a payload that is not a valid Fernet token for our key (Wazuh 3025).
-	ErrDecrypt error = &codedError{code: 3025, msg: "wire: could not decrypt message"}
+	ErrDecrypt error = &codedError{code: messages.ErrDecrypt.Code, msg: "wire: could not decrypt message"}
 	// ErrPayloadTooLarge reports a frame or reassembled message above MaxTotalSize (Wazuh 3050).
-	ErrPayloadTooLarge error = &codedError{code: 3050, msg: "wire: payload size exceeds maximum allowed limit"}
+	ErrPayloadTooLarge error = &codedError{code: messages.ErrPayloadTooLarge.Code, msg: "wire: payload size exceeds maximum allowed limit"}
 	// ErrTooManyDivided reports one divided message too many in reassembly (Wazuh 3051).
-	ErrTooManyDivided error = &codedError{code: 3051, msg: "wire: too many concurrent divided messages"}
+	ErrTooManyDivided error = &codedError{code: messages.ErrTooManyDivided.Code, msg: "wire: too many concurrent divided messages"}
 	// ErrPreAuthTooLarge reports a frame larger than a hello, or a divided part, from a peer
 	// whose hello has not succeeded yet (Wazuh 3050, the code of an oversized payload).
-	ErrPreAuthTooLarge error = &codedError{code: 3050, msg: "wire: frame too large before a successful hello"}
+	ErrPreAuthTooLarge error = &codedError{code: messages.ErrPayloadTooLarge.Code, msg: "wire: frame too large before a successful hello"}
 	// ErrPayloadDeadline reports a payload not fully received within the deadline after its header.
 	ErrPayloadDeadline = errors.New("wire: incomplete message payload not received within deadline")
 	// ErrQueueFull is returned by Conn.Send when the outbound queue has no room left.
@@ -40,6 +45,15 @@ func (e *codedError) Error() string { return e.msg }
 
 // WazuhCode returns the Wazuh cluster error code (framework/wazuh/core/exception.py).
 func (e *codedError) WazuhCode() int { return e.code }
+
+// Is matches the Wazuh exception of the same code, as messages.WazuhError matches by code.
+func (e *codedError) Is(target error) bool { return sameCode(e.code, target) }
+
+// sameCode reports whether target is a Wazuh exception with the given code.
+func sameCode(code int, target error) bool {
+	t, ok := target.(*messages.WazuhError)
+	return ok && t != nil && t.Code == code
+}
 
 // Code returns the Wazuh error code carried anywhere in err's chain, or 0 if there is none.
 // Any error type with a WazuhCode() int method takes part, not only this package's sentinels.
@@ -75,5 +89,5 @@ var (
 
 	// ErrCancelTaskMalformed: a cancel_task payload is not "<task_id> <JSON exception>"; Wazuh's
 	// handler fails on it and the peer gets WazuhInternalError 1000.
-	ErrCancelTaskMalformed error = &codedError{code: 1000, msg: "wire: malformed cancel_task payload"}
+	ErrCancelTaskMalformed error = &codedError{code: messages.ErrInternal.Code, msg: "wire: malformed cancel_task payload"}
 )

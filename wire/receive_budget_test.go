@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 // junkFlood writes a header announcing size bytes (flagged divided when divided is set) and
@@ -175,7 +176,7 @@ func TestReceiveBudgetBoundsAllConnectionsAndKeepsSmallFramesFlowing(t *testing.
 	client := NewConn(clientNC, ConnConfig{Cipher: key})
 	answers := make(chan messages.Frame, 1)
 	client.Start(func(f messages.Frame) { answers <- f }, func(error) {})
-	if !pollUntil(connTestTimeout, func() bool { return budget.shared.InUse() == shared }) {
+	if !poll.Within(connTestTimeout, func() bool { return budget.shared.InUse() == shared }) {
 		t.Fatalf("the flood never filled the shared budget (%d bytes held)", budget.InUse())
 	}
 	// Echoes go while the flood holds the whole budget; on a slow machine the flood's payload

@@ -27,6 +27,9 @@ func (e *StringSendError) Error() string { return e.Text }
 // WazuhCode lets Code report the Wazuh error code.
 func (e *StringSendError) WazuhCode() int { return e.Code }
 
+// Is matches the Wazuh exception of the same code (messages.ErrRequestTimeout, …).
+func (e *StringSendError) Is(target error) bool { return sameCode(e.Code, target) }
+
 // Unwrap exposes ErrStringRefused and, when the request itself failed, its cause.
 func (e *StringSendError) Unwrap() []error {
 	if e.Cause == nil {
@@ -79,9 +82,9 @@ func newStringFailure(resp messages.Frame, err error) *StringSendError {
 	case err != nil && strings.HasPrefix(err.Error(), "Error "):
 		return &StringSendError{Code: wazuhTextCode(err), Text: err.Error(), Cause: err}
 	case err != nil && IsRequestTimeout(err):
-		return &StringSendError{Code: 3020, Text: "Error 3020 - Timeout sending request: " + CommandNewStr, Cause: err}
+		return &StringSendError{Code: messages.ErrRequestTimeout.Code, Text: messages.ErrRequestTimeout.Error() + ": " + CommandNewStr, Cause: err}
 	case err != nil:
-		return &StringSendError{Code: 3018, Text: "Error 3018 - Error sending request: " + err.Error(), Cause: err}
+		return &StringSendError{Code: messages.ErrSendingRequest.Code, Text: messages.ErrSendingRequest.Error() + ": " + err.Error(), Cause: err}
 	case resp.Command == replyErr:
 		return refusedString(string(resp.Payload))
 	case resp.Command != replyOK:
@@ -94,7 +97,7 @@ func newStringFailure(resp messages.Frame, err error) *StringSendError {
 
 // refusedString is Wazuh's 3016 "Received an error response" with what the peer answered.
 func refusedString(detail string) *StringSendError {
-	return &StringSendError{Code: 3016, Text: "Error 3016 - Received an error response: " + detail}
+	return &StringSendError{Code: messages.ErrReceivedErrorResponse.Code, Text: messages.ErrReceivedErrorResponse.Error() + ": " + detail}
 }
 
 // wazuhTextCode is the code of an error already worded as Wazuh's "Error <code> - <message>":

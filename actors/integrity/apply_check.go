@@ -14,7 +14,7 @@ import (
 func CheckWorkerFiles(files map[string]string) error {
 	for _, rel := range slices.Sorted(maps.Keys(files)) {
 		if path.Base(rel) == "client.keys" {
-			return fmt.Errorf("%s: %w", rel, messages.NewClusterError(3007, nil))
+			return fmt.Errorf("%s: %w", rel, messages.ErrClientKeysOnMaster.New())
 		}
 		if Excluded(rel) {
 			return fmt.Errorf("%w: %s", ErrExcludedFile, rel)

@@ -274,7 +274,7 @@ func (in *inflater) inflate(budget *atomic.Int64, name string, w io.Writer, src 
 	case plain.err != nil:
 		return fmt.Errorf("%w: %s: %w", ErrCorruptMember, quotePath(name), plain.err)
 	case errors.Is(err, errDecompressedTooLarge):
-		return fmt.Errorf("extract %s: %w", quotePath(name), messages.NewClusterError(3053, nil))
+		return fmt.Errorf("extract %s: %w", quotePath(name), messages.ErrDecompressedTooLarge.New())
 	case err != nil:
 		return fmt.Errorf("extract %s: %w", quotePath(name), err)
 	}

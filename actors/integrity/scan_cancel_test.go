@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 func TestScanCancelledBeforeStart(t *testing.T) {
@@ -98,16 +100,15 @@ func waitForOpenFile(t *testing.T, dir string) {
 	if _, err := os.Stat("/proc/self/fd"); err != nil {
 		t.Skip("no /proc/self/fd to observe the scan")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	// Polled every millisecond: the scan holds each file open only briefly.
+	poll.Every(time.Millisecond).Until(t, 5*time.Second, "a file under "+dir+" to be opened", func() bool {
 		fds, _ := os.ReadDir("/proc/self/fd")
 		for _, fd := range fds {
 			target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
 			if err == nil && strings.HasPrefix(target, dir+"/") {
-				return
+				return true
 			}
 		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatalf("no file under %s was opened within 5s", dir)
+		return false
+	})
 }

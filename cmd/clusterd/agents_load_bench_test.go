@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
 
@@ -42,7 +43,7 @@ func BenchmarkNodeWith10kAgents(b *testing.B) {
 			RetryInterval: time.Second, MaxRetries: 5, EnrollConcurrency: 16, ConnectConcurrency: 128,
 		})
 		must(b, err)
-		waitUntil(b, 30*time.Second, func() bool {
+		poll.Until(b, 30*time.Second, "the master answering cluster_control -l", func() bool {
 			out, code := c.control("master", "-l")
 			return code == 0 && strings.Contains(out, "master")
 		})
@@ -50,7 +51,7 @@ func BenchmarkNodeWith10kAgents(b *testing.B) {
 		must(b, sim.Enroll(ctx))
 		cancel()
 		must(b, sim.Start(context.Background()))
-		waitUntil(b, 5*time.Minute, func() bool { return sim.Report().Connected == agents })
+		poll.Until(b, 5*time.Minute, "every agent connected", func() bool { return sim.Report().Connected == agents })
 		pid := c.procs["master"].cmd.Process.Pid
 		// Let the first keepalives of every agent pass, then measure a minute.
 		time.Sleep(25 * time.Second)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	_ "modernc.org/sqlite" // the test reads the nodes' stores as an operator's sqlite3 would
 
+	"github.com/clusterd/clusterd/messages/poll"
 	"github.com/clusterd/clusterd/node"
 	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
@@ -49,7 +49,7 @@ func TestEndToEndKillWorkerBeforeAgentInfoAnswer(t *testing.T) {
 	// Keys and groups on worker1 first: an agent without a group would make worker1 ask the
 	// master for one, and the master's store is about to be locked.
 	masterDB, workerDB := openStore(t, master.home), openStore(t, worker.home)
-	pollFor(t, time.Minute, "every agent and its group on worker1", func() error {
+	poll.Eventually(t, time.Minute, "every agent and its group on worker1", func() error {
 		return countIs(workerDB, agents, `SELECT COUNT(DISTINCT id_agent) FROM belongs WHERE id_agent > 0`)
 	})
 	lock := lockStore(t, masterDB)
@@ -70,11 +70,11 @@ func TestEndToEndKillWorkerBeforeAgentInfoAnswer(t *testing.T) {
 	}()
 	// Every agent is known to worker1 and waiting to be synced, and the master has begun
 	// applying a batch it cannot write.
-	pollFor(t, 30*time.Second, "every agent pending on worker1", func() error {
+	poll.Eventually(t, 30*time.Second, "every agent pending on worker1", func() error {
 		return countIs(workerDB, agents, `SELECT COUNT(*) FROM agent
 			WHERE id > 0 AND connection_status = 'active' AND sync_status != 'synced'`)
 	})
-	pollFor(t, 30*time.Second, "the master applying worker1's agent-info", func() error {
+	poll.Eventually(t, 30*time.Second, "the master applying worker1's agent-info", func() error {
 		return logSince(masterLog, logMark, "[Worker worker1] [Agent-info sync] Starting.")
 	})
 	c.signal("worker1", syscall.SIGKILL)
@@ -82,18 +82,18 @@ func TestEndToEndKillWorkerBeforeAgentInfoAnswer(t *testing.T) {
 	stopped = true
 
 	// The master's apply gives up on the locked store: nothing of the batch was written.
-	pollFor(t, 30*time.Second, "the master's apply failing", func() error {
+	poll.Eventually(t, 30*time.Second, "the master's apply failing", func() error {
 		return logSince(masterLog, logMark, "chunks with errors")
 	})
 	must(t, lock.Rollback())
 	must(t, countIs(masterDB, 0, `SELECT COUNT(*) FROM agent WHERE id > 0 AND node_name = 'worker1'`))
 
 	c.start("worker1")
-	pollFor(t, time.Minute, "every agent on worker1 in the master's store", func() error {
+	poll.Eventually(t, time.Minute, "every agent on worker1 in the master's store", func() error {
 		return countIs(masterDB, agents, `SELECT COUNT(*) FROM agent
 			WHERE id > 0 AND node_name = 'worker1' AND version = 'Wazuh v4.14.7'`)
 	})
-	pollFor(t, 30*time.Second, "worker1's rows confirmed", func() error {
+	poll.Eventually(t, 30*time.Second, "worker1's rows confirmed", func() error {
 		return countIs(workerDB, 0, `SELECT COUNT(*) FROM agent WHERE id > 0 AND sync_status != 'synced'`)
 	})
 }
@@ -165,25 +165,6 @@ func logSince(path string, from int64, line string) error {
 		return nil
 	}
 	return fmt.Errorf("no %q in %s yet", line, filepath.Base(path))
-}
-
-// errNotYet is a polled condition that does not hold yet.
-var errNotYet = errors.New("not yet")
-
-// pollFor polls cond until it returns nil, failing the test with its last error after timeout.
-func pollFor(t testing.TB, timeout time.Duration, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s: %v", what, timeout, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // logTailsOnFailure prints the end of each node's cluster.log when the test failed.

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 // TestEndToEndKillWorkerMidApply kills a worker process (SIGKILL) as soon as it starts applying
@@ -57,7 +59,7 @@ func TestEndToEndKillWorkerMidApply(t *testing.T) {
 	if up, err := c.handlerUptime("worker2"); err != nil || up < since {
 		t.Fatalf("worker2 lost its connection when worker1 was killed (handler up %s, %v)", up, err)
 	}
-	pollFor(t, 60*time.Second, "worker2 converging", func() error {
+	poll.Eventually(t, 60*time.Second, "worker2 converging", func() error {
 		if n := checkWhole(t, other.home, want); n < len(want) {
 			return fmt.Errorf("%d of %d files", n, len(want))
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 	"github.com/clusterd/clusterd/node/tool/agentsim"
 )
@@ -47,7 +48,7 @@ func BenchmarkFailoverKill9(b *testing.B) {
 		cancel()
 		keys := enroller.Keys()
 		for _, n := range []string{"worker1", "worker2"} {
-			waitUntil(b, 2*time.Minute, func() bool { return countLines(filepath.Join(c.procs[n].home, "etc", "client.keys")) >= agents })
+			poll.Until(b, 2*time.Minute, n+" holding every key", func() bool { return countLines(filepath.Join(c.procs[n].home, "etc", "client.keys")) >= agents })
 		}
 		sim := func(keys []agentproto.Key, servers ...string) *agentsim.Sim {
 			s, err := agentsim.New(agentsim.Config{
@@ -63,13 +64,13 @@ func BenchmarkFailoverKill9(b *testing.B) {
 		simB := sim(keys[half:], addr("worker2", 1514), addr("worker1", 1514), addr("master", 1514))
 		must(b, simA.Start(context.Background()))
 		must(b, simB.Start(context.Background()))
-		waitUntil(b, 2*time.Minute, func() bool { return simA.Report().Connected+simB.Report().Connected == agents })
+		poll.Until(b, 2*time.Minute, "every agent connected", func() bool { return simA.Report().Connected+simB.Report().Connected == agents })
 		// Steady state (the master sees the agents where they report), then the kill.
-		waitUntil(b, 2*time.Minute, func() bool { return c.activeOn("worker1") == half && c.activeOn("worker2") == agents-half })
+		poll.Until(b, 2*time.Minute, "the master seeing the agents where they report", func() bool { return c.activeOn("worker1") == half && c.activeOn("worker2") == agents-half })
 		time.Sleep(10 * time.Second)
 		killed := time.Now()
 		c.signal("worker1", syscall.SIGKILL)
-		waitUntil(b, 5*time.Minute, func() bool { return c.activeOn("worker1") == 0 && c.activeOn("worker2")+c.activeOn("master") == agents })
+		poll.Until(b, 5*time.Minute, "the master seeing worker1's agents elsewhere", func() bool { return c.activeOn("worker1") == 0 && c.activeOn("worker2")+c.activeOn("master") == agents })
 		masterView := time.Since(killed)
 		time.Sleep(10 * time.Second)
 		simA.Stop()
@@ -115,17 +116,6 @@ func (c *e2eCluster) activeOn(node string) int {
 		}
 	}
 	return n
-}
-
-// waitUntil polls cond until it holds, failing after timeout.
-func waitUntil(t testing.TB, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	pollFor(t, timeout, "condition", func() error {
-		if cond() {
-			return nil
-		}
-		return errNotYet
-	})
 }
 
 func countLines(path string) int {

@@ -2,7 +2,8 @@ package config
 
 import "errors"
 
-// ErrorCodeClusterConfig is Wazuh's exception code 3004, "Error in cluster configuration".
+// ErrorCodeClusterConfig is Wazuh's exception code 3004, "Error in cluster configuration"
+// (messages.ErrClusterConfig).
 const ErrorCodeClusterConfig = 3004
 
 // clusterConfigMessage is the text Wazuh's WazuhError(3004) puts before the detail.
@@ -61,3 +62,10 @@ func (e *ValidationError) Error() string {
 }
 
 func (e *ValidationError) Unwrap() error { return e.Err }
+
+// Is matches the Wazuh exception of the problem's code (messages.ErrClusterConfig), which
+// reports its code through WazuhCode.
+func (e *ValidationError) Is(target error) bool {
+	t, ok := target.(interface{ WazuhCode() int })
+	return ok && t.WazuhCode() == e.Code
+}

@@ -33,6 +33,10 @@ type Config struct {
 	Meta       Meta   // State and Impl default to StateAlive and ImplClusterd
 	Timers     Timers // zero value means DefaultTimers()
 	Logger     *logrus.Entry
+	// WrapTransport, when set, stands between memberlist and its UDP/TCP transport: test
+	// clusters use it to drop the packets between nodes they cut apart. nil is the plain
+	// transport.
+	WrapTransport func(memberlist.NodeAwareTransport) memberlist.NodeAwareTransport
 }
 
 func (c Config) validate() error {
@@ -118,6 +122,25 @@ func (c Config) memberlistConfig(meta *metaDelegate, events *eventDelegate, entr
 	mc.Logger = log.New(logWriter{entry: entry}, "", 0)
 	c.timers().apply(mc)
 	return mc
+}
+
+// transport builds memberlist's network transport when it is to be wrapped (nil otherwise: then
+// memberlist builds its own). A bind port of 0 becomes the port bound, as memberlist does.
+func (c Config) transport(mc *memberlist.Config) (memberlist.NodeAwareTransport, error) {
+	if c.WrapTransport == nil {
+		return nil, nil
+	}
+	nt, err := memberlist.NewNetTransport(&memberlist.NetTransportConfig{
+		BindAddrs: []string{mc.BindAddr}, BindPort: mc.BindPort, Logger: mc.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if mc.BindPort == 0 {
+		mc.BindPort = nt.GetAutoBindPort()
+		mc.AdvertisePort = mc.BindPort
+	}
+	return c.WrapTransport(nt), nil
 }
 
 // seedAddress turns a Join address into memberlist's "name/host:port" form.

@@ -47,8 +47,20 @@ func Start(cfg Config, notify func(Event)) (*Gossip, error) {
 	table := newMemberTable(cfg.timers().GossipToTheDead)
 	events := &eventDelegate{self: cfg.NodeName, table: table, log: entry, notify: notify}
 
-	list, err := memberlist.Create(cfg.memberlistConfig(meta, events, entry))
+	mc := cfg.memberlistConfig(meta, events, entry)
+	transport, err := cfg.transport(mc)
 	if err != nil {
+		return nil, fmt.Errorf("gossip: start member %q on %s: %w",
+			cfg.NodeName, joinHostPort(cfg.BindAddr, cfg.BindPort), err)
+	}
+	if transport != nil {
+		mc.Transport = transport
+	}
+	list, err := memberlist.Create(mc)
+	if err != nil {
+		if transport != nil {
+			_ = transport.Shutdown()
+		}
 		return nil, fmt.Errorf("gossip: start member %q on %s: %w",
 			cfg.NodeName, joinHostPort(cfg.BindAddr, cfg.BindPort), err)
 	}

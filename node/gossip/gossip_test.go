@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 func TestThreeMembersSeeEachOther(t *testing.T) {
@@ -138,10 +140,12 @@ func waitRejoin(t *testing.T, observers []*testMember, name, addr string) {
 		observer.rec.waitFor(t, "join of restarted "+name, settleTimeout, func(e Event) bool {
 			return e.Kind == EventJoin && e.Name == name && e.Addr == addr
 		}, left.at)
-		eventually(t, settleTimeout, func() bool {
-			m, ok := memberNamed(observer.Gossip, name)
-			return ok && m.Alive && m.Addr == addr
-		}, func() string { return fmt.Sprintf("%s lists %+v", observer.cfg.NodeName, observer.Members()) })
+		poll.Eventually(t, settleTimeout, name+" alive again", func() error {
+			if m, ok := memberNamed(observer.Gossip, name); ok && m.Alive && m.Addr == addr {
+				return nil
+			}
+			return fmt.Errorf("%s lists %+v", observer.cfg.NodeName, observer.Members())
+		})
 	}
 }
 

@@ -10,11 +10,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 const (
 	testClusterName = "wazuh"
-	pollInterval    = 5 * time.Millisecond
 	// settleTimeout bounds waits for gossip to converge; generous because a
 	// loaded machine running -race can stall memberlist for seconds.
 	settleTimeout = 10 * time.Second
@@ -98,11 +99,13 @@ func (r *recorder) find(match func(Event) bool, after ...time.Time) (timedEvent,
 func (r *recorder) waitFor(t testing.TB, what string, timeout time.Duration, match func(Event) bool, after ...time.Time) timedEvent {
 	t.Helper()
 	var found timedEvent
-	eventually(t, timeout, func() bool {
+	poll.Eventually(t, timeout, "the "+what, func() error {
 		var ok bool
-		found, ok = r.find(match, after...)
-		return ok
-	}, func() string { return fmt.Sprintf("no event %s; got %v", what, r) })
+		if found, ok = r.find(match, after...); !ok {
+			return fmt.Errorf("no event %s; got %v", what, r)
+		}
+		return nil
+	})
 	return found
 }
 
@@ -116,19 +119,6 @@ func (r *recorder) String() string {
 
 func isEvent(kind EventKind, name string) func(Event) bool {
 	return func(e Event) bool { return e.Kind == kind && e.Name == name }
-}
-
-// eventually polls cond every pollInterval until it holds or timeout
-// passes; describe explains the failure.
-func eventually(t testing.TB, timeout time.Duration, cond func() bool, describe func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", timeout, describe())
-		}
-		time.Sleep(pollInterval)
-	}
 }
 
 type testMember struct {
@@ -200,8 +190,11 @@ func aliveCount(g *Gossip) int {
 
 func waitAliveCount(t testing.TB, m *testMember, want int, timeout time.Duration) {
 	t.Helper()
-	eventually(t, timeout, func() bool { return aliveCount(m.Gossip) == want }, func() string {
-		return fmt.Sprintf("%s sees %d alive members, want %d: %+v", m.cfg.NodeName, aliveCount(m.Gossip), want, m.Members())
+	poll.Eventually(t, timeout, fmt.Sprintf("%d alive members", want), func() error {
+		if got := aliveCount(m.Gossip); got != want {
+			return fmt.Errorf("%s sees %d alive members, want %d: %+v", m.cfg.NodeName, got, want, m.Members())
+		}
+		return nil
 	})
 }
 

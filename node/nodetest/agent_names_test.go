@@ -137,29 +137,29 @@ func TestAgentInfoFromWorkerCannotRenameToInvalidNames(t *testing.T) {
 	}
 	keysBefore := settledKeys(t, master, fmt.Sprintf("agent%02d", len(hostileAgentNames)))
 
-	p := dialRaw(t, master.Node().ClusterAddr(), nodetest.Key)
-	if f := p.request(messages.CmdHello, []byte("worker9 wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+	p := nodetest.DialRaw(t, master.Node().ClusterAddr(), nodetest.Key)
+	if f := p.Call(messages.CmdHello, []byte("worker9 wazuh worker 4.14.7")); f.Command != messages.CmdOK {
 		t.Fatalf("hello: %s %q", f.Command, f.Payload)
 	}
-	if f := p.request(messages.CmdSynAWMP, nil); string(f.Payload) != "True" {
+	if f := p.Call(messages.CmdSynAWMP, nil); string(f.Payload) != "True" {
 		t.Fatalf("agent-info permission: %s %q", f.Command, f.Payload)
 	}
 	doc, _ := json.Marshal(map[string]any{"set_data_command": "global sync-agent-info-set", "payload": map[string]any{},
 		"chunks": map[string]any{"syncreq": syncreq}})
-	f := p.request(messages.CmdNewStr, []byte(strconv.Itoa(len(doc))))
+	f := p.Call(messages.CmdNewStr, []byte(strconv.Itoa(len(doc))))
 	id := string(f.Payload)
 	if f.Command != messages.CmdOK {
 		t.Fatalf("new_str: %s %q", f.Command, f.Payload)
 	}
-	if f := p.request(messages.CmdStrUpd, append([]byte(id+" "), doc...)); f.Command != messages.CmdOK {
+	if f := p.Call(messages.CmdStrUpd, append([]byte(id+" "), doc...)); f.Command != messages.CmdOK {
 		t.Fatalf("str_upd: %s %q", f.Command, f.Payload)
 	}
-	if f := p.request(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK {
+	if f := p.Call(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK {
 		t.Fatalf("syn_a_w_m: %s %q", f.Command, f.Payload)
 	}
 	var result messages.SyncResult
 	for deadline := time.Now().Add(20 * time.Second); ; {
-		f, err := p.read()
+		f, err := p.Read()
 		if err != nil || time.Now().After(deadline) {
 			t.Fatalf("no syn_m_a_e from the master: %v", err)
 		}

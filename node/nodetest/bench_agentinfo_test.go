@@ -26,7 +26,7 @@ func agentInfoTune(in *config.Internal) {
 
 // sendAgentInfoString has the master grant p an agent-info sync and receive doc; it returns the
 // string id to name in syn_a_w_m.
-func sendAgentInfoString(tb testing.TB, p *rawPeer, doc []byte) string {
+func sendAgentInfoString(tb testing.TB, p *nodetest.RawPeer, doc []byte) string {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -43,14 +43,14 @@ func sendAgentInfoString(tb testing.TB, p *rawPeer, doc []byte) string {
 
 // agentInfoResult sends syn_a_w_m for the string id and waits for the master's syn_m_a_e or
 // syn_m_a_err, skipping whatever else the master sends meanwhile. It may run on any goroutine.
-func agentInfoResult(p *rawPeer, id string, wait time.Duration) (messages.Frame, error) {
-	counter := p.nextCounter()
-	if err := p.write(messages.Frame{Counter: counter, Command: messages.CmdSynAWM, Payload: []byte(id)}); err != nil {
+func agentInfoResult(p *nodetest.RawPeer, id string, wait time.Duration) (messages.Frame, error) {
+	counter := p.AdvanceCounter(1)
+	if err := p.Write(messages.Frame{Counter: counter, Command: messages.CmdSynAWM, Payload: []byte(id)}); err != nil {
 		return messages.Frame{}, err
 	}
-	_ = p.nc.SetReadDeadline(time.Now().Add(wait))
+	_ = p.Conn().SetReadDeadline(time.Now().Add(wait))
 	for {
-		f, err := p.reader.ReadFrame()
+		f, err := p.ReadFrame()
 		if err != nil {
 			return f, fmt.Errorf("waiting for the agent-info result: %w", err)
 		}
@@ -77,7 +77,7 @@ func BenchmarkAgentInfoDocumentMemory(b *testing.B) {
 	doc := nodetest.FewFieldsAgentInfo(agents, 10_000_000)
 	for b.Loop() {
 		c := nodetest.Start(b, nodetest.Options{Workers: 0, Tune: agentInfoTune})
-		peers, ids := make([]*rawPeer, workers), make([]string, workers)
+		peers, ids := make([]*nodetest.RawPeer, workers), make([]string, workers)
 		for i := range workers {
 			peers[i] = helloRaw(b, c, fmt.Sprintf("bigworker%d", i))
 			ids[i] = sendAgentInfoString(b, peers[i], doc)

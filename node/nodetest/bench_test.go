@@ -17,12 +17,12 @@ func BenchmarkHandshake(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		p := dialRaw(b, addr, nodetest.Key)
-		f := p.request(messages.CmdHello, []byte(fmt.Sprintf("bench%d wazuh worker 4.14.7", i)))
+		p := nodetest.DialRaw(b, addr, nodetest.Key)
+		f := p.Call(messages.CmdHello, []byte(fmt.Sprintf("bench%d wazuh worker 4.14.7", i)))
 		if f.Command != messages.CmdOK {
 			b.Fatalf("hello answered %s %q", f.Command, f.Payload)
 		}
-		_ = p.nc.Close()
+		_ = p.Conn().Close()
 	}
 }
 
@@ -30,12 +30,12 @@ func BenchmarkHandshake(b *testing.B) {
 // connection: framing, Fernet both ways, the handler actor and back.
 func BenchmarkKeepaliveRoundTrip(b *testing.B) {
 	c := nodetest.Start(b, nodetest.Options{Workers: 0})
-	p := dialRaw(b, c.Master().Node().ClusterAddr(), nodetest.Key)
-	if f := p.request(messages.CmdHello, []byte("benchka wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+	p := nodetest.DialRaw(b, c.Master().Node().ClusterAddr(), nodetest.Key)
+	if f := p.Call(messages.CmdHello, []byte("benchka wazuh worker 4.14.7")); f.Command != messages.CmdOK {
 		b.Fatalf("hello answered %s %q", f.Command, f.Payload)
 	}
 	for b.Loop() {
-		if f := p.request(messages.CmdEchoC, []byte("keepalive")); f.Command != "ok-m" {
+		if f := p.Call(messages.CmdEchoC, []byte("keepalive")); f.Command != "ok-m" {
 			b.Fatalf("echo-c answered %s", f.Command)
 		}
 	}

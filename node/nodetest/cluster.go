@@ -53,6 +53,7 @@ type Cluster struct {
 	t       testing.TB
 	opts    Options
 	members []*Member
+	net     *network // what Partition cuts
 }
 
 // Member is one node of a test cluster.
@@ -67,6 +68,8 @@ type Member struct {
 	mu     sync.Mutex
 	node   *node.Node
 	writer *testWriter
+
+	network node.Network // this node's side of the cluster's network (Partition)
 }
 
 // FastInternal returns Wazuh's internal options with timers short enough for tests.
@@ -89,7 +92,7 @@ func FastInternal() config.Internal {
 // worker is connected. Everything is stopped when the test ends.
 func Start(t testing.TB, opts Options) *Cluster {
 	t.Helper()
-	c := &Cluster{t: t, opts: opts}
+	c := &Cluster{t: t, opts: opts, net: newNetwork()}
 	masterIP := nextIP()
 	port, gossipPort, err := freePorts(masterIP)
 	if err != nil {
@@ -147,7 +150,8 @@ func (c *Cluster) newMember(name, ip, masterIP string, port, gossipPort int, mas
 	if c.opts.Remote != nil {
 		c.opts.Remote(&remote)
 	}
-	return &Member{Name: name, IP: ip, Home: home, cfg: node.Config{Cluster: cl, Auth: auth, Remote: remote, Internal: in}, opts: c.opts, t: c.t}
+	return &Member{Name: name, IP: ip, Home: home, cfg: node.Config{Cluster: cl, Auth: auth, Remote: remote, Internal: in},
+		opts: c.opts, network: c.net.view(ip), t: c.t}
 }
 
 // Start starts (or starts again) the member's node.
@@ -162,7 +166,8 @@ func (m *Member) Start() error {
 	if m.opts.GossipTimers != nil {
 		timers = *m.opts.GossipTimers
 	}
-	opts := node.Options{Home: m.Home, Logger: log, FaultSeed: m.opts.FaultSeed, GossipTimers: &timers, NoStore: m.opts.NoStore}
+	opts := node.Options{Home: m.Home, Logger: log, FaultSeed: m.opts.FaultSeed, GossipTimers: &timers, NoStore: m.opts.NoStore,
+		Network: m.network}
 	if m.opts.ReceiveBudget != nil {
 		opts.ReceiveBudget = m.opts.ReceiveBudget()
 	}
@@ -262,8 +267,9 @@ func (c *Cluster) Workers() []*Member { return c.members[1:] }
 // Members are all members, master first.
 func (c *Cluster) Members() []*Member { return c.members }
 
-// Stop stops every node, workers first.
+// Stop heals every partition, then stops every node, workers first.
 func (c *Cluster) Stop() {
+	c.net.heal()
 	for i := len(c.members) - 1; i >= 0; i-- {
 		if err := c.members[i].Stop(); err != nil {
 			c.t.Errorf("stop %s: %v", c.members[i].Name, err)

@@ -44,9 +44,9 @@ func TestHelloRejectionsInWazuhOrder(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := dialRaw(t, addr, nodetest.Key)
-			f := p.request(messages.CmdHello, []byte(tc.hello))
-			if got := wazuhCode(t, f); got != tc.code {
+			p := nodetest.DialRaw(t, addr, nodetest.Key)
+			f := p.Call(messages.CmdHello, []byte(tc.hello))
+			if got := nodetest.WazuhCode(t, f); got != tc.code {
 				t.Fatalf("hello %.60q: code %d, want %d (%.300s)", tc.hello, got, tc.code, f.Payload)
 			}
 			if tc.extra != "" && !strings.Contains(string(f.Payload), tc.extra) {
@@ -56,7 +56,7 @@ func TestHelloRejectionsInWazuhOrder(t *testing.T) {
 				t.Fatalf("hello %.60q: a %d-byte answer echoes the peer's input whole", tc.hello, len(f.Payload))
 			}
 			if tc.code != 1000 {
-				if err := p.closedByPeer(); err != nil {
+				if err := p.ClosedByPeer(); err != nil {
 					t.Fatalf("after a refused hello: %v", err)
 				}
 			}
@@ -77,26 +77,26 @@ func TestHelloWithMegabyteNameIsRefusedAndNotLogged(t *testing.T) {
 	c := nodetest.Start(t, nodetest.Options{Workers: 1})
 	master := c.Master()
 	for _, n := range []int{100_000, 20 << 20} {
-		p := dialRaw(t, master.Node().ClusterAddr(), nodetest.Key)
-		buf, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: 1, Command: messages.CmdHello,
+		p := nodetest.DialRaw(t, master.Node().ClusterAddr(), nodetest.Key)
+		buf, err := wire.AppendMessage(nil, p.Cipher(), messages.Frame{Counter: 1, Command: messages.CmdHello,
 			Payload: []byte(strings.Repeat("n", n) + " wazuh worker 4.14.7")}, wire.RequestChunk)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := p.nc.Write(buf); err != nil {
+		if _, err := p.Conn().Write(buf); err != nil {
 			continue // cut while sending: refused
 		}
-		f, err := p.read()
+		f, err := p.Read()
 		if err != nil {
 			continue // cut before answering: refused
 		}
 		if f.Command != messages.CmdErr {
 			t.Fatalf("%d-byte name: answered %s (%d bytes)", n, f.Command, len(f.Payload))
 		}
-		if code := wazuhCode(t, f); code != 3060 || len(f.Payload) > 1024 {
+		if code := nodetest.WazuhCode(t, f); code != 3060 || len(f.Payload) > 1024 {
 			t.Fatalf("%d-byte name: code %d, %d-byte answer", n, code, len(f.Payload))
 		}
-		if err := p.closedByPeer(); err != nil {
+		if err := p.ClosedByPeer(); err != nil {
 			t.Fatalf("%d-byte name: %v", n, err)
 		}
 	}
@@ -111,23 +111,23 @@ func TestHelloWithMegabyteNameIsRefusedAndNotLogged(t *testing.T) {
 
 func TestCommandsBeforeHelloAreRefused(t *testing.T) {
 	c := nodetest.Start(t, nodetest.Options{Workers: 0})
-	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+	p := nodetest.DialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
 	for _, cmd := range []string{messages.CmdEchoC, messages.CmdGetNodes, messages.CmdSynIWMP, messages.CmdNewFile} {
-		f := p.request(cmd, []byte("keepalive"))
+		f := p.Call(cmd, []byte("keepalive"))
 		if f.Command != messages.CmdErr {
 			t.Fatalf("%s before hello answered %s %q", cmd, f.Command, f.Payload)
 		}
 	}
 	// After the refusals a proper hello still works, and then echo-c is answered with ok-m.
-	f := p.request(messages.CmdHello, []byte("worker7 wazuh worker 4.14.7"))
+	f := p.Call(messages.CmdHello, []byte("worker7 wazuh worker 4.14.7"))
 	if f.Command != messages.CmdOK || string(f.Payload) != "Client worker7 added" {
 		t.Fatalf("hello answered %s %q", f.Command, f.Payload)
 	}
-	f = p.request(messages.CmdEchoC, []byte("keepalive"))
+	f = p.Call(messages.CmdEchoC, []byte("keepalive"))
 	if strings.TrimSpace(f.Command) != "ok-m" || string(f.Payload) != "keepalive" {
 		t.Fatalf("echo-c answered %q %q", f.Command, f.Payload)
 	}
-	f = p.request("bogus", nil)
+	f = p.Call("bogus", nil)
 	if f.Command != messages.CmdErr || string(f.Payload) != "unknown command 'b'bogus''" {
 		t.Fatalf("unknown command answered %s %q", f.Command, f.Payload)
 	}
@@ -135,19 +135,19 @@ func TestCommandsBeforeHelloAreRefused(t *testing.T) {
 
 func TestWrongKeyIsDisconnected(t *testing.T) {
 	c := nodetest.Start(t, nodetest.Options{Workers: 0})
-	p := dialRaw(t, c.Master().Node().ClusterAddr(), strings.Repeat("x", 32))
-	p.send(messages.CmdHello, []byte("worker8 wazuh worker 4.14.7"))
-	if err := p.closedByPeer(); err != nil {
+	p := nodetest.DialRaw(t, c.Master().Node().ClusterAddr(), strings.Repeat("x", 32))
+	p.Send(messages.CmdHello, []byte("worker8 wazuh worker 4.14.7"))
+	if err := p.ClosedByPeer(); err != nil {
 		t.Fatalf("a peer with the wrong key: %v", err)
 	}
 }
 
 // drainUntilClosed reads whatever the master sends until it closes the connection.
-func drainUntilClosed(t *testing.T, p *rawPeer, within time.Duration) {
+func drainUntilClosed(t *testing.T, p *nodetest.RawPeer, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
-		if _, err := p.read(); err != nil {
+		if _, err := p.Read(); err != nil {
 			return
 		}
 	}
@@ -156,20 +156,16 @@ func drainUntilClosed(t *testing.T, p *rawPeer, within time.Duration) {
 
 // answerEchoes answers every echo-m the master sends on p, as a live worker does, until the
 // connection closes.
-func answerEchoes(p *rawPeer) {
+func answerEchoes(p *nodetest.RawPeer) {
 	for {
-		f, err := p.reader.ReadFrame()
+		f, err := p.ReadFrame()
 		if err != nil {
 			return
 		}
 		if f.Command != messages.CmdEchoM {
 			continue
 		}
-		buf, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: f.Counter, Command: messages.CmdOKC, Payload: f.Payload}, wire.RequestChunk)
-		if err != nil {
-			return
-		}
-		if _, err := p.nc.Write(buf); err != nil {
+		if err := p.Write(messages.Frame{Counter: f.Counter, Command: messages.CmdOKC, Payload: f.Payload}); err != nil {
 			return
 		}
 	}
@@ -180,13 +176,13 @@ func answerEchoes(p *rawPeer) {
 func TestReconnectingWorkerReplacesItsStaleSession(t *testing.T) {
 	c := nodetest.Start(t, nodetest.Options{Workers: 0})
 	old := helloRaw(t, c, "rawworker") // from now on it answers nothing
-	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
-	f := p.request(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))
+	p := nodetest.DialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+	f := p.Call(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))
 	if f.Command != messages.CmdOK || string(f.Payload) != "Client rawworker added" {
 		t.Fatalf("hello of the reconnecting worker answered %s %q", f.Command, f.Payload)
 	}
 	drainUntilClosed(t, old, 5*time.Second)
-	if f := p.request(messages.CmdEchoC, []byte("keepalive")); strings.TrimSpace(f.Command) != "ok-m" {
+	if f := p.Call(messages.CmdEchoC, []byte("keepalive")); strings.TrimSpace(f.Command) != "ok-m" {
 		t.Fatalf("echo-c on the new connection answered %s %q", f.Command, f.Payload)
 	}
 	// The master lists the worker, once: the old handler's end did not take the new one along.
@@ -206,14 +202,14 @@ func TestDuplicateOfALiveWorkerIsRefused(t *testing.T) {
 		defer close(done)
 		answerEchoes(old)
 	}()
-	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
-	if got := wazuhCode(t, p.request(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))); got != 3028 {
+	p := nodetest.DialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+	if got := nodetest.WazuhCode(t, p.Call(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))); got != 3028 {
 		t.Fatalf("duplicate of a live worker: code %d, want 3028", got)
 	}
 	nodes, err := c.ConnectedWorkers()
 	if err != nil || len(nodes) != 1 || nodes[0] != "rawworker" {
 		t.Fatalf("connected workers %v (%v), want the first rawworker", nodes, err)
 	}
-	_ = old.nc.Close()
+	_ = old.Conn().Close()
 	<-done
 }

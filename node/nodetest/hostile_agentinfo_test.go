@@ -69,11 +69,11 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 	t0 := time.Now()
 
 	p := helloRaw(t, c, "bigworker")
-	if f := p.request(messages.CmdSynAWMP, nil); f.Command != messages.CmdOK || string(f.Payload) != "True" {
+	if f := p.Call(messages.CmdSynAWMP, nil); f.Command != messages.CmdOK || string(f.Payload) != "True" {
 		t.Fatalf("syn_a_w_m_p answered %s %q", f.Command, f.Payload)
 	}
 
-	f := p.request(messages.CmdNewStr, []byte("620000000")) // the million agents' document
+	f := p.Call(messages.CmdNewStr, []byte("620000000")) // the million agents' document
 	if f.Command != messages.CmdError || string(f.Payload) != wire.ReplyStringTooLarge {
 		t.Fatalf("new_str beyond 256 MiB answered %s %q", f.Command, f.Payload)
 	}
@@ -88,14 +88,14 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("send the agent-info string: %v", err)
 	}
-	if f := p.request(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK || string(f.Payload) != id {
+	if f := p.Call(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK || string(f.Payload) != id {
 		t.Fatalf("syn_a_w_m answered %s %q", f.Command, f.Payload)
 	}
 	// The result comes as a request from the master; its agent-groups requests may come first.
 	var result messages.Frame
-	_ = p.nc.SetReadDeadline(time.Now().Add(time.Minute))
+	_ = p.Conn().SetReadDeadline(time.Now().Add(time.Minute))
 	for result.Command != messages.CmdSynMAE && result.Command != messages.CmdSynMAErr {
-		if result, err = p.reader.ReadFrame(); err != nil {
+		if result, err = p.ReadFrame(); err != nil {
 			t.Fatalf("waiting for the master's agent-info result: %v", err)
 		}
 	}
@@ -120,7 +120,7 @@ func TestHugeAgentInfoIsBoundedWhileWorkersKeepServing(t *testing.T) {
 	}
 
 	keptConnected(t, c, t0)
-	_ = p.nc.Close()
+	_ = p.Conn().Close()
 	goroutinesBackTo(t, base, 10)
 	heapBackTo(t, heap, 32<<20)
 }
@@ -169,7 +169,7 @@ func TestAgentInfoOfThreeWorkersAtOnceIsAppliedInBoundedMemory(t *testing.T) {
 	known := enrollKnown(t, m, "three", 2)
 	base := runtime.NumGoroutine()
 	t0 := time.Now()
-	peers, ids := make([]*rawPeer, 3), make([]string, 3)
+	peers, ids := make([]*nodetest.RawPeer, 3), make([]string, 3)
 	docs := make([][]byte, 3)
 	for i := range peers {
 		docs[i] = zerosAgentInfo(known, fmt.Sprintf("OS-%d", i), items)
@@ -215,7 +215,7 @@ func TestAgentInfoOfThreeWorkersAtOnceIsAppliedInBoundedMemory(t *testing.T) {
 	}
 	keptConnected(t, c, t0)
 	for _, p := range peers {
-		_ = p.nc.Close()
+		_ = p.Conn().Close()
 	}
 	goroutinesBackTo(t, base, 10)
 	heapBackTo(t, heap, 32<<20)
@@ -248,7 +248,7 @@ func TestAgentInfoBeingAppliedHoldsItsStringBudget(t *testing.T) {
 	}
 	p := helloRaw(t, c, "heldworker")
 	id := sendAgentInfoString(t, p, doc)
-	if f := p.request(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK || string(f.Payload) != id {
+	if f := p.Call(messages.CmdSynAWM, []byte(id)); f.Command != messages.CmdOK || string(f.Payload) != id {
 		t.Fatalf("syn_a_w_m answered %s %q", f.Command, f.Payload)
 	}
 	nodetest.Eventually(t, 5*time.Second, func() error {
@@ -261,7 +261,7 @@ func TestAgentInfoBeingAppliedHoldsItsStringBudget(t *testing.T) {
 		_ = lock.Rollback()
 		t.Fatalf("the string budget holds %d bytes while a %d-byte document is being applied", n, len(doc))
 	}
-	if f := p.request(messages.CmdSynAWMP, nil); f.Command != messages.CmdOK || string(f.Payload) != "False" {
+	if f := p.Call(messages.CmdSynAWMP, nil); f.Command != messages.CmdOK || string(f.Payload) != "False" {
 		_ = lock.Rollback()
 		t.Fatalf("syn_a_w_m_p during the apply answered %s %q", f.Command, f.Payload)
 	}
@@ -272,8 +272,8 @@ func TestAgentInfoBeingAppliedHoldsItsStringBudget(t *testing.T) {
 		_ = lock.Rollback()
 		t.Fatal(err)
 	}
-	f := p.request(messages.CmdSynAWM, []byte(second))
-	if _ = lock.Rollback(); wazuhCode(t, f) != 3037 {
+	f := p.Call(messages.CmdSynAWM, []byte(second))
+	if _ = lock.Rollback(); nodetest.WazuhCode(t, f) != 3037 {
 		t.Fatalf("a second syn_a_w_m during the apply answered %s %q", f.Command, f.Payload)
 	}
 	// The first document is applied once the store is free (or fails on SQLite's busy

@@ -102,19 +102,9 @@ func watchFailures(t testing.TB, m *nodetest.Member) func() (int, string) {
 	}
 }
 
-// sendFrame writes one frame with any counter, as a hostile peer may.
-func (p *rawPeer) sendFrame(counter uint32, command string, payload []byte) error {
-	buf, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: counter, Command: command, Payload: payload}, wire.RequestChunk)
-	if err != nil {
-		return err
-	}
-	_, err = p.nc.Write(buf)
-	return err
-}
-
 // answersEcho sends echo-c and reads until its answer, skipping whatever else the master sends
 // meanwhile (answers to earlier frames, its own requests).
-func (p *rawPeer) answersEcho(probe string) error {
+func answersEcho(p *nodetest.RawPeer, probe string) error {
 	f, err := p.Request(context.Background(), messages.CmdEchoC, []byte(probe))
 	if err != nil {
 		return err
@@ -142,30 +132,30 @@ func TestFuzzedCommandsLeaveTheMasterServing(t *testing.T) {
 
 	// Before a hello only hello may be answered with anything but err; no frame may close the
 	// connection except a refused hello.
-	pre := dialRawFrom(t, hostileIP(0), addr, nodetest.Key)
+	pre := nodetest.DialRawFrom(t, hostileIP(0), addr, nodetest.Key)
 	for i := range before {
 		cmd := g.command()
 		if cmd == messages.CmdHello {
 			continue
 		}
-		f := pre.request(cmd, g.payload())
+		f := pre.Call(cmd, g.payload())
 		if f.Command != messages.CmdErr {
 			t.Fatalf("frame %d (%q) before hello answered %s %q", i, cmd, f.Command, f.Payload)
 		}
 	}
-	_ = pre.nc.Close()
+	_ = pre.Conn().Close()
 
-	var p *rawPeer
+	var p *nodetest.RawPeer
 	var joins, closes int
 	join := func() {
 		joins++
 		name := fmt.Sprintf("fuzzer%d", joins)
 		nodetest.Eventually(t, 10*time.Second, func() error {
-			q := dialRawFrom(t, hostileIP(1), addr, nodetest.Key)
-			q.send(messages.CmdHello, []byte(name+" wazuh worker 4.14.7"))
-			f, err := q.read()
+			q := nodetest.DialRawFrom(t, hostileIP(1), addr, nodetest.Key)
+			q.Send(messages.CmdHello, []byte(name+" wazuh worker 4.14.7"))
+			f, err := q.Read()
 			if err != nil || f.Command != messages.CmdOK {
-				_ = q.nc.Close()
+				_ = q.Conn().Close()
 				return fmt.Errorf("hello of %s: %v %s %q", name, err, f.Command, f.Payload)
 			}
 			p = q
@@ -175,22 +165,21 @@ func TestFuzzedCommandsLeaveTheMasterServing(t *testing.T) {
 	join()
 	for i := range after {
 		cmd, payload := g.command(), g.payload()
-		counter := p.next + 1 + uint32(g.rng.IntN(3)) // now and then one an earlier frame had
-		p.next = counter
-		err := p.sendFrame(counter, cmd, payload)
+		counter := p.AdvanceCounter(1 + uint32(g.rng.IntN(3))) // now and then one an earlier frame had
+		err := p.Write(messages.Frame{Counter: counter, Command: cmd, Payload: payload})
 		if err == nil {
-			err = p.answersEcho(fmt.Sprintf("probe%d", i))
+			err = answersEcho(p, fmt.Sprintf("probe%d", i))
 		}
 		if err != nil {
 			t.Logf("frame %d (%q, %d bytes): the master closed the connection (%v)", i, cmd, len(payload), err)
 			closes++
-			_ = p.nc.Close()
+			_ = p.Conn().Close()
 			join()
 		}
 	}
 	t.Logf("seed %d: %d frames before hello, %d after, %d connections closed by the master, in %s",
 		seed, before, after, closes, time.Since(t0))
-	_ = p.nc.Close()
+	_ = p.Conn().Close()
 	if n, first := failures(); n > 0 {
 		t.Fatalf("%d actor failures on the master while fuzzed, the first: %s", n, first)
 	}

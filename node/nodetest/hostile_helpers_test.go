@@ -1,7 +1,6 @@
 package nodetest_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
-	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/node/nodetest"
 )
 
@@ -96,17 +94,4 @@ func closedWithin(nc net.Conn, d time.Duration) error {
 		return fmt.Errorf("still open after %s", d)
 	}
 	return nil // EOF (io.Copy reports it as nil) or a reset: closed
-}
-
-// Request implements wire.Requester on a raw peer, so that the sub-protocol senders can drive
-// it: it sends one request and reads until the answer with its counter, leaving unanswered
-// whatever the master sends meanwhile.
-func (p *rawPeer) Request(_ context.Context, command string, payload []byte) (messages.Frame, error) {
-	counter := p.send(command, payload)
-	for {
-		f, err := p.read()
-		if err != nil || f.Counter == counter {
-			return f, err
-		}
-	}
 }

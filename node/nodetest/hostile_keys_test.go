@@ -37,25 +37,25 @@ func TestWrongKeysAreDroppedWhileWorkersKeepServing(t *testing.T) {
 		if kind == 2 || kind == 3 {
 			key = nodetest.Key
 		}
-		p := dialRawFrom(t, hostileIP(i%8), addr, key)
+		p := nodetest.DialRawFrom(t, hostileIP(i%8), addr, key)
 		switch kind {
 		case 0: // a hello sealed with the wrong key
-			p.send(messages.CmdHello, fmt.Appendf(nil, "intruder%d wazuh worker 4.14.7", i))
+			p.Send(messages.CmdHello, fmt.Appendf(nil, "intruder%d wazuh worker 4.14.7", i))
 		case 1: // a keepalive sealed with the wrong key
-			p.send(messages.CmdEchoC, []byte("keepalive"))
+			p.Send(messages.CmdEchoC, []byte("keepalive"))
 		case 2: // a frame whose payload is plaintext, not a token
-			p.cipher = nil
-			p.send(messages.CmdHello, fmt.Appendf(nil, "intruder%d wazuh worker 4.14.7", i))
+			p.SetCipher(nil)
+			p.Send(messages.CmdHello, fmt.Appendf(nil, "intruder%d wazuh worker 4.14.7", i))
 		case 3: // a proper hello, then a frame sealed with another key
 			name := fmt.Sprintf("switcher%d", i)
-			if f := p.request(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+			if f := p.Call(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {
 				t.Fatalf("hello of %s: %s %q", name, f.Command, f.Payload)
 			}
 			switched = append(switched, name)
-			p.cipher = other
-			p.send(messages.CmdEchoC, []byte("keepalive"))
+			p.SetCipher(other)
+			p.Send(messages.CmdEchoC, []byte("keepalive"))
 		}
-		if err := closedWithin(p.nc, 10*time.Second); err != nil {
+		if err := closedWithin(p.Conn(), 10*time.Second); err != nil {
 			t.Fatalf("peer %d (kind %d): %v", i, kind, err)
 		}
 	}

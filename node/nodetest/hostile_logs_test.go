@@ -77,7 +77,7 @@ func TestPeerTextLoggedByTheMasterIsClipped(t *testing.T) {
 		t.Fatalf("sendsync answered %s %.200q", f.Command, f.Payload)
 	}
 	big := []byte(`logworker {"daemon_name": "authd", "message": ` + string(quoted) + `}`)
-	if code := wazuhCode(t, ask(messages.CmdSendSync, big)); code != 3050 {
+	if code := nodetest.WazuhCode(t, ask(messages.CmdSendSync, big)); code != 3050 {
 		t.Fatalf("a sendsync of %d bytes answered %d, want 3050", len(big), code)
 	}
 	doc := []byte(`{"set_data_command": ` + string(quoted) + `, "chunks": {}}`)

@@ -135,7 +135,7 @@ func refusesFileTransfers(t *testing.T, r wire.Requester, paths []string) {
 
 // grantedIntegrity asks the master for integrity permission until it grants it, rescanning
 // so that each ask falls in a new cycle, then opens the check and returns its task id.
-func grantedIntegrity(t *testing.T, c *nodetest.Cluster, p *rawPeer) string {
+func grantedIntegrity(t *testing.T, c *nodetest.Cluster, p *nodetest.RawPeer) string {
 	t.Helper()
 	kit := c.Master().Node().Kit()
 	nodetest.Eventually(t, 10*time.Second, func() error {
@@ -145,7 +145,7 @@ func grantedIntegrity(t *testing.T, c *nodetest.Cluster, p *rawPeer) string {
 		}
 		return nil
 	})
-	f := p.request(messages.CmdSynIWM, nil)
+	f := p.Call(messages.CmdSynIWM, nil)
 	if f.Command != messages.CmdOK || len(f.Payload) != 36 {
 		t.Fatalf("syn_i_w_m answered %s %q", f.Command, f.Payload)
 	}
@@ -181,7 +181,7 @@ func TestPathTraversalFromAWorkerIsRefused(t *testing.T) {
 		"queue/cluster/pathworker",
 		"queue/cluster/pathworker/../../../../" + filepath.Base(v.outside),
 	} {
-		if got := wazuhCode(t, p.request(messages.CmdSynIWME, []byte(task+" "+rel))); got != 3027 {
+		if got := nodetest.WazuhCode(t, p.Call(messages.CmdSynIWME, []byte(task+" "+rel))); got != 3027 {
 			t.Fatalf("syn_i_w_m_e %q: code %d, want 3027", rel, got)
 		}
 	}
@@ -205,7 +205,7 @@ func TestPathTraversalFromAWorkerIsRefused(t *testing.T) {
 		if err := wire.SendFile(context.Background(), p, "/"+rel, bytes.NewReader(pkg), wire.RequestChunk, func() bool { return false }); err != nil {
 			t.Fatalf("%s: send the package: %v", name, err)
 		}
-		if f := p.request(messages.CmdSynIWME, []byte(task+" "+rel)); f.Command != messages.CmdOK {
+		if f := p.Call(messages.CmdSynIWME, []byte(task+" "+rel)); f.Command != messages.CmdOK {
 			t.Fatalf("%s: syn_i_w_m_e answered %s %q", name, f.Command, f.Payload)
 		}
 		task = ""
@@ -302,7 +302,7 @@ func TestPathTraversalFromAMasterIsRefused(t *testing.T) {
 		"queue/cluster/worker1",
 		"queue/cluster/worker1/../../../../" + filepath.Base(v.outside),
 	} {
-		if got := wazuhCode(t, fm.request(messages.CmdSynMCE, []byte(task+" "+rel))); got != 3027 {
+		if got := nodetest.WazuhCode(t, fm.request(messages.CmdSynMCE, []byte(task+" "+rel))); got != 3027 {
 			t.Fatalf("syn_m_c_e %q: code %d, want 3027", rel, got)
 		}
 	}

@@ -25,36 +25,36 @@ func TestConnectionLimitPerAddressSparesOtherPeers(t *testing.T) {
 	t0 := time.Now()
 
 	crowded := hostileIP(0)
-	var ten []*rawPeer
+	var ten []*nodetest.RawPeer
 	for range 10 {
-		p := dialRawFrom(t, crowded, addr, nodetest.Key)
+		p := nodetest.DialRawFrom(t, crowded, addr, nodetest.Key)
 		// An answer proves the master accepted it and counts it.
-		if f := p.request(messages.CmdEchoC, []byte("keepalive")); f.Command != messages.CmdErr {
+		if f := p.Call(messages.CmdEchoC, []byte("keepalive")); f.Command != messages.CmdErr {
 			t.Fatalf("echo-c before hello answered %s %q", f.Command, f.Payload)
 		}
 		ten = append(ten, p)
 	}
 	for i := range 5 {
-		extra := dialRawFrom(t, crowded, addr, nodetest.Key)
-		if err := closedWithin(extra.nc, 5*time.Second); err != nil {
+		extra := nodetest.DialRawFrom(t, crowded, addr, nodetest.Key)
+		if err := closedWithin(extra.Conn(), 5*time.Second); err != nil {
 			t.Fatalf("connection %d from %s beyond the ten: %v", 11+i, crowded, err)
 		}
 	}
 
-	neighbour := dialRawFrom(t, hostileIP(1), addr, nodetest.Key)
-	if f := neighbour.request(messages.CmdHello, []byte("neighbour wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+	neighbour := nodetest.DialRawFrom(t, hostileIP(1), addr, nodetest.Key)
+	if f := neighbour.Call(messages.CmdHello, []byte("neighbour wazuh worker 4.14.7")); f.Command != messages.CmdOK {
 		t.Fatalf("hello from another address: %s %q", f.Command, f.Payload)
 	}
 	keptConnected(t, c, t0)
 
 	for _, p := range ten {
-		_ = p.nc.Close()
+		_ = p.Conn().Close()
 	}
 	nodetest.Eventually(t, 10*time.Second, func() error {
-		p := dialRawFrom(t, crowded, addr, nodetest.Key)
-		defer p.nc.Close()
-		p.send(messages.CmdHello, []byte("returning wazuh worker 4.14.7"))
-		f, err := p.read()
+		p := nodetest.DialRawFrom(t, crowded, addr, nodetest.Key)
+		defer p.Conn().Close()
+		p.Send(messages.CmdHello, []byte("returning wazuh worker 4.14.7"))
+		f, err := p.Read()
 		if err != nil {
 			return fmt.Errorf("hello from %s after its ten closed: %w", crowded, err)
 		}
@@ -63,6 +63,6 @@ func TestConnectionLimitPerAddressSparesOtherPeers(t *testing.T) {
 		}
 		return nil
 	})
-	_ = neighbour.nc.Close()
+	_ = neighbour.Conn().Close()
 	goroutinesBackTo(t, base, 10)
 }

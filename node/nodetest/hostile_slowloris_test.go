@@ -31,10 +31,10 @@ func TestSlowPeersAreDroppedWhileWorkersKeepServing(t *testing.T) {
 	stopTrickling := sync.OnceFunc(func() { close(stop); trickling.Wait() })
 	defer stopTrickling()
 	const peers = 40
-	var slow []*rawPeer
+	var slow []*nodetest.RawPeer
 	for i := range peers {
-		p := dialRawFrom(t, hostileIP(i%8), addr, nodetest.Key)
-		frame, err := wire.AppendMessage(nil, p.cipher, messages.Frame{Counter: 1, Command: messages.CmdHello,
+		p := nodetest.DialRawFrom(t, hostileIP(i%8), addr, nodetest.Key)
+		frame, err := wire.AppendMessage(nil, p.Cipher(), messages.Frame{Counter: 1, Command: messages.CmdHello,
 			Payload: fmt.Appendf(nil, "slow%d wazuh worker 4.14.7", i)}, wire.RequestChunk)
 		if err != nil {
 			t.Fatal(err)
@@ -42,7 +42,7 @@ func TestSlowPeersAreDroppedWhileWorkersKeepServing(t *testing.T) {
 		switch i % 3 {
 		case 0: // says nothing at all
 		case 1: // a header announcing the hello, then nothing
-			if _, err := p.nc.Write(frame[:wire.HeaderLen]); err != nil {
+			if _, err := p.Conn().Write(frame[:wire.HeaderLen]); err != nil {
 				t.Fatal(err)
 			}
 		case 2: // the hello, one byte at a time
@@ -57,7 +57,7 @@ func TestSlowPeersAreDroppedWhileWorkersKeepServing(t *testing.T) {
 						return
 					case <-tick.C:
 					}
-					if _, err := p.nc.Write([]byte{b}); err != nil {
+					if _, err := p.Conn().Write([]byte{b}); err != nil {
 						return // closed by the master
 					}
 				}
@@ -68,19 +68,19 @@ func TestSlowPeersAreDroppedWhileWorkersKeepServing(t *testing.T) {
 
 	// While they hang on, a new worker joins and is served.
 	late := helloRaw(t, c, "latecomer")
-	if f := late.request(messages.CmdEchoC, []byte("keepalive")); strings.TrimSpace(f.Command) != "ok-m" {
+	if f := late.Call(messages.CmdEchoC, []byte("keepalive")); strings.TrimSpace(f.Command) != "ok-m" {
 		t.Fatalf("echo-c of a worker that joined among slow peers: %s %q", f.Command, f.Payload)
 	}
 
 	bound := helloDeadline + 8*time.Second // generous on a loaded machine
 	for i, p := range slow {
-		if err := closedWithin(p.nc, bound-time.Since(t0)); err != nil {
+		if err := closedWithin(p.Conn(), bound-time.Since(t0)); err != nil {
 			t.Fatalf("slow peer %d (kind %d), %s after the start: %v", i, i%3, time.Since(t0), err)
 		}
 	}
 	t.Logf("%d slow peers closed within %s (hello deadline %s)", peers, time.Since(t0), helloDeadline)
 
-	_ = late.nc.Close()
+	_ = late.Conn().Close()
 	keptConnected(t, c, t0)
 	stopTrickling()
 	goroutinesBackTo(t, base, 10)

@@ -16,20 +16,6 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
-// peerRequester lets the file-transfer sender drive a raw peer: each request waits for the
-// frame answering it and ignores the master's own requests meanwhile.
-type peerRequester struct{ p *rawPeer }
-
-func (r peerRequester) Request(_ context.Context, command string, payload []byte) (messages.Frame, error) {
-	counter := r.p.send(command, payload)
-	for {
-		f, err := r.p.read()
-		if err != nil || f.Counter == counter {
-			return f, err
-		}
-	}
-}
-
 // workerPackage is a worker's integrity package holding only files_metadata.json, compressed
 // from what write produces.
 func workerPackage(t *testing.T, write func(w *zlib.Writer) error) []byte {
@@ -50,7 +36,7 @@ func workerPackage(t *testing.T, write func(w *zlib.Writer) error) []byte {
 }
 
 // sendWorkerPackage runs a raw worker's integrity check with pkg as its package.
-func sendWorkerPackage(t *testing.T, c *nodetest.Cluster, p *rawPeer, name string, pkg []byte) {
+func sendWorkerPackage(t *testing.T, c *nodetest.Cluster, p *nodetest.RawPeer, name string, pkg []byte) {
 	t.Helper()
 	kit := c.Master().Node().Kit()
 	nodetest.Eventually(t, 5*time.Second, func() error {
@@ -60,28 +46,19 @@ func sendWorkerPackage(t *testing.T, c *nodetest.Cluster, p *rawPeer, name strin
 		}
 		return nil
 	})
-	f := p.request(messages.CmdSynIWM, nil)
+	f := p.Call(messages.CmdSynIWM, nil)
 	if f.Command != messages.CmdOK {
 		t.Fatalf("syn_i_w_m answered %s %q", f.Command, f.Payload)
 	}
 	rel := "queue/cluster/" + name + "/files.zip"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := wire.SendFile(ctx, peerRequester{p}, "/"+rel, bytes.NewReader(pkg), wire.RequestChunk, func() bool { return false }); err != nil {
+	if err := wire.SendFile(ctx, p, "/"+rel, bytes.NewReader(pkg), wire.RequestChunk, func() bool { return false }); err != nil {
 		t.Fatalf("sending the package: %v", err)
 	}
-	if f := (peerRequester{p}).mustRequest(t, messages.CmdSynIWME, []byte(string(f.Payload)+" "+rel)); f.Command != messages.CmdOK {
+	if f := p.Call(messages.CmdSynIWME, []byte(string(f.Payload)+" "+rel)); f.Command != messages.CmdOK {
 		t.Fatalf("syn_i_w_m_e answered %s %q", f.Command, f.Payload)
 	}
-}
-
-func (r peerRequester) mustRequest(t *testing.T, command string, payload []byte) messages.Frame {
-	t.Helper()
-	f, err := r.Request(context.Background(), command, payload)
-	if err != nil {
-		t.Fatalf("%s: %v", command, err)
-	}
-	return f
 }
 
 // A worker's files_metadata.json that inflates far past any honest one is refused with 3053

@@ -12,18 +12,18 @@ import (
 )
 
 // helloRaw connects a hand-driven worker and completes its hello.
-func helloRaw(t testing.TB, c *nodetest.Cluster, name string) *rawPeer {
+func helloRaw(t testing.TB, c *nodetest.Cluster, name string) *nodetest.RawPeer {
 	t.Helper()
-	p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
-	if f := p.request(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+	p := nodetest.DialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+	if f := p.Call(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {
 		t.Fatalf("hello: %s %q", f.Command, f.Payload)
 	}
 	return p
 }
 
-func permission(t *testing.T, p *rawPeer) string {
+func permission(t *testing.T, p *nodetest.RawPeer) string {
 	t.Helper()
-	f := p.request(messages.CmdSynIWMP, nil)
+	f := p.Call(messages.CmdSynIWMP, nil)
 	if f.Command != messages.CmdOK {
 		t.Fatalf("syn_i_w_m_p answered %s %q", f.Command, f.Payload)
 	}
@@ -62,7 +62,7 @@ func TestIntegrityPermissionAndLock(t *testing.T) {
 		}
 		return nil
 	})
-	f := p.request(messages.CmdSynIWM, nil)
+	f := p.Call(messages.CmdSynIWM, nil)
 	if f.Command != messages.CmdOK || len(f.Payload) != 36 {
 		t.Fatalf("syn_i_w_m answered %s %q, want a task id", f.Command, f.Payload)
 	}
@@ -77,7 +77,7 @@ func TestIntegrityPermissionAndLock(t *testing.T) {
 
 	// The worker reports a failure: the lock is released at once (Wazuh keeps it up to 1000 s).
 	exc := messages.EncodeException(messages.NewClusterError(3016, "test"))
-	if f := p.request(messages.CmdSynIWMR, append([]byte(task+" "), exc...)); f.Command != messages.CmdOK {
+	if f := p.Call(messages.CmdSynIWMR, append([]byte(task+" "), exc...)); f.Command != messages.CmdOK {
 		t.Fatalf("syn_i_w_m_r answered %s %q", f.Command, f.Payload)
 	}
 	rescan()
@@ -90,13 +90,13 @@ func TestIntegrityPermissionAndLock(t *testing.T) {
 	})
 
 	// Locked again, then the worker disconnects: its reconnection finds the lock free.
-	if f := p.request(messages.CmdSynIWM, nil); f.Command != messages.CmdOK {
+	if f := p.Call(messages.CmdSynIWM, nil); f.Command != messages.CmdOK {
 		t.Fatalf("syn_i_w_m answered %s", f.Command)
 	}
-	_ = p.nc.Close()
+	_ = p.Conn().Close()
 	nodetest.Eventually(t, 5*time.Second, func() error {
-		q := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
-		f := q.request(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))
+		q := nodetest.DialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+		f := q.Call(messages.CmdHello, []byte("rawworker wazuh worker 4.14.7"))
 		if f.Command != messages.CmdOK {
 			return fmt.Errorf("hello after reconnect: %s", f.Payload)
 		}
@@ -112,8 +112,8 @@ func TestIntegrityPermissionAndLock(t *testing.T) {
 	})
 
 	// A package announced for an unknown task is refused with 3027.
-	f = p.request(messages.CmdSynIWME, []byte("not-a-task queue/cluster/rawworker/x.zip"))
-	if got := wazuhCode(t, f); got != 3027 {
+	f = p.Call(messages.CmdSynIWME, []byte("not-a-task queue/cluster/rawworker/x.zip"))
+	if got := nodetest.WazuhCode(t, f); got != 3027 {
 		t.Fatalf("syn_i_w_m_e for an unknown task: code %d", got)
 	}
 }

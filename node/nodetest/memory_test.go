@@ -139,13 +139,13 @@ func TestHostileWorkersAreHeldToTheReceiveBudget(t *testing.T) {
 	stop := heapPeak(t)
 	var wg sync.WaitGroup
 	for _, name := range []string{"hostile1", "hostile2"} {
-		p := dialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
-		if f := p.request(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {
+		p := nodetest.DialRaw(t, c.Master().Node().ClusterAddr(), nodetest.Key)
+		if f := p.Call(messages.CmdHello, []byte(name+" wazuh worker 4.14.7")); f.Command != messages.CmdOK {
 			t.Fatalf("hello of %s answered %s %q", name, f.Command, f.Payload)
 		}
 		wg.Go(func() {
 			for i := range 40 {
-				floodHeader(p.nc, uint32(1000+i%wire.MaxConcurrentDivided), 4<<20, 4<<20, true)
+				floodHeader(p.Conn(), uint32(1000+i%wire.MaxConcurrentDivided), 4<<20, 4<<20, true)
 			}
 		})
 	}

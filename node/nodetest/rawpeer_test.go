@@ -2,125 +2,93 @@ package nodetest_test
 
 import (
 	"fmt"
-	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/nodetest"
-	"github.com/clusterd/clusterd/wire"
 )
 
-// rawPeer is a hand-driven worker connection: it speaks the framed, encrypted protocol with no
-// actor behind it, so tests can send exactly what a hostile or foreign peer would.
-type rawPeer struct {
-	t      testing.TB
-	nc     net.Conn
-	cipher *wire.Cipher
-	reader *wire.Reader
-
-	mu   sync.Mutex // serialises writes, so a serving goroutine may answer while the test asks
-	next uint32
-}
-
-func dialRaw(t testing.TB, addr net.Addr, key string) *rawPeer {
-	t.Helper()
-	return dialRawFrom(t, "", addr, key)
-}
-
-// dialRawFrom connects from the loopback address localIP ("" lets the system choose), so that
-// a test can play peers at several addresses: Linux routes all of 127/8 to lo.
-func dialRawFrom(t testing.TB, localIP string, addr net.Addr, key string) *rawPeer {
-	t.Helper()
-	d := net.Dialer{Timeout: 2 * time.Second}
-	if localIP != "" {
-		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(localIP)}
+func TestWazuhWorkerReplyAnswersAsAWazuhWorker(t *testing.T) {
+	cases := []struct {
+		command, payload string
+		wantCmd, want    string
+	}{
+		{messages.CmdEchoM, "probe", messages.CmdOKC, "probe"},
+		{messages.CmdEcho, "probe", messages.CmdOK, "probe"},
+		{messages.CmdStrUpd, "42 data", messages.CmdOK, "String updated"},
+		{messages.CmdSynGMW, "42", messages.CmdOK, "42"},
+		{messages.CmdSynGMWC, "43", messages.CmdOK, "43"},
+		{messages.CmdSynMCOK, "", messages.CmdOK, "Thanks"},
+		{messages.CmdDapi, "1 {}", messages.CmdOK, "Added request to API requests queue"},
+		{messages.CmdSendSynRes, "1 42", messages.CmdOK, "Response forwarded to worker"},
+		{"no_such_cmd", "x", messages.CmdOK, ""},
 	}
-	nc, err := d.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatalf("dial %s from %q: %v", addr, localIP, err)
-	}
-	t.Cleanup(func() { _ = nc.Close() })
-	c, err := wire.NewCipher(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &rawPeer{t: t, nc: nc, cipher: c, reader: wire.NewReader(nc, c, wire.ReaderLimits{}), next: 100}
-}
-
-func (p *rawPeer) send(command string, payload []byte) uint32 {
-	p.t.Helper()
-	counter := p.nextCounter()
-	if err := p.write(messages.Frame{Counter: counter, Command: command, Payload: payload}); err != nil {
-		p.t.Fatalf("write %s: %v", command, err)
-	}
-	return counter
-}
-
-// nextCounter reserves the counter of the peer's next request.
-func (p *rawPeer) nextCounter() uint32 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.next++
-	return p.next
-}
-
-// write sends one frame; it may be called from any goroutine (t.Fatal may not, so it returns
-// the error).
-func (p *rawPeer) write(f messages.Frame) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	buf, err := wire.AppendMessage(nil, p.cipher, f, wire.RequestChunk)
-	if err != nil {
-		return err
-	}
-	_, err = p.nc.Write(buf)
-	return err
-}
-
-func (p *rawPeer) read() (messages.Frame, error) {
-	_ = p.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	return p.reader.ReadFrame()
-}
-
-// request sends one request and returns the answer carrying its counter. Requests the master
-// sends meanwhile (its agent-groups broadcast runs every cycle) are left unanswered, as from a
-// peer busy with its own request; the master times them out.
-func (p *rawPeer) request(command string, payload []byte) messages.Frame {
-	p.t.Helper()
-	counter := p.send(command, payload)
-	for {
-		f, err := p.read()
-		if err != nil {
-			p.t.Fatalf("answer to %s: %v", command, err)
+	for _, c := range cases {
+		f := nodetest.WazuhWorkerReply(messages.Frame{Counter: 7, Command: c.command, Payload: []byte(c.payload)})
+		if f.Counter != 7 || f.Command != c.wantCmd || string(f.Payload) != c.want {
+			t.Errorf("%s %q answered %d %s %q, want %s %q", c.command, c.payload, f.Counter, f.Command, f.Payload, c.wantCmd, c.want)
 		}
-		if f.Counter == counter {
-			return f
-		}
-		p.t.Logf("while waiting for the answer to %s: the master sent %s (counter %d)", command, f.Command, f.Counter)
+	}
+	f := nodetest.WazuhWorkerReply(messages.Frame{Command: messages.CmdNewStr, Payload: []byte("100")})
+	if _, err := strconv.ParseUint(string(f.Payload), 10, 32); f.Command != messages.CmdOK || err != nil {
+		t.Errorf("new_str answered %s %q, want ok and a string id", f.Command, f.Payload)
 	}
 }
 
-// closedByPeer reports whether the other side closed the connection.
-func (p *rawPeer) closedByPeer() error {
-	_ = p.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := p.reader.ReadFrame(); err == nil {
-		return fmt.Errorf("connection still open: a frame arrived")
+// A raw worker that answers as a Wazuh worker takes the master's agent-groups broadcasts
+// (new_str, str_upd, syn_g_m_w) while the test drives its own requests, and the master's sends
+// succeed; one that leaves them unanswered makes the master's sends time out.
+func TestRawPeerAnswersTheMastersRequestsWhenAsked(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 0, Tune: func(in *config.Internal) {
+		in.Master.MaxAllowedTimeWithoutKeepalive = time.Hour // raw workers send no keepalives of their own
+		in.Master.SyncAgentGroups = 300 * time.Millisecond
+	}})
+	for _, answered := range []bool{true, false} {
+		name := fmt.Sprintf("raw%v", answered)
+		t.Run(name, func(t *testing.T) {
+			p := helloRaw(t, c, name)
+			var mu sync.Mutex
+			seen := map[string]int{}
+			if answered {
+				p.AnswerWith(func(req messages.Frame) messages.Frame {
+					mu.Lock()
+					seen[req.Command]++
+					mu.Unlock()
+					return nodetest.WazuhWorkerReply(req)
+				})
+			}
+			started := fmt.Sprintf("[Worker %s] [Agent-groups send] Starting.", name)
+			failed := "Error sending agent-groups information to " + name
+			nodetest.Eventually(t, 30*time.Second, func() error {
+				if f := p.Call(messages.CmdEchoC, []byte("keepalive")); strings.TrimSpace(f.Command) != "ok-m" {
+					t.Fatalf("echo-c answered %s %q", f.Command, f.Payload)
+				}
+				if n := c.Master().LogCount(started); n < 3 {
+					return fmt.Errorf("%d agent-groups sends started", n)
+				}
+				if !answered && c.Master().LogCount(failed) == 0 {
+					return fmt.Errorf("no failed send logged yet")
+				}
+				return nil
+			})
+			if !answered {
+				return
+			}
+			if n := c.Master().LogCount(failed); n > 0 {
+				t.Fatalf("the master logged %d failed agent-groups sends to a worker that answers", n)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, cmd := range []string{messages.CmdNewStr, messages.CmdStrUpd, messages.CmdSynGMW} {
+				if seen[cmd] == 0 {
+					t.Fatalf("the peer answered %v, never %s", seen, cmd)
+				}
+			}
+		})
 	}
-	return nil
 }
-
-func wazuhCode(t testing.TB, f messages.Frame) int {
-	t.Helper()
-	if f.Command != messages.CmdErr {
-		t.Fatalf("answer %s %q, want err", f.Command, f.Payload)
-	}
-	e, err := messages.DecodeException(f.Payload)
-	if err != nil {
-		t.Fatalf("err payload %q is not a Wazuh exception: %v", f.Payload, err)
-	}
-	return e.Code
-}
-
-var _ = nodetest.Key

@@ -83,7 +83,7 @@ func TestRoleSubtreeStopsAndStartsAgainUnderLoad(t *testing.T) {
 		nodetest.Eventually(t, 10*time.Second, func() error { return roleLeftovers(kit, actors.RoleMaster, 0) })
 
 		stopLoad = localLoad(t, m)
-		sock, err := actors.ListenTCP(cluster.String())
+		sock, err := actors.ListenTCP(cluster.String(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestWorkerSwitchesToTheMasterRole(t *testing.T) {
 		t.Fatalf("sendsync with no role: %v", err)
 	}
 
-	sock, err := actors.ListenTCP(net.JoinHostPort(w.IP, "0"))
+	sock, err := actors.ListenTCP(net.JoinHostPort(w.IP, "0"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func BenchmarkMasterRoleRestart(b *testing.B) {
 		}
 		stopping += time.Since(start)
 		start = time.Now()
-		sock, err := actors.ListenTCP(cluster.String())
+		sock, err := actors.ListenTCP(cluster.String(), nil)
 		if err != nil {
 			b.Fatal(err)
 		}

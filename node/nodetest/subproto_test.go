@@ -93,10 +93,10 @@ func TestConnectionsPerAddressAreLimited(t *testing.T) {
 	c := nodetest.Start(t, nodetest.Options{Workers: 0})
 	addr := c.Master().Node().ClusterAddr()
 	for range 10 {
-		dialRaw(t, addr, nodetest.Key)
+		nodetest.DialRaw(t, addr, nodetest.Key)
 	}
-	eleventh := dialRaw(t, addr, nodetest.Key)
-	if err := eleventh.closedByPeer(); err != nil {
+	eleventh := nodetest.DialRaw(t, addr, nodetest.Key)
+	if err := eleventh.ClosedByPeer(); err != nil {
 		t.Fatalf("eleventh connection: %v", err)
 	}
 }

@@ -16,11 +16,11 @@ import (
 	"github.com/clusterd/clusterd/node/nodetest"
 )
 
-// wazuhWorker drives a rawPeer as a Wazuh 4.14.7 worker that no memberlist knows: a goroutine
+// wazuhWorker drives a raw peer as a Wazuh 4.14.7 worker that no memberlist knows: a goroutine
 // answers what the master asks (long strings, agent-groups documents) as Wazuh's worker does and
 // keeps the agent-groups documents for the test, which sends the worker's own requests with ask.
 type wazuhWorker struct {
-	*rawPeer
+	*nodetest.RawPeer
 	done chan struct{}
 
 	mu      sync.Mutex
@@ -42,12 +42,12 @@ type groupsDoc struct {
 // test ends.
 func startWazuhWorker(t *testing.T, c *nodetest.Cluster, name string) *wazuhWorker {
 	t.Helper()
-	w := &wazuhWorker{rawPeer: helloRaw(t, c, name), done: make(chan struct{}),
+	w := &wazuhWorker{RawPeer: helloRaw(t, c, name), done: make(chan struct{}),
 		waiting: map[uint32]chan messages.Frame{}, strs: map[string][]byte{}}
-	_ = w.nc.SetReadDeadline(time.Time{})
+	_ = w.Conn().SetReadDeadline(time.Time{})
 	go w.serve()
 	t.Cleanup(func() {
-		_ = w.nc.Close()
+		_ = w.Conn().Close()
 		<-w.done
 	})
 	return w
@@ -56,7 +56,7 @@ func startWazuhWorker(t *testing.T, c *nodetest.Cluster, name string) *wazuhWork
 func (w *wazuhWorker) serve() {
 	defer close(w.done)
 	for {
-		f, err := w.reader.ReadFrame()
+		f, err := w.ReadFrame()
 		if err != nil {
 			return
 		}
@@ -75,7 +75,7 @@ func (w *wazuhWorker) serve() {
 // answer serves one request of the master, as Wazuh's worker handler does.
 func (w *wazuhWorker) answer(f messages.Frame) {
 	reply := func(command string, payload []byte) {
-		_ = w.write(messages.Frame{Counter: f.Counter, Command: command, Payload: payload})
+		_ = w.Write(messages.Frame{Counter: f.Counter, Command: command, Payload: payload})
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -111,14 +111,11 @@ func (w *wazuhWorker) answer(f messages.Frame) {
 func (w *wazuhWorker) ask(t *testing.T, command string, payload []byte) messages.Frame {
 	t.Helper()
 	ch := make(chan messages.Frame, 1)
-	w.rawPeer.mu.Lock()
-	w.next++
-	counter := w.next
-	w.rawPeer.mu.Unlock()
+	counter := w.AdvanceCounter(1)
 	w.mu.Lock()
 	w.waiting[counter] = ch
 	w.mu.Unlock()
-	if err := w.write(messages.Frame{Counter: counter, Command: command, Payload: payload}); err != nil {
+	if err := w.Write(messages.Frame{Counter: counter, Command: command, Payload: payload}); err != nil {
 		t.Fatalf("write %s: %v", command, err)
 	}
 	select {

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/clusterd/clusterd/messages/poll"
 )
 
 // gateFile holds every write until open is closed.
@@ -53,12 +55,12 @@ func TestArchiveBackPressure(t *testing.T) {
 	for i := range n {
 		a.send(fmt.Sprintf("1:app:event %03d", i))
 	}
-	waitFor(t, "archive queue full", func() bool { return s.Stats().ArchiveQueued == cfg.ArchiveQueue })
+	poll.Until(t, waitTimeout, "archive queue full", func() bool { return s.Stats().ArchiveQueued == cfg.ArchiveQueue })
 	if got := s.Stats().EventsReceived; got >= n {
 		t.Fatalf("received %d events with the archive blocked; the reader should wait", got)
 	}
 	close(gate)
-	waitFor(t, "all archived", func() bool { return agentStats(s, 1).EventsArchived == n })
+	poll.Until(t, waitTimeout, "all archived", func() bool { return agentStats(s, 1).EventsArchived == n })
 	lines := archiveLines(t, home)
 	if len(lines) != n {
 		t.Fatalf("%d lines, want %d", len(lines), n)
@@ -115,7 +117,7 @@ func TestArchiveRetriesFailedWrites(t *testing.T) {
 	for i := range 20 {
 		a.send(fmt.Sprintf("1:app:event %02d", i))
 	}
-	waitFor(t, "all archived", func() bool { return agentStats(s, 1).EventsArchived == 20 })
+	poll.Until(t, waitTimeout, "all archived", func() bool { return agentStats(s, 1).EventsArchived == 20 })
 	lines := archiveLines(t, home)
 	for i, l := range lines {
 		if want := fmt.Sprintf("1:[001] (vec-agent) any->app:event %02d", i); l != want {
@@ -135,10 +137,10 @@ func TestArchiveRotatesAtMidnight(t *testing.T) {
 	s := startServer(t, cfg, newFakeStore(), nil)
 	a := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
 	a.send("1:app:before midnight")
-	waitFor(t, "first archived", func() bool { return agentStats(s, 1).EventsArchived == 1 })
+	poll.Until(t, waitTimeout, "first archived", func() bool { return agentStats(s, 1).EventsArchived == 1 })
 	clock.Set(time.Date(2024, time.January, 16, 0, 0, 5, 0, time.Local))
 	a.send("1:app:after midnight")
-	waitFor(t, "second archived", func() bool { return agentStats(s, 1).EventsArchived == 2 })
+	poll.Until(t, waitTimeout, "second archived", func() bool { return agentStats(s, 1).EventsArchived == 2 })
 
 	old, err := os.ReadFile(filepath.Join(home, "logs", "archives", "2024", "Jan", "archives-15.log"))
 	if err != nil {
@@ -166,7 +168,7 @@ func TestStopFlushesArchive(t *testing.T) {
 	for i := range 50 {
 		a.send(fmt.Sprintf("1:app:%d", i))
 	}
-	waitFor(t, "received", func() bool { return s.Stats().EventsReceived == 50 })
+	poll.Until(t, waitTimeout, "received", func() bool { return s.Stats().EventsReceived == 50 })
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}

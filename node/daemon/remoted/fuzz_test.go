@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
@@ -90,7 +91,7 @@ func TestServeFrameSplitStream(t *testing.T) {
 		}
 		stream = stream[n:]
 	}
-	waitFor(t, "three events", func() bool { return len(archiveLines(t, s.cfg.Home)) == 3 })
+	poll.Until(t, waitTimeout, "three events", func() bool { return len(archiveLines(t, s.cfg.Home)) == 3 })
 	if got := archiveLines(t, s.cfg.Home); !bytes.Equal([]byte(got[2]), []byte("1:[001] (vec-agent) any->app:three")) {
 		t.Errorf("archive %q", got)
 	}

@@ -254,17 +254,8 @@ func startServer(t testing.TB, cfg Config, st Store, assign GroupAssigner) *Serv
 	return s
 }
 
-// waitFor polls cond until it holds or 10 s pass.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
+// waitTimeout bounds every wait of the package's tests for something the server does.
+const waitTimeout = 10 * time.Second
 
 // testAgent is a minimal Wazuh agent speaking the secure protocol.
 type testAgent struct {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
@@ -18,7 +19,7 @@ func TestMaxConnectionsClosesTheExcess(t *testing.T) {
 	for range 3 {
 		idle = append(idle, newTestAgent(t, "000", "idle", "any", key2).dialTCP(s.TCPAddr()))
 	}
-	waitFor(t, "three connections", func() bool { return s.Stats().Connections == 3 })
+	poll.Until(t, waitTimeout, "three connections", func() bool { return s.Stats().Connections == 3 })
 	for range 2 {
 		newTestAgent(t, "000", "extra", "any", key2).dialTCP(s.TCPAddr()).expectClosed()
 	}
@@ -26,7 +27,7 @@ func TestMaxConnectionsClosesTheExcess(t *testing.T) {
 		t.Fatalf("refused %d, open %d; want 2 and 3", st.ConnectionsRefused, st.Connections)
 	}
 	idle[0].conn.Close()
-	waitFor(t, "a slot freed", func() bool { return s.Stats().Connections == 2 })
+	poll.Until(t, waitTimeout, "a slot freed", func() bool { return s.Stats().Connections == 2 })
 	newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr()).handshake()
 }
 
@@ -58,7 +59,7 @@ func TestUnidentifiedConnectionsAreClosed(t *testing.T) {
 	if took := time.Since(start); took < cfg.IdentifyTimeout {
 		t.Fatalf("closed after %s, before the %s bound", took, cfg.IdentifyTimeout)
 	}
-	waitFor(t, "both unidentified connections closed", func() bool { return s.Stats().IdleClosed == 2 })
+	poll.Until(t, waitTimeout, "both unidentified connections closed", func() bool { return s.Stats().IdleClosed == 2 })
 	<-pinged
 	// The identified agent is still served, well past the bound.
 	agent.keepalive("x")

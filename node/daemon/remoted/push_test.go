@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
@@ -103,13 +104,13 @@ func TestVectorSession(t *testing.T) {
 	expect("02_manager_ack_aes")
 	send("03_agent_keepalive_aes")
 	expect("04_manager_ack_aes", "05_manager_up_file_aes", "06_manager_file_chunk_00_aes", "06_manager_file_chunk_01_aes", "07_manager_close_file_aes")
-	waitFor(t, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
+	poll.Until(t, waitTimeout, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
 	if got := st.snapshot(1).data.GroupConfigStatus; got != "not synced" {
 		t.Errorf("group_config_status %q before the push, want not synced", got)
 	}
 	send("08_agent_keepalive_synced_aes")
 	expect("04_manager_ack_aes")
-	waitFor(t, "synced keepalive recorded", func() bool { return st.snapshot(1).full == 2 })
+	poll.Until(t, waitTimeout, "synced keepalive recorded", func() bool { return st.snapshot(1).full == 2 })
 	if got := st.snapshot(1).data.GroupConfigStatus; got != "synced" {
 		t.Errorf("group_config_status %q after the push, want synced", got)
 	}
@@ -120,13 +121,13 @@ func TestVectorSession(t *testing.T) {
 	a.method = agentproto.Blowfish
 	expect("16_manager_ack_blowfish")
 	send("14_agent_shutdown_aes")
-	waitFor(t, "shutdown", func() bool { return st.snapshot(1).status == "disconnected" })
+	poll.Until(t, waitTimeout, "shutdown", func() bool { return st.snapshot(1).status == "disconnected" })
 	want := []string{
 		"1:[001] (vec-agent) any->/var/log/syslog:Nov 21 10:00:00 vec-agent sshd[1234]: Accepted publickey for root from 10.0.2.2 port 50000 ssh2",
 		"1:[001] (vec-agent) any->wazuh-agent:ossec: Agent started: 'vec-agent->any'.",
 		"1:[001] (vec-agent) any->wazuh-remoted:ossec: Agent stopped: 'vec-agent->any'.",
 	}
-	waitFor(t, "archive", func() bool { return len(archiveLines(t, home)) == len(want) })
+	poll.Until(t, waitTimeout, "archive", func() bool { return len(archiveLines(t, home)) == len(want) })
 	if got := archiveLines(t, home); !slices.Equal(got, want) {
 		t.Errorf("archive %q, want %q", got, want)
 	}
@@ -178,12 +179,12 @@ func TestMergedPushAfterAssign(t *testing.T) {
 	if !slices.Equal(assigned, []string{stale}) {
 		t.Errorf("assigner calls %q", assigned)
 	}
-	waitFor(t, "first keepalive", func() bool { return st.snapshot(1).full == 1 })
+	poll.Until(t, waitTimeout, "first keepalive", func() bool { return st.snapshot(1).full == 1 })
 
 	a.keepalive(sumHex)
-	waitFor(t, "second keepalive", func() bool { return st.snapshot(1).full == 2 })
+	poll.Until(t, waitTimeout, "second keepalive", func() bool { return st.snapshot(1).full == 2 })
 	a.keepalive(sumHex)
-	waitFor(t, "third keepalive", func() bool { return st.snapshot(1).only == 1 })
+	poll.Until(t, waitTimeout, "third keepalive", func() bool { return st.snapshot(1).only == 1 })
 	if got := s.Stats().Pushes; got != 1 {
 		t.Errorf("Pushes %d, want 1", got)
 	}
@@ -299,7 +300,7 @@ func TestMergedPushedAgainWhileStale(t *testing.T) {
 			t.Fatalf("push of %s (%d bytes), want %s (%d bytes)", got, len(body), sumHex, len(content))
 		}
 		pushes++
-		waitFor(t, "the push to end", func() bool { return pushIdle(s, 1, pushes) == nil })
+		poll.Until(t, waitTimeout, "the push to end", func() bool { return pushIdle(s, 1, pushes) == nil })
 	}
 	stalePush(a)
 	stalePush(a) // the next keepalive with the old sum gets it again
@@ -314,7 +315,7 @@ func TestMergedPushedAgainWhileStale(t *testing.T) {
 	a.keepalive(sumHex)
 	a.keepalive(sumHex)
 	a.keepalive(sumHex)
-	waitFor(t, "the synced keepalives", func() bool { return st.snapshot(1).only >= 1 })
+	poll.Until(t, waitTimeout, "the synced keepalives", func() bool { return st.snapshot(1).only >= 1 })
 	if err := pushIdle(s, 1, pushes); err != nil {
 		t.Fatal(err)
 	}
@@ -357,8 +358,8 @@ func TestMergedPushNotRestartedWhileUnderWay(t *testing.T) {
 			if want := (len(content) + agentproto.PushChunkSize - 1) / agentproto.PushChunkSize; chunks != want {
 				t.Fatalf("%d chunks, want %d", chunks, want)
 			}
-			waitFor(t, "the push to end", func() bool { return pushIdle(s, 1, 1) == nil })
-			waitFor(t, "both keepalives", func() bool { return st.snapshot(1).full+st.snapshot(1).only == 2 })
+			poll.Until(t, waitTimeout, "the push to end", func() bool { return pushIdle(s, 1, 1) == nil })
+			poll.Until(t, waitTimeout, "both keepalives", func() bool { return st.snapshot(1).full+st.snapshot(1).only == 2 })
 			if err := pushIdle(s, 1, 1); err != nil {
 				t.Fatalf("the keepalive sent during the push started another: %v", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
@@ -19,13 +20,13 @@ func TestAgentSession(t *testing.T) {
 	a := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
 
 	a.handshake()
-	waitFor(t, "startup recorded", func() bool { return st.snapshot(1).status == "pending" })
+	poll.Until(t, waitTimeout, "startup recorded", func() bool { return st.snapshot(1).status == "pending" })
 	if got := st.snapshot(1).sync; got != "syncreq_status" {
 		t.Errorf("startup sync_status %q, want syncreq_status", got)
 	}
 
 	a.keepalive("x")
-	waitFor(t, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
+	poll.Until(t, waitTimeout, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
 	row := st.snapshot(1)
 	if row.status != "active" || row.sync != "syncreq" {
 		t.Errorf("after the first keepalive: status %q sync %q, want active syncreq", row.status, row.sync)
@@ -49,7 +50,7 @@ func TestAgentSession(t *testing.T) {
 
 	// The same keepalive again only refreshes the keepalive time.
 	a.keepalive("x")
-	waitFor(t, "identical keepalive recorded", func() bool { return st.snapshot(1).only == 1 })
+	poll.Until(t, waitTimeout, "identical keepalive recorded", func() bool { return st.snapshot(1).only == 1 })
 	if got := st.snapshot(1).sync; got != "syncreq_keepalive" {
 		t.Errorf("identical keepalive sync %q, want syncreq_keepalive", got)
 	}
@@ -64,7 +65,7 @@ func TestAgentSession(t *testing.T) {
 		a.send(e)
 	}
 	a.send(agentproto.ShutdownMessage)
-	waitFor(t, "shutdown recorded", func() bool { return st.snapshot(1).status == "disconnected" })
+	poll.Until(t, waitTimeout, "shutdown recorded", func() bool { return st.snapshot(1).status == "disconnected" })
 	if row := st.snapshot(1); row.code != 3 || row.sync != "syncreq_status" {
 		t.Errorf("after shutdown: code %d sync %q, want 3 syncreq_status", row.code, row.sync)
 	}
@@ -74,7 +75,7 @@ func TestAgentSession(t *testing.T) {
 		"f:[001] (vec-agent) any->EventChannel:{\"win\":{}}",
 		"1:[001] (vec-agent) any->wazuh-remoted:ossec: Agent stopped: 'vec-agent->any'.",
 	}
-	waitFor(t, "archive lines", func() bool { return len(archiveLines(t, home)) == len(wantLines) })
+	poll.Until(t, waitTimeout, "archive lines", func() bool { return len(archiveLines(t, home)) == len(wantLines) })
 	if got := archiveLines(t, home); !slices.Equal(got, wantLines) {
 		t.Errorf("archive:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
 	}
@@ -85,7 +86,7 @@ func TestAgentSession(t *testing.T) {
 
 	// A closed connection does not change the status.
 	a.conn.Close()
-	waitFor(t, "connection gone", func() bool { return s.Stats().Connections == 0 })
+	poll.Until(t, waitTimeout, "connection gone", func() bool { return s.Stats().Connections == 0 })
 	if got := st.snapshot(1).status; got != "disconnected" {
 		t.Errorf("status %q changed by a closed connection", got)
 	}
@@ -113,7 +114,7 @@ func TestMasterSyncStatus(t *testing.T) {
 	a := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
 	a.handshake()
 	a.keepalive("x")
-	waitFor(t, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
+	poll.Until(t, waitTimeout, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
 	for _, c := range st.callList() {
 		if c != "reset" && !strings.Contains(c, " synced") {
 			t.Errorf("master call %q without synced", c)
@@ -129,17 +130,17 @@ func TestKeepaliveSyncStatus(t *testing.T) {
 	a := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
 	a.handshake()
 	a.keepalive("x")
-	waitFor(t, "first keepalive", func() bool { return st.snapshot(1).full == 1 })
+	poll.Until(t, waitTimeout, "first keepalive", func() bool { return st.snapshot(1).full == 1 })
 	a.send(strings.Replace(keepaliveText("x"), "env", "team", 1))
 	if a.recv() != agentproto.AckMessage {
 		t.Fatal("no ack")
 	}
-	waitFor(t, "second keepalive", func() bool { return st.snapshot(1).full == 2 })
+	poll.Until(t, waitTimeout, "second keepalive", func() bool { return st.snapshot(1).full == 2 })
 	if got := st.snapshot(1).sync; got != "syncreq_keepalive" {
 		t.Errorf("changed labels: sync %q, want syncreq_keepalive", got)
 	}
 	a.keepalive("0123456789abcdef0123456789abcdef")
-	waitFor(t, "third keepalive", func() bool { return st.snapshot(1).full == 3 })
+	poll.Until(t, waitTimeout, "third keepalive", func() bool { return st.snapshot(1).full == 3 })
 	if got := st.snapshot(1).sync; got != "syncreq" {
 		t.Errorf("changed merged sum: sync %q, want syncreq", got)
 	}
@@ -192,7 +193,7 @@ func TestAgentByRegisteredIP(t *testing.T) {
 	a.dialTCP(s.TCPAddr()).handshake()
 	b := newTestAgent(t, "002", "net", "127.0.0.0/8", key2).dialTCP(s.TCPAddr())
 	b.handshake()
-	waitFor(t, "both recorded", func() bool {
+	poll.Until(t, waitTimeout, "both recorded", func() bool {
 		return st.snapshot(1).status == "pending" && st.snapshot(2).status == "pending"
 	})
 }
@@ -223,8 +224,8 @@ func TestUDPAgent(t *testing.T) {
 	a.handshake()
 	a.keepalive("x")
 	a.send("1:/var/log/messages:hello over udp")
-	waitFor(t, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
-	waitFor(t, "event archived", func() bool { return len(archiveLines(t, home)) == 1 })
+	poll.Until(t, waitTimeout, "keepalive recorded", func() bool { return st.snapshot(1).full == 1 })
+	poll.Until(t, waitTimeout, "event archived", func() bool { return len(archiveLines(t, home)) == 1 })
 	if got := archiveLines(t, home)[0]; got != "1:[001] (vec-agent) any->/var/log/messages:hello over udp" {
 		t.Errorf("archive line %q", got)
 	}
@@ -255,7 +256,7 @@ func TestVersionCheck(t *testing.T) {
 		if got := a.recv(); got != c.answer {
 			t.Errorf("%s: answer %q, want %q", c.startup, got, c.answer)
 		}
-		waitFor(t, "recorded", func() bool { return len(st.callList()) == i+2 })
+		poll.Until(t, waitTimeout, "recorded", func() bool { return len(st.callList()) == i+2 })
 		if got := st.callList()[i+1]; got != c.call {
 			t.Errorf("%s: store call %q, want %q", c.startup, got, c.call)
 		}
@@ -313,7 +314,7 @@ func TestKeysReload(t *testing.T) {
 	fresh.expectClosed()
 
 	writeKeys(t, home, "001 vec-agent any "+key1, "002 new-agent any "+key2)
-	waitFor(t, "new key loaded", func() bool { return len(s.Stats().Agents) == 2 })
+	poll.Until(t, waitTimeout, "new key loaded", func() bool { return len(s.Stats().Agents) == 2 })
 	newTestAgent(t, "002", "new-agent", "any", key2).dialTCP(s.TCPAddr()).handshake()
 
 	// The unchanged agent kept its connection through the reload.
@@ -321,7 +322,7 @@ func TestKeysReload(t *testing.T) {
 
 	// A removed agent is refused.
 	writeKeys(t, home, "001 !vec-agent any "+key1, "002 new-agent any "+key2)
-	waitFor(t, "agent removed", func() bool { return len(s.Stats().Agents) == 1 })
+	poll.Until(t, waitTimeout, "agent removed", func() bool { return len(s.Stats().Agents) == 1 })
 	old.send(keepaliveText("x"))
 	old.expectClosed()
 }
@@ -337,9 +338,9 @@ func TestMonitordDisconnectsSilentAgents(t *testing.T) {
 	a := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
 	a.handshake()
 	a.keepalive("x")
-	waitFor(t, "active", func() bool { return st.snapshot(1).status == "active" })
+	poll.Until(t, waitTimeout, "active", func() bool { return st.snapshot(1).status == "active" })
 	clock.Add(time.Hour)
-	waitFor(t, "disconnected by monitord", func() bool { return st.snapshot(1).status == "disconnected" })
+	poll.Until(t, waitTimeout, "disconnected by monitord", func() bool { return st.snapshot(1).status == "disconnected" })
 	if row := st.snapshot(1); row.code != 4 || row.sync != "synced" {
 		t.Errorf("code %d sync %q, want 4 synced", row.code, row.sync)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/messages/poll"
 	agentproto "github.com/clusterd/clusterd/node/proto/agent"
 )
 
@@ -68,7 +69,7 @@ func TestEnrollConnectAndShutdown(t *testing.T) {
 	if err := sim.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "20 agents connected with a keepalive acknowledged", func() bool {
+	poll.Until(t, 10*time.Second, "20 agents connected with a keepalive acknowledged", func() bool {
 		// Two acks per agent: its startup and its first keepalive (the manager may have seen
 		// the keepalive before the agent read the answer).
 		if r := sim.Report(); r.Connected != 20 || r.PerServer[mgr.addr()].Acks < 40 {
@@ -90,7 +91,7 @@ func TestEnrollConnectAndShutdown(t *testing.T) {
 		t.Fatalf("keepalive labels %+v", k.Labels)
 	}
 	sim.Stop()
-	waitFor(t, 5*time.Second, "20 shutdown messages", func() bool {
+	poll.Until(t, 5*time.Second, "20 shutdown messages", func() bool {
 		for _, st := range mgr.snapshot() {
 			if st.shutdowns != 1 {
 				return false
@@ -140,14 +141,14 @@ func TestEventsArriveAtConfiguredRate(t *testing.T) {
 	sim := startTestSim(t, cfg)
 	start := time.Now()
 	const want = 100.0 // events per second, all agents
-	waitFor(t, 10*time.Second, "250 events", func() bool { return mgr.eventCount() >= 250 })
+	poll.Until(t, 10*time.Second, "250 events", func() bool { return mgr.eventCount() >= 250 })
 	rate := float64(mgr.eventCount()) / time.Since(start).Seconds()
 	if rate < 0.75*want || rate > 1.25*want {
 		t.Fatalf("received %.0f events/s, want %.0f ± 25%%", rate, want)
 	}
 	sim.Stop()
 	r := sim.Report()
-	waitFor(t, 5*time.Second, "every sent event received", func() bool { return mgr.eventCount() == r.EventsSent })
+	poll.Until(t, 5*time.Second, "every sent event received", func() bool { return mgr.eventCount() == r.EventsSent })
 	if r.EventsDroppedBufferFull != 0 || r.EventsGenerated != r.EventsSent+r.EventsBuffered {
 		t.Fatalf("event accounting:\n%s", r)
 	}
@@ -200,7 +201,7 @@ func TestMergedPushVerifiedAndReported(t *testing.T) {
 	cfg := testConfig(mgr.addr())
 	cfg.Keys = keyList
 	sim := startTestSim(t, cfg)
-	waitFor(t, 10*time.Second, "a keepalive from every agent", func() bool {
+	poll.Until(t, 10*time.Second, "a keepalive from every agent", func() bool {
 		seen := mgr.snapshot()
 		for _, st := range seen {
 			if st.keepalives == 0 {
@@ -217,7 +218,7 @@ func TestMergedPushVerifiedAndReported(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, 10*time.Second, "the new md5 in every keepalive", func() bool {
+	poll.Until(t, 10*time.Second, "the new md5 in every keepalive", func() bool {
 		for _, st := range mgr.snapshot() {
 			if st.lastKeepalive.MergedSum != md5hex {
 				return false
@@ -231,9 +232,9 @@ func TestMergedPushVerifiedAndReported(t *testing.T) {
 	if err := mgr.push("001", wrong, content); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "the bad push rejected", func() bool { return sim.Report().MergedRejected == 1 })
+	poll.Until(t, 10*time.Second, "the bad push rejected", func() bool { return sim.Report().MergedRejected == 1 })
 	before := mgr.snapshot()["001"].keepalives
-	waitFor(t, 10*time.Second, "two more keepalives", func() bool { return mgr.snapshot()["001"].keepalives >= before+2 })
+	poll.Until(t, 10*time.Second, "two more keepalives", func() bool { return mgr.snapshot()["001"].keepalives >= before+2 })
 	if got := mgr.snapshot()["001"].lastKeepalive.MergedSum; got != md5hex {
 		t.Fatalf("after a rejected push the keepalive reports %s, want %s", got, md5hex)
 	}
@@ -249,19 +250,19 @@ func TestFailoverKeepsBufferedEvents(t *testing.T) {
 	cfg.Keys = keyList
 	cfg.EventsPerSecond = 10
 	sim := startTestSim(t, cfg)
-	waitFor(t, 10*time.Second, "events on the first server", func() bool {
+	poll.Until(t, 10*time.Second, "events on the first server", func() bool {
 		return sim.Report().PerServer[first.addr()].Agents == agents && first.eventCount() >= 100
 	})
 
 	first.kill()
-	waitFor(t, 10*time.Second, "every agent on the second server", func() bool {
+	poll.Until(t, 10*time.Second, "every agent on the second server", func() bool {
 		r := sim.Report()
 		return r.PerServer[second.addr()].Agents == agents && r.Failovers == agents
 	})
-	waitFor(t, 10*time.Second, "events on the second server", func() bool { return second.eventCount() >= 100 })
+	poll.Until(t, 10*time.Second, "events on the second server", func() bool { return second.eventCount() >= 100 })
 	sim.Stop()
 	r := sim.Report()
-	waitFor(t, 5*time.Second, "the second server to read everything", func() bool {
+	poll.Until(t, 5*time.Second, "the second server to read everything", func() bool {
 		return second.eventCount() == r.PerServer[second.addr()].EventsSent
 	})
 
@@ -301,12 +302,12 @@ func TestFailoverWrapsToFirstServer(t *testing.T) {
 	onServer := func(addr string) func() bool {
 		return func() bool { return sim.Report().PerServer[addr].Agents == agents }
 	}
-	waitFor(t, 10*time.Second, "agents on the first server", onServer(firstAddr))
+	poll.Until(t, 10*time.Second, "agents on the first server", onServer(firstAddr))
 	first.kill()
-	waitFor(t, 10*time.Second, "agents on the second server", onServer(second.addr()))
+	poll.Until(t, 10*time.Second, "agents on the second server", onServer(second.addr()))
 	startFakeManagerAt(t, firstAddr, keys)
 	second.kill()
-	waitFor(t, 10*time.Second, "agents back on the first server", onServer(firstAddr))
+	poll.Until(t, 10*time.Second, "agents back on the first server", onServer(firstAddr))
 	if r := sim.Report(); r.Failovers != 2*agents || r.PerServer[firstAddr].FailoversIn != agents {
 		t.Fatalf("failovers:\n%s", r)
 	}
@@ -325,17 +326,17 @@ func TestBufferFullDropsNewest(t *testing.T) {
 	cfg.NotifyTime = 200 * time.Millisecond
 	cfg.RetryInterval = 20 * time.Millisecond
 	sim := startTestSim(t, cfg)
-	waitFor(t, 10*time.Second, "drops while unacknowledged", func() bool {
+	poll.Until(t, 10*time.Second, "drops while unacknowledged", func() bool {
 		r := sim.Report()
 		return r.EventsDroppedBufferFull >= 50 && r.EventsBuffered == 40
 	})
 	mgr.ackStartups.Store(true)
-	waitFor(t, 10*time.Second, "events after the connection", func() bool {
+	poll.Until(t, 10*time.Second, "events after the connection", func() bool {
 		return sim.Report().Connected == 2 && mgr.eventCount() >= 100
 	})
 	sim.Stop()
 	r := sim.Report()
-	waitFor(t, 5*time.Second, "every sent event received", func() bool { return mgr.eventCount() == r.EventsSent })
+	poll.Until(t, 5*time.Second, "every sent event received", func() bool { return mgr.eventCount() == r.EventsSent })
 	received := mgr.snapshot()
 	for i := range sim.agents {
 		a := &sim.agents[i]
@@ -368,11 +369,11 @@ func TestForceReconnectAndTimeReconnect(t *testing.T) {
 	cfg.NotifyTime = 100 * time.Millisecond
 	cfg.TimeReconnect = time.Second
 	sim := startTestSim(t, cfg)
-	waitFor(t, 10*time.Second, "agents connected", func() bool { return sim.Report().Connected == 2 })
+	poll.Until(t, 10*time.Second, "agents connected", func() bool { return sim.Report().Connected == 2 })
 	if err := mgr.sendTo("001", []byte(agentproto.ForceReconnect)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "a reconnection on force_reconnect", func() bool {
+	poll.Until(t, 10*time.Second, "a reconnection on force_reconnect", func() bool {
 		return sim.Report().Reconnects == 1 && mgr.snapshot()["001"].startups == 2
 	})
 	if st := mgr.snapshot()["002"]; st.startups != 1 {
@@ -380,7 +381,7 @@ func TestForceReconnectAndTimeReconnect(t *testing.T) {
 	}
 
 	mgr.ackKeepalives.Store(false)
-	waitFor(t, 10*time.Second, "reconnections without keepalive acks", func() bool {
+	poll.Until(t, 10*time.Second, "reconnections without keepalive acks", func() bool {
 		st := mgr.snapshot()
 		return st["001"].startups >= 3 && st["002"].startups >= 2
 	})

@@ -31,5 +31,5 @@ var (
 // *messages.WazuhError with the same code, whatever its extra message.
 var (
 	// ErrTimeout is Wazuh 3020: no answer within the client's timeout.
-	ErrTimeout error = messages.NewClusterError(3020, nil)
+	ErrTimeout error = messages.ErrRequestTimeout.With(nil)
 )

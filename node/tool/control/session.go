@@ -123,7 +123,7 @@ func (s *session) exchange(ctx context.Context, command string, payload []byte, 
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-deadline.C:
-			return nil, messages.NewClusterError(3020, command)
+			return nil, messages.ErrRequestTimeout.With(command)
 		case <-keepAlive:
 			c := s.counter.Next()
 			keepAlives[c] = true
