@@ -16,3 +16,7 @@ func AsWazuhObject(o Object) (any, error) { return asWazuhObject(o) }
 
 // PyTruthy is Python's bool(v) for the values this package decodes.
 func PyTruthy(v any) bool { return pyTruthy(v) }
+
+// ToDict is the exception's to_dict(): {type, title, code, extra_message, extra_remediation,
+// cmd_error, dapi_errors[, ids]}, as AffectedItemsWazuhResult writes its failed items.
+func (e *WazuhError) ToDict() Object { return e.fields() }
