@@ -104,3 +104,21 @@ func TestPyUTF8ErrorMatchesPython(t *testing.T) {
 		}
 	}
 }
+
+// PyJSONError and the decoder must agree on what is JSON: the decoder's refusals are reported
+// with Python's text, and nothing the decoder accepts is refused.
+func FuzzPyJSONErrorAgreesWithDecoder(f *testing.F) {
+	for _, seed := range []string{``, `{"f": `, `{"a": [1, 2.5e3, "x\u00e9"], "b": null}`, `[1,]`, `"\ud800"`, "\ufeff{}", `{"a":1}x`, `01`, `-`, `1.`, `"\x01"`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		_, decodeErr := decodeOrdered(p)
+		pyErr := PyJSONError(p)
+		if (decodeErr == nil) != (pyErr == nil) {
+			t.Fatalf("%q: decoder %v, Python's scanner %v", p, decodeErr, pyErr)
+		}
+		if pyErr != nil && pyErr.Error() == "" {
+			t.Fatalf("%q: empty error text", p)
+		}
+	})
+}

@@ -24,14 +24,16 @@ func (p *Plan) UnknownNode(node string) Result {
 }
 
 // reclass is WazuhError.from_dict(e.to_dict() with ids): the same exception (its title and
-// type kept) as another class.
+// type kept) as another class. The dict goes through its JSON, as the exception's wire form.
 func reclass(e *messages.WazuhError, class string, ids []string) *messages.WazuhError {
-	fields := setKwarg(slices.Clone(e.ToDict()), "ids", ids)
-	v, err := messages.AsWazuhObject(messages.Object{{Key: "__wazuh_exception__", Value: messages.Object{
-		{Key: "__class__", Value: class}, {Key: "__object__", Value: fields},
-	}}})
-	if out, ok := v.(*messages.WazuhError); ok && err == nil {
-		return out
+	fields, err := messages.DecodeOrdered(messages.EncodeJSON(setKwarg(slices.Clone(e.ToDict()), "ids", ids)))
+	if err == nil {
+		v, err := messages.AsWazuhObject(messages.Object{{Key: "__wazuh_exception__", Value: messages.Object{
+			{Key: "__class__", Value: class}, {Key: "__object__", Value: fields},
+		}}})
+		if out, ok := v.(*messages.WazuhError); ok && err == nil {
+			return out
+		}
 	}
 	c := *e
 	c.Class, c.IDs = class, ids
