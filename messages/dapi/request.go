@@ -91,3 +91,13 @@ func refuse(err error) *RequestError {
 func invalidField(key, want string) *RequestError {
 	return refuse(cmdError(fmt.Sprintf("Invalid distributed API request: %q must be %s", key, want)))
 }
+
+// ExecKwargs are the keyword arguments the function is called with here: f_kwargs without an
+// agent_list of "*" (execute_local_request deletes it, "every agent" being the function's
+// default). The executor adds what it injects (a local client under LocalClientArg).
+func (r *Request) ExecKwargs() messages.Object {
+	if v, ok := r.Kwargs.Get("agent_list"); ok && v == "*" {
+		return deleteKwarg(r.Kwargs, "agent_list")
+	}
+	return slices.Clone(r.Kwargs)
+}

@@ -231,3 +231,16 @@ func TestRegistryListsTheExposedFunctions(t *testing.T) {
 		t.Errorf("get_health_nodes: %+v", f)
 	}
 }
+
+func TestExecKwargsDropsEveryAgent(t *testing.T) {
+	req, err := DecodeRequest([]byte(`{"f": ` + nodesInfoJSON + `, "f_kwargs": {"agent_list": "*", "limit": 5}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(messages.EncodeJSON(req.ExecKwargs())); got != `{"limit": 5}` {
+		t.Errorf("ExecKwargs %s", got)
+	}
+	if !req.Kwargs.Has("agent_list") {
+		t.Error("ExecKwargs changed the request")
+	}
+}
