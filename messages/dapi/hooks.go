@@ -54,8 +54,12 @@ func hookValue(v any) (any, error) {
 }
 
 // pyDict gives o the members a Python dict built from the same pairs has: a repeated key keeps
-// the position where it first appeared and the value it was given last.
+// the position where it first appeared and the value it was given last. An object without a
+// repeated key, the usual case, is returned as it is.
 func pyDict(o messages.Object) messages.Object {
+	if !hasRepeatedKey(o) {
+		return o
+	}
 	seen := make(map[string]int, len(o))
 	out := o[:0:0]
 	for _, m := range o {
@@ -67,6 +71,29 @@ func pyDict(o messages.Object) messages.Object {
 		out = append(out, m)
 	}
 	return out
+}
+
+// hasRepeatedKey looks for a key given twice: pairwise for the small objects that make up
+// most documents, through a set for the others.
+func hasRepeatedKey(o messages.Object) bool {
+	if len(o) <= 16 {
+		for i := 1; i < len(o); i++ {
+			for j := 0; j < i; j++ {
+				if o[i].Key == o[j].Key {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]struct{}, len(o))
+	for _, m := range o {
+		if _, dup := seen[m.Key]; dup {
+			return true
+		}
+		seen[m.Key] = struct{}{}
+	}
+	return false
 }
 
 // hookObject is as_wazuh_object for one dict whose members are already decoded.

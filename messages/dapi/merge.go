@@ -2,7 +2,10 @@ package dapi
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/clusterd/clusterd/messages"
@@ -104,8 +107,9 @@ func orAffected(a *AffectedItems, b Result) (Result, error) {
 	if e, ok := b.(Exception); ok {
 		if hasIDs(e.Err.Class) && len(e.Err.IDs) > 0 {
 			out := a.clone()
+			g := out.group(e.Err, failedKey(e.Err))
 			for _, id := range e.Err.IDs {
-				out.AddFailed(id, e.Err)
+				g.add(id)
 			}
 			return out, nil
 		}
@@ -190,18 +194,58 @@ func mergeNested(cur any, field messages.Object, class string) (any, error) {
 }
 
 // mergeList is _merge_list: the left list, then the right one's items it does not hold.
+// Scalars are looked up by their value (Python's 1 == 1.0 == True included); containers are
+// compared one by one, as Python does.
 func mergeList(cur any, field []any) (any, error) {
 	left, ok := cur.([]any)
 	if !ok {
 		return nil, errPyType
 	}
+	scalars := make(map[string]struct{}, len(left))
+	var containers []any
+	for _, x := range left {
+		if k, ok := scalarKey(x); ok {
+			scalars[k] = struct{}{}
+		} else {
+			containers = append(containers, x)
+		}
+	}
 	out := slices.Clone(left)
 	for _, e := range field {
-		if !slices.ContainsFunc(left, func(x any) bool { return pyEqual(x, e) }) {
+		if k, ok := scalarKey(e); ok {
+			if _, held := scalars[k]; !held {
+				out = append(out, e)
+			}
+			continue
+		}
+		if !slices.ContainsFunc(containers, func(x any) bool { return pyEqual(x, e) }) {
 			out = append(out, e)
 		}
 	}
 	return out, nil
+}
+
+// scalarKey is a key equal for the scalars Python finds equal: None, strings, and numbers by
+// value (True, 1 and 1.0 alike).
+func scalarKey(v any) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return "N", true
+	case string:
+		return "s" + x, true
+	}
+	if !isPyNumber(v) {
+		return "", false
+	}
+	if i, ok := pyInteger(v); ok {
+		return "n" + i.String(), true
+	}
+	f := pyFloat(v)
+	if f == math.Trunc(f) && !math.IsInf(f, 0) {
+		i, _ := big.NewFloat(f).Int(nil)
+		return "n" + i.String(), true
+	}
+	return "f" + strconv.FormatFloat(f, 'g', -1, 64), true
 }
 
 // mergeString is _merge_str: AffectedItems keeps the left "older_than"; a WazuhResult with

@@ -257,3 +257,14 @@ func TestFinishDecodesRawAnswers(t *testing.T) {
 		t.Errorf("raw text: %v", err)
 	}
 }
+
+func TestMergeListsAsPython(t *testing.T) {
+	r, err := Merge(NewWazuhResult(obj(t, `{"l": [1, "a", {"k": 1}, null, 2.5]}`)),
+		NewWazuhResult(obj(t, `{"l": [1.0, true, "a", {"k": 1}, {"k": 2}, "b", null, 2.50, false, 0]}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(messages.EncodeJSON(r.(*WazuhResult).Dict)); got != `{"l": [1, "a", {"k": 1}, null, 2.5, {"k": 2}, "b", false, 0]}` {
+		t.Errorf("merged list %s", got)
+	}
+}

@@ -81,7 +81,7 @@ func (p *Plan) Finish(answers []Result) (Result, error) {
 	}
 	if items, ok := out.(*AffectedItems); ok && p.allowed != nil {
 		items = items.clone()
-		for _, g := range p.allowed.failed {
+		for _, g := range p.allowed.Failed() {
 			if slices.Equal(g.IDs, []string{"unknown"}) || g.Err.Code == messages.ErrPermissionDenied.Code && p.Request.RemoveDeniedNodes {
 				continue
 			}

@@ -29,8 +29,9 @@ func (r *WazuhResult) dictOrEmpty() messages.Object {
 // String is Python's repr() of the result: the class and its __dict__, failed items as
 // {exception: {ids}}.
 func (a *AffectedItems) String() string {
-	failed := make([]string, len(a.failed))
-	for i, g := range a.failed {
+	groups := a.Failed()
+	failed := make([]string, len(groups))
+	for i, g := range groups {
 		ids := "set()"
 		if len(g.IDs) > 0 {
 			quoted := make([]string, len(g.IDs))

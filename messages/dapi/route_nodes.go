@@ -155,8 +155,9 @@ func agentShares(req *Request, c Cluster, agents AgentLocator) ([]share, error) 
 	if !star {
 		var missing []string
 		for _, id := range requested {
-			if !found[id] && !slices.Contains(missing, id) {
+			if !found[id] {
 				missing = append(missing, id)
+				found[id] = true // listed once
 			}
 		}
 		if len(missing) > 0 {

@@ -25,9 +25,10 @@ func newFakeAgents() *fakeAgents {
 
 func (f *fakeAgents) LocateAgents(q AgentQuery) ([]AgentNode, error) {
 	f.queries = append(f.queries, q)
+	ids := setOf(q.IDs)
 	var out []AgentNode
 	for _, r := range f.rows {
-		if q.IDs != nil && !slices.Contains(q.IDs, r.ID) || q.Nodes != nil && !slices.Contains(q.Nodes, r.Node) {
+		if q.IDs != nil && !ids.has(r.ID) || q.Nodes != nil && !slices.Contains(q.Nodes, r.Node) {
 			continue
 		}
 		out = append(out, r)
