@@ -244,3 +244,21 @@ func TestExecKwargsDropsEveryAgent(t *testing.T) {
 		t.Error("ExecKwargs changed the request")
 	}
 }
+
+// Wazuh objects inside the keyword arguments are decoded and written back in Wazuh's shapes.
+func TestRequestKwargsHoldWazuhObjects(t *testing.T) {
+	kw := `{"r": ` + syscollectorAnswer + `, "e": ` + daemonsAnswer + `, "w": ` + integrityAnswer +
+		`, "cb": ` + callableJSON("wazuh.core.cluster.dapi.dapi", "get_nodes_info") + `, "x": {"__unhandled_exc__": {"__class__": "ValueError", "__args__": ["boom"]}}}`
+	req, err := DecodeRequest([]byte(`{"f": ` + nodesInfoJSON + `, "f_kwargs": ` + kw + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := req.Kwargs[0].Value.(*AffectedItems); !ok {
+		t.Errorf("r decoded as %T", req.Kwargs[0].Value)
+	}
+	want := strings.Replace(strings.Replace(kw, `"wazuh.core.cluster.dapi.dapi"`, `"wazuh.cluster"`, 1),
+		`{"__unhandled_exc__": {"__class__": "ValueError", "__args__": ["boom"]}}`, `{"ValueError": ["boom"]}`, 1)
+	if got := string(messages.EncodeJSON(req.Kwargs)); got != want {
+		t.Errorf("f_kwargs re-encoded\n got %s\nwant %s", got, want)
+	}
+}

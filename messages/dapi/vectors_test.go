@@ -268,6 +268,13 @@ func TestVectorsAdminPolicies(t *testing.T) {
 	if n := len(p.object()); n != 55 {
 		t.Errorf("admin policies hold %d members, want 54 actions and rbac_mode", n)
 	}
+	d1, err := DecodeRequest(dapiPayload(t, loadCapture(t, "D1")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := messages.EncodeJSON(d1.RBAC.object()), messages.EncodeJSON(p.object()); string(got) != string(want) {
+		t.Errorf("D1 carries other policies than the administrator's:\n%s\n%s", got, want)
+	}
 }
 
 // adminPermissions reads the rbac_permissions the API sends for the default user wazuh.
