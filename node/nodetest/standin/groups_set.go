@@ -270,4 +270,3 @@ func (w *WazuhDB) recalculateAgentGroupHashes() string {
 	}
 	return "ok"
 }
-
