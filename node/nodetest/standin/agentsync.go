@@ -301,12 +301,15 @@ func (w *WazuhDB) applySyncreq(ctx context.Context, it item) error {
 	if bad {
 		return errBadItem
 	}
-	// A value the table refuses (a CHECK) fails the statement, not the request: the agent keeps
-	// its row, as wazuh-db's step() failing silently.
-	_, _ = w.db.ExecContext(ctx, "UPDATE agent SET config_sum = ?, ip = ?, manager_host = ?, merged_sum = ?, name = ?, "+
+	// A value the table refuses (a CHECK) fails the request (the wrapper's step() throws);
+	// what was written before stays.
+	_, err := w.db.ExecContext(ctx, "UPDATE agent SET config_sum = ?, ip = ?, manager_host = ?, merged_sum = ?, name = ?, "+
 		"node_name = ?, os_arch = ?, os_build = ?, os_codename = ?, os_major = ?, os_minor = ?, os_name = ?, "+
 		"os_platform = ?, os_uname = ?, os_version = ?, version = ?, last_keepalive = ?, connection_status = ?, "+
 		"disconnection_time = ?, group_config_status = ?, status_code = ?, sync_status = 'synced' WHERE id = ?", args...)
+	if err != nil {
+		return err
+	}
 	if _, err := w.db.ExecContext(ctx, "DELETE FROM labels WHERE id = ?", id); err != nil {
 		return err
 	}
@@ -334,9 +337,9 @@ func (w *WazuhDB) applyKeepalive(ctx context.Context, it item) error {
 	if bad {
 		return errBadItem
 	}
-	_, _ = w.db.ExecContext(ctx, "UPDATE agent SET last_keepalive = STRFTIME('%s', 'NOW'), sync_status = 'synced', "+
+	_, err := w.db.ExecContext(ctx, "UPDATE agent SET last_keepalive = STRFTIME('%s', 'NOW'), sync_status = 'synced', "+
 		"connection_status = 'active', disconnection_time = 0, status_code = 0, version = ? WHERE id = ?", version, id)
-	return nil
+	return err
 }
 
 func (w *WazuhDB) applyStatus(ctx context.Context, it item) error {
@@ -346,9 +349,9 @@ func (w *WazuhDB) applyStatus(ctx context.Context, it item) error {
 	if bad {
 		return errBadItem
 	}
-	_, _ = w.db.ExecContext(ctx, "UPDATE agent SET connection_status = ?, sync_status = 'synced', disconnection_time = ?, "+
+	_, err := w.db.ExecContext(ctx, "UPDATE agent SET connection_status = ?, sync_status = 'synced', disconnection_time = ?, "+
 		"status_code = ?, version = ? WHERE id = ?", args...)
-	return nil
+	return err
 }
 
 // postAgentsSummary is POST /v1/agents/summary (endpointPostV1AgentsSummary): without a body,

@@ -328,7 +328,8 @@ func TestAgentsSyncBothWays(t *testing.T) {
 	if row, _, _ := master.Agent(2); status != http.StatusOK || row.Str("connection_status") != "active" || row.Str("version") != "Wazuh v4.14.8" || row.Int("last_keepalive") == 0 {
 		t.Fatalf("keepalive: %d %v", status, row)
 	}
-	for _, bad := range []string{`{"syncreq":[{"name":"no id"}]}`, `not json`, `{"syncreq_status":[{"id":1,"status_code":"x"}]}`} {
+	for _, bad := range []string{`{"syncreq":[{"name":"no id"}]}`, `not json`, `{"syncreq_status":[{"id":1,"status_code":"x"}]}`,
+		`{"syncreq_status":[{"id":1,"connection_status":"bogus"}]}`} {
 		if status, _ := httpDo(t, master, http.MethodPost, "/v1/agents/sync", bad); status != http.StatusInternalServerError {
 			t.Errorf("POST %s answered %d, want 500", bad, status)
 		}
