@@ -303,14 +303,14 @@ func (w *WazuhDB) applySyncreq(ctx context.Context, it item) error {
 	}
 	// A value the table refuses (a CHECK) fails the request (the wrapper's step() throws);
 	// what was written before stays.
-	_, err := w.db.ExecContext(ctx, "UPDATE agent SET config_sum = ?, ip = ?, manager_host = ?, merged_sum = ?, name = ?, "+
+	_, err := w.exec(ctx, "UPDATE agent SET config_sum = ?, ip = ?, manager_host = ?, merged_sum = ?, name = ?, "+
 		"node_name = ?, os_arch = ?, os_build = ?, os_codename = ?, os_major = ?, os_minor = ?, os_name = ?, "+
 		"os_platform = ?, os_uname = ?, os_version = ?, version = ?, last_keepalive = ?, connection_status = ?, "+
 		"disconnection_time = ?, group_config_status = ?, status_code = ?, sync_status = 'synced' WHERE id = ?", args...)
 	if err != nil {
 		return err
 	}
-	if _, err := w.db.ExecContext(ctx, "DELETE FROM labels WHERE id = ?", id); err != nil {
+	if _, err := w.exec(ctx, "DELETE FROM labels WHERE id = ?", id); err != nil {
 		return err
 	}
 	if raw, ok := it["labels"]; ok {
@@ -323,7 +323,7 @@ func (w *WazuhDB) applySyncreq(ctx context.Context, it item) error {
 			if bad {
 				return errBadItem
 			}
-			if _, err := w.db.ExecContext(ctx, "INSERT INTO labels (id, key, value) VALUES (?, ?, ?)", id, k, v); err != nil {
+			if _, err := w.exec(ctx, "INSERT INTO labels (id, key, value) VALUES (?, ?, ?)", id, k, v); err != nil {
 				break // "Cannot set label for agent": the other labels are not tried
 			}
 		}
@@ -337,7 +337,7 @@ func (w *WazuhDB) applyKeepalive(ctx context.Context, it item) error {
 	if bad {
 		return errBadItem
 	}
-	_, err := w.db.ExecContext(ctx, "UPDATE agent SET last_keepalive = STRFTIME('%s', 'NOW'), sync_status = 'synced', "+
+	_, err := w.exec(ctx, "UPDATE agent SET last_keepalive = STRFTIME('%s', 'NOW'), sync_status = 'synced', "+
 		"connection_status = 'active', disconnection_time = 0, status_code = 0, version = ? WHERE id = ?", version, id)
 	return err
 }
@@ -349,7 +349,7 @@ func (w *WazuhDB) applyStatus(ctx context.Context, it item) error {
 	if bad {
 		return errBadItem
 	}
-	_, err := w.db.ExecContext(ctx, "UPDATE agent SET connection_status = ?, sync_status = 'synced', disconnection_time = ?, "+
+	_, err := w.exec(ctx, "UPDATE agent SET connection_status = ?, sync_status = 'synced', disconnection_time = ?, "+
 		"status_code = ?, version = ? WHERE id = ?", args...)
 	return err
 }

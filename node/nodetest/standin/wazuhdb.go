@@ -40,6 +40,7 @@ type WazuhDB struct {
 	connsMu  sync.Mutex
 	serving  sync.WaitGroup
 	closed   bool
+	stmts    map[string]*sql.Stmt // prepared once, under mu
 	faults   faults
 	counters counters
 }
@@ -71,7 +72,7 @@ func StartWazuhDB(home string, opts WazuhDBOptions) (*WazuhDB, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	w := &WazuhDB{home: home, opts: opts, db: db, conns: map[net.Conn]struct{}{}}
+	w := &WazuhDB{home: home, opts: opts, db: db, conns: map[net.Conn]struct{}{}, stmts: map[string]*sql.Stmt{}}
 	w.counters.commands, w.counters.requests = map[string]int{}, map[string]int{}
 	if err := w.create(); err != nil {
 		_ = db.Close()
@@ -165,6 +166,11 @@ func (w *WazuhDB) Close() {
 	w.stopLocked()
 	if !w.closed {
 		w.closed = true
+		w.mu.Lock()
+		for _, st := range w.stmts {
+			_ = st.Close()
+		}
+		w.mu.Unlock()
 		_ = w.db.Close()
 	}
 }
@@ -185,6 +191,20 @@ func listenUnix(path string) (net.Listener, error) {
 		return nil, fmt.Errorf("stand-in wazuh-db: %w", err)
 	}
 	return ln, nil
+}
+
+// exec runs a statement prepared once (the per-agent statements of the HTTP endpoints, as
+// wazuh-db's own are). The caller holds mu.
+func (w *WazuhDB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, ok := w.stmts[query]
+	if !ok {
+		var err error
+		if st, err = w.db.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		w.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // withDB runs fn on the database, one caller at a time.
