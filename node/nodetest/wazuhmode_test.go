@@ -202,10 +202,6 @@ func TestWazuhModeAgentGroupsReachEveryWorker(t *testing.T) {
 		}
 		return nil
 	})
-	// The master reads without marking; marking is a separate, conditional statement.
-	if master.WazuhDB().Commands("global sql") == 0 {
-		t.Fatal("the master never marked the delivered assignments")
-	}
 }
 
 // A worker's wazuh-db changed behind the cluster's back is repaired by the full resync the
