@@ -29,13 +29,17 @@ type AgentInfoToken any
 type AgentInfoStore interface {
 	// PendingAgentInfo returns what changed on this worker since the last confirmed sync; nothing
 	// is marked synced until ConfirmAgentInfo, so a sync that dies half-way is sent again.
+	// (wazuh-db marks rows synced as it hands them over: the wazuh-db store keeps them until
+	// ConfirmAgentInfo instead; see docs/design.md, Wazuh mode.)
 	PendingAgentInfo(ctx context.Context) (messages.AgentInfoChunks, AgentInfoToken, error)
 	// ConfirmAgentInfo marks what PendingAgentInfo returned as synced, except rows written since.
 	ConfirmAgentInfo(ctx context.Context, token AgentInfoToken) error
-	// ApplyAgentInfo writes a worker's agent-info into the master's store in one transaction:
-	// fill hands the store the document's items a batch at a time (unknown agents are
-	// skipped), and an error from fill rolls everything back. It returns how many agents it
-	// updated.
+	// ApplyAgentInfo writes a worker's agent-info into the master's store: fill hands the store
+	// the document's items a batch at a time (unknown agents are skipped), and an error from
+	// fill leaves nothing of the document written. fill may be called more than once, each call
+	// walking the whole document. The embedded store writes it in one transaction; the wazuh-db
+	// store checks it decodes whole, then posts it in several requests. It returns how many
+	// agents it wrote.
 	ApplyAgentInfo(ctx context.Context, fill func(messages.AgentInfoVisitor) error) (int, error)
 }
 

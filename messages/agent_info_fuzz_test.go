@@ -29,3 +29,32 @@ func FuzzParseAgentInfoSync(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseAgentInfoChunks(f *testing.F) {
+	var w AgentInfoChunksWriter
+	_ = w.Syncreq(vectorAgentInfo.Syncreq)
+	_ = w.Keepalive(vectorAgentInfo.Keepalive)
+	_ = w.Status(vectorAgentInfo.Status)
+	f.Add(w.AppendTo(nil))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"syncreq_keepalive":[1,{"id":2}],"syncreq_status":[{"id":3,"status_code":4}]}`))
+	f.Fuzz(func(t *testing.T, p []byte) {
+		c, err := ParseAgentInfoChunks(p)
+		if err != nil {
+			return
+		}
+		// What the writer builds from it must parse back to the same items.
+		var w AgentInfoChunksWriter
+		_ = w.Syncreq(c.Syncreq)
+		_ = w.Keepalive(c.Keepalive)
+		_ = w.Status(c.Status)
+		body := w.AppendTo(nil)
+		c2, err := ParseAgentInfoChunks(body)
+		if err != nil {
+			t.Fatalf("re-parse of %s: %v", body, err)
+		}
+		if c.Empty() != c2.Empty() || len(c.Syncreq) != len(c2.Syncreq) || len(c.Keepalive) != len(c2.Keepalive) || len(c.Status) != len(c2.Status) {
+			t.Fatalf("items changed across a round trip:\n%+v\n%+v", c, c2)
+		}
+	})
+}

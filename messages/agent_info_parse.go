@@ -18,6 +18,22 @@ func ParseAgentInfoSync(b []byte) (AgentInfoChunks, error) {
 	if err != nil {
 		return AgentInfoChunks{}, err
 	}
+	return d.collect()
+}
+
+// ParseAgentInfoChunks decodes wazuh-db's answer to GET /v1/agents/sync (§6.1), the chunks
+// object alone, with the rules of ParseAgentInfoSync: `{}` is nothing to do, a missing list is
+// empty (nil).
+func ParseAgentInfoChunks(b []byte) (AgentInfoChunks, error) {
+	d, err := ScanAgentInfoChunks(b)
+	if err != nil {
+		return AgentInfoChunks{}, err
+	}
+	return d.collect()
+}
+
+// collect decodes every item of the document.
+func (d *AgentInfoDocument) collect() (AgentInfoChunks, error) {
 	var c agentInfoCollector
 	// A list the document has is non-nil, even when empty.
 	if d.lists[0] >= 0 {

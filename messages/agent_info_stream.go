@@ -55,6 +55,22 @@ func ScanAgentInfoSync(b []byte) (*AgentInfoDocument, error) {
 	return d, nil
 }
 
+// ScanAgentInfoChunks checks and locates a chunks object on its own, the body of wazuh-db's
+// GET /v1/agents/sync and of POST /v1/agents/sync, as ScanAgentInfoSync does the document
+// around it. It keeps b.
+func ScanAgentInfoChunks(b []byte) (*AgentInfoDocument, error) {
+	d := &AgentInfoDocument{data: b, lists: [3]int{-1, -1, -1}}
+	if _, err := topLevelMembers(b); err != nil {
+		return nil, fmt.Errorf("parse agent-info chunks: %w", err)
+	}
+	s := scanner{data: b}
+	s.skipSpace() // topLevelMembers found the object there
+	if err := d.locate(-1, s.pos); err != nil {
+		return nil, fmt.Errorf("parse agent-info chunks: %w: %w", ErrAgentInfoSync, err)
+	}
+	return d, nil
+}
+
 // topLevelMembers checks that b is exactly one JSON object and returns where the values of its
 // last member named keys[i] start (-1 when absent): with duplicate keys the last one counts, as
 // in Python's json.loads. Nothing of b is copied.

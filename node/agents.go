@@ -207,6 +207,9 @@ func (n *Node) stopEnrollment() error {
 
 // closeStore closes the agent database, once the actors that use it have stopped.
 func (n *Node) closeStore() error {
+	if n.manager != nil {
+		n.manager.Close()
+	}
 	if n.agents == nil {
 		return nil
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
+	"github.com/clusterd/clusterd/node/manager"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -38,6 +39,13 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// NoStore runs the node without its agent database and enrollment (protocol-only tests).
 	NoStore bool
+	// Backend says where the node keeps its agents: its own store (EmbeddedStore, with its
+	// enrollment service and agent listener) or the Wazuh manager's wazuh-db under Home
+	// (WazuhDBStore, Wazuh mode: neither is started, the manager's authd and remoted serve
+	// the agents).
+	Backend StoreBackend
+	// WazuhDB shapes the wazuh-db clients of WazuhDBStore (nil: Wazuh's timeouts and retries).
+	WazuhDB *manager.Options
 	// ReceiveBudget replaces the node-wide bound on receive buffers (tests use small ones).
 	ReceiveBudget *wire.ReceiveBudget
 	// Network, when set, stands between the node and its cluster peers (test partitions).
@@ -56,6 +64,7 @@ type Node struct {
 	sockets   actors.Sockets
 	gossip    *gossip.Gossip
 	agents    *agentDB
+	manager   *manager.Manager            // WazuhDBStore
 	tree      atomic.Pointer[actors.Tree] // read by memberlist's goroutines
 	metrics   *HTTPServer
 	budget    descriptorBudget // the listeners' connection bounds
@@ -144,8 +153,13 @@ func (n *Node) Start() (err error) {
 	}()
 	n.budget = n.descriptorBudget()
 	if !n.opts.NoStore {
-		if err = n.openAgents(); err != nil {
-			return err
+		switch n.opts.Backend {
+		case WazuhDBStore:
+			n.openManager()
+		default:
+			if err = n.openAgents(); err != nil {
+				return err
+			}
 		}
 	}
 	if s.IsMaster() {

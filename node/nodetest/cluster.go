@@ -16,6 +16,9 @@ import (
 	"github.com/clusterd/clusterd/node"
 	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/gossip"
+	"github.com/clusterd/clusterd/node/manager"
+	"github.com/clusterd/clusterd/node/nodetest/standin"
+	"github.com/clusterd/clusterd/node/proto/wdb"
 	"github.com/clusterd/clusterd/node/tool/control"
 	"github.com/clusterd/clusterd/wire"
 )
@@ -46,6 +49,10 @@ type Options struct {
 	// ReceiveBudget, when set, gives each node (at each start) its own bound on receive
 	// buffers in place of the default one.
 	ReceiveBudget func() *wire.ReceiveBudget
+	// WazuhDB runs every node in Wazuh mode (node.WazuhDBStore): each member's home gets its
+	// own stand-in wazuh-db (Member.WazuhDB), running for the whole test, across restarts of
+	// the node.
+	WazuhDB bool
 }
 
 // Cluster is a running in-process cluster.
@@ -70,6 +77,7 @@ type Member struct {
 	writer *testWriter
 
 	network node.Network // this node's side of the cluster's network (Partition)
+	wazuhDB *standin.WazuhDB
 }
 
 // FastInternal returns Wazuh's internal options with timers short enough for tests.
@@ -150,8 +158,30 @@ func (c *Cluster) newMember(name, ip, masterIP string, port, gossipPort int, mas
 	if c.opts.Remote != nil {
 		c.opts.Remote(&remote)
 	}
-	return &Member{Name: name, IP: ip, Home: home, cfg: node.Config{Cluster: cl, Auth: auth, Remote: remote, Internal: in},
+	m := &Member{Name: name, IP: ip, Home: home, cfg: node.Config{Cluster: cl, Auth: auth, Remote: remote, Internal: in},
 		opts: c.opts, network: c.net.view(ip), t: c.t}
+	if c.opts.WazuhDB {
+		w, err := standin.StartWazuhDB(home, standin.WazuhDBOptions{Worker: !master, NodeName: name})
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		c.t.Cleanup(w.Close)
+		m.wazuhDB = w
+	}
+	return m
+}
+
+// WazuhDB is the member's stand-in wazuh-db (Options.WazuhDB), nil otherwise.
+func (m *Member) WazuhDB() *standin.WazuhDB { return m.wazuhDB }
+
+// testWazuhDBClients are the wazuh-db clients of a test node in Wazuh mode: Wazuh's timeouts
+// and retries, shortened so that a stand-in that is down costs a cycle of a test, not of
+// production.
+func testWazuhDBClients() *manager.Options {
+	return &manager.Options{
+		Socket: wdb.Options{Timeout: 5 * time.Second},
+		HTTP:   wdb.HTTPOptions{Timeout: 5 * time.Second, Retries: 1, RetryBackoff: 50 * time.Millisecond},
+	}
 }
 
 // Start starts (or starts again) the member's node.
@@ -170,6 +200,9 @@ func (m *Member) Start() error {
 		Network: m.network}
 	if m.opts.ReceiveBudget != nil {
 		opts.ReceiveBudget = m.opts.ReceiveBudget()
+	}
+	if m.wazuhDB != nil {
+		opts.Backend, opts.WazuhDB = node.WazuhDBStore, testWazuhDBClients()
 	}
 	n, err := node.New(m.cfg, opts)
 	if err != nil {

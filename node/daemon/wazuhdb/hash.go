@@ -1,34 +1,11 @@
 package wazuhdb
 
-import (
-	"crypto/sha1" //nolint:gosec // Wazuh's global group hash is SHA-1; it is a checksum, not a security boundary.
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
-)
+import "github.com/clusterd/clusterd/messages"
 
-// groupHashLen is WDB_GROUP_HASH_SIZE: the agent's group_hash keeps the first
-// 8 hex characters of the SHA-256.
-const groupHashLen = 8
+// GroupHash is wazuh-db's per-agent group_hash (messages.AgentGroupHash). No groups give ""
+// (the column is NULL then).
+func GroupHash(groups []string) string { return messages.AgentGroupHash(groups) }
 
-// GroupHash is wazuh-db's per-agent group_hash: the first 8 hex characters of
-// the SHA-256 of the groups joined by commas in priority order. No groups
-// give "" (the column is NULL then).
-func GroupHash(groups []string) string {
-	if len(groups) == 0 {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(strings.Join(groups, ",")))
-	return hex.EncodeToString(sum[:])[:groupHashLen]
-}
-
-// GlobalHash is wazuh-db's global group hash: the hex SHA-1 of the
-// concatenated group_hash values of the agents (id > 0, group_hash not NULL),
-// ordered by id.
-func GlobalHash(groupHashes []string) string {
-	h := sha1.New()
-	for _, gh := range groupHashes {
-		h.Write([]byte(gh))
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
+// GlobalHash is wazuh-db's global group hash of the agents' group_hash values ordered by id
+// (messages.GlobalAgentGroupsHash).
+func GlobalHash(groupHashes []string) string { return messages.GlobalAgentGroupsHash(groupHashes) }
