@@ -123,9 +123,18 @@ func New(cfg Config, opts Options) (*Node, error) {
 // previous run left behind, as wazuh-clusterd does at start.
 func (n *Node) prepareHome() error {
 	queue := filepath.Join(n.opts.Home, "queue", "cluster")
+	_, err := os.Stat(queue)
+	queueMissing := errors.Is(err, os.ErrNotExist)
 	for _, dir := range []string{queue, filepath.Join(n.opts.Home, "logs")} {
 		if err := os.MkdirAll(dir, 0o770); err != nil {
 			return fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	if queueMissing {
+		// Wazuh's mode for queue/cluster, whatever the umask: the API, in the wazuh group,
+		// reaches c-internal.sock through it.
+		if err := os.Chmod(queue, 0o770); err != nil {
+			return fmt.Errorf("create %s: %w", queue, err)
 		}
 	}
 	entries, err := os.ReadDir(queue)

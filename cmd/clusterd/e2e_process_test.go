@@ -229,7 +229,8 @@ func runControl(t *testing.T, bin, home string, args ...string) (string, int) {
 
 // Started by an unprivileged user, in Wazuh mode, clusterd runs as that user (it only drops
 // rights it has), and what it creates is that user's, with Wazuh's modes: the pid file 0640,
-// cluster.log 0660, c-internal.sock 0660. Root starts the process as nobody.
+// cluster.log 0660, c-internal.sock 0660, queue/cluster 0770. Root starts the process as
+// nobody.
 func TestEndToEndUnprivilegedUserOwnsWhatItCreates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test with real processes")
@@ -280,12 +281,13 @@ func TestEndToEndUnprivilegedUserOwnsWhatItCreates(t *testing.T) {
 		pidFiles(p.home)[pid]:                        0o640,
 		filepath.Join(p.home, "logs", "cluster.log"): 0o660,
 		sock: 0o660 | os.ModeSocket,
+		filepath.Join(p.home, "queue", "cluster"): 0o770 | os.ModeDir,
 	} {
 		var st syscall.Stat_t
 		must(t, syscall.Stat(path, &st))
 		fi, err := os.Stat(path)
 		must(t, err)
-		if int(st.Uid) != nobody.UID || int(st.Gid) != nobody.GID || fi.Mode()&(os.ModeSocket|os.ModePerm) != mode {
+		if int(st.Uid) != nobody.UID || int(st.Gid) != nobody.GID || fi.Mode()&(os.ModeSocket|os.ModeDir|os.ModePerm) != mode {
 			t.Errorf("%s: %d:%d %v, want %d:%d %v", path, st.Uid, st.Gid, fi.Mode(), nobody.UID, nobody.GID, mode)
 		}
 	}
