@@ -60,6 +60,8 @@ type ModeChoice struct {
 	Why string
 	// Install is the Wazuh manager found at the home (Version empty when there is none).
 	Install manager.Install
+	// Warnings are what the start should say about the choice, which does not stop it.
+	Warnings []string
 }
 
 // ChooseMode decides the mode of a node at home: flag (the command line's --mode, "" when not
@@ -110,6 +112,12 @@ func ChooseMode(home, flag string, cfg Config) (ModeChoice, []error) {
 		out.Why = source
 	}
 	if out.Mode == ModeWazuh {
+		// Wazuh nodes accept a hello only with their own version, so the manager's other nodes
+		// run the manager's: a clusterd announcing another is refused by a Wazuh master.
+		if announced := cfg.Internal.Clusterd.Version; isManager && strings.TrimPrefix(inst.Version, "v") != announced {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("The Wazuh manager at %s is %s and clusterd announces version %s in its hello; Wazuh masters accept only their own version: set clusterd.version in cluster.json to the cluster's.",
+				home, inst.Version, announced))
+		}
 		if keys := cfg.Internal.Clusterd.StandaloneKeys; len(keys) > 0 {
 			refuse("Wazuh mode: cluster.json sets %s, which only shape clusterd's own agent and enrollment listeners; the manager's remoted and authd serve the agents here: remove them",
 				strings.Join(keys, ", "))

@@ -96,6 +96,16 @@ func TestChooseModeRefusesWhatMixesTheModes(t *testing.T) {
 			}
 		})
 	}
+	// A manager of another version than the one clusterd announces is a warning: Wazuh's
+	// masters would refuse the node.
+	newer := managerHome(t, "v4.14.8", "server")
+	if got, problems := ChooseMode(newer, "", modeConfig("auto")); len(problems) > 0 || len(got.Warnings) != 1 ||
+		!strings.Contains(got.Warnings[0], "is v4.14.8 and clusterd announces version 4.14.7") {
+		t.Fatalf("%+v %v", got, problems)
+	}
+	if got, _ := ChooseMode(manager, "", modeConfig("auto")); len(got.Warnings) != 0 {
+		t.Fatalf("warnings for the same version: %v", got.Warnings)
+	}
 	// The same keys are fine in standalone mode, where they shape the listeners.
 	if _, problems := ChooseMode(empty, "", modeConfig("auto", "clusterd.descriptor_limit")); len(problems) > 0 {
 		t.Fatalf("standalone keys in standalone mode: %v", problems)

@@ -121,3 +121,29 @@ func TestTestFlagChecksTheMode(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
 }
+
+// A Wazuh 4.14.7 manager's own ossec.conf (the package's default, the cluster enabled, and a
+// syslog <remote> beside the agents' one) passes -t in Wazuh mode: its <auth> and <remote> are
+// the manager's daemons' business.
+func TestTestFlagAcceptsARealManagersConfiguration(t *testing.T) {
+	conf, err := os.ReadFile("../../node/config/testdata/ossec_manager.conf")
+	must(t, err)
+	text := strings.NewReplacer("<key></key>", "<key>c98b62a9b6169ac5f67dae55ae4a9088</key>", "NODE_IP", "10.0.0.1",
+		"    <disabled>yes</disabled>\n  </cluster>", "    <disabled>no</disabled>\n  </cluster>").Replace(string(conf))
+	text = strings.Replace(text, "</ossec_config>", `  <remote>
+    <connection>syslog</connection>
+    <port>514</port>
+    <protocol>udp</protocol>
+    <allowed-ips>192.168.0.0/16</allowed-ips>
+    <local_ip>192.168.1.10</local_ip>
+  </remote>
+</ossec_config>`, 1)
+	home := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(home, "etc"), 0o750))
+	must(t, os.WriteFile(filepath.Join(home, "etc", "ossec.conf"), []byte(text), 0o640))
+	must(t, standin.WriteInstall(home, "v4.14.7", "server"))
+	var out, errOut strings.Builder
+	if code := run([]string{"--home", home, "-t"}, &out, &errOut); code != 0 || out.Len()+errOut.Len() != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+}

@@ -61,6 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
+	cfg.Warnings = append(cfg.Warnings, choice.Warnings...) // the node logs them too
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(stderr, "WARNING: %s\n", w)
 	}
