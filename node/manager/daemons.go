@@ -104,10 +104,13 @@ func daemonRequest(message []byte) ([]byte, error) {
 	}
 	switch message[0] {
 	case '{':
-		if !json.Valid(message) {
-			return nil, messages.ErrJSONNotLoaded.With("the sendsync message is not valid JSON")
+		// Nesting deeper than Python's json module reads is refused as Wazuh's queue fails to
+		// load it; the message is bounded before it gets here (actors' maxSendsyncRequest).
+		v, err := messages.DecodeOrdered(message)
+		if err != nil {
+			return nil, messages.ErrJSONNotLoaded.With(err.Error())
 		}
-		return messages.EncodeJSON(json.RawMessage(message)), nil
+		return messages.EncodeJSON(v), nil
 	case '"':
 		var text string
 		if err := json.Unmarshal(message, &text); err != nil {

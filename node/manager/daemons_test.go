@@ -127,6 +127,8 @@ func TestSendsyncDaemonErrorsAreWazuhs(t *testing.T) {
 			"Error 1014 - Error communicating with socket: 'NoneType' object has no attribute 'encode'")
 		expect(t, "task-manager", `2.5`, messages.ErrSocketCommunication,
 			"Error 1014 - Error communicating with socket: 'float' object has no attribute 'encode'")
+		deep := `{"a":` + strings.Repeat("[", 1001) + strings.Repeat("]", 1001) + `}`
+		expect(t, "task-manager", deep, messages.ErrJSONNotLoaded, "Error 3036 - JSON couldn't be loaded: JSON nesting too deep")
 	})
 
 	path := standin.AuthdSocketPath(home)
