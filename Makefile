@@ -12,7 +12,7 @@ COMMANDS     := clusterd cluster_control actorctl agent_groups manage_agents age
 
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test test-short run bench fuzz lint tidy-check clean
+.PHONY: all build test test-short run bench fuzz lint tidy-check package clean
 
 all: build
 
@@ -32,6 +32,14 @@ test-short:
 ## run: a master and two workers on loopback, shown working; Ctrl-C stops them
 run: build
 	./deploy/local-cluster.sh
+
+## package: dist/clusterd-<version>-linux-<arch>.tar.gz, clusterd laid out to take the place of a
+## Wazuh 4.14.x manager's wazuh-clusterd (bin/wazuh-clusterd, bin/cluster_control, bin/actorctl)
+## with deploy/wazuh/clusterd-swap.sh to install and roll back (GOARCH=arm64 for another arch)
+package:
+	@mkdir -p dist/bin
+	GOOS=linux $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o dist/bin/ ./cmd/clusterd ./cmd/cluster_control ./cmd/actorctl
+	./deploy/wazuh/package.sh dist/bin dist $(VERSION) $$(GOOS=linux $(GO) env GOARCH)
 
 ## bench: benchmarks (figures go to docs/benchmarks.md)
 bench:
@@ -62,4 +70,4 @@ tidy-check:
 	@echo "go.mod and go.sum are tidy"
 
 clean:
-	rm -rf $(BIN) var
+	rm -rf $(BIN) var dist

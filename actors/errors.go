@@ -37,3 +37,20 @@ func stopping(err error) bool { return errors.Is(err, context.Canceled) }
 
 // asWazuh reports whether err carries a Wazuh exception, and sets *target to it.
 func asWazuh(err error, target **messages.WazuhError) bool { return errors.As(err, target) }
+
+// masterDaemonError is a master's sendsyn_err: the text it carries goes to the worker's local
+// client as the master wrote it (§11 step 4), not wrapped again.
+type masterDaemonError struct{ text string }
+
+func (e *masterDaemonError) Error() string { return errMasterDaemon.Error() + ": " + e.text }
+func (e *masterDaemonError) Unwrap() error { return errMasterDaemon }
+
+// errorText is what a local client reads for a failed request: a master daemon's error text
+// as the master sent it, else the Wazuh exception's text.
+func errorText(err error) string {
+	var md *masterDaemonError
+	if errors.As(err, &md) {
+		return md.text
+	}
+	return messages.ToWazuhError(err).Error()
+}

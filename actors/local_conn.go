@@ -66,7 +66,7 @@ func (l *LocalConn) Receive(c actor.Context) {
 		l.sess.respond(m.counter, messages.CmdOK, m.payload)
 	case *localSendsyncDone:
 		if m.err != nil {
-			l.sess.respond(m.counter, messages.CmdErr, []byte(messages.ToWazuhError(m.err).Error()))
+			l.sess.respond(m.counter, messages.CmdErr, []byte(errorText(m.err)))
 			return
 		}
 		l.sess.respond(m.counter, messages.CmdOK, m.data)

@@ -280,7 +280,7 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		e, err := messages.ParseSendSyncError(f.Payload)
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
 		if err == nil {
-			w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: e.Client, err: fmt.Errorf("%w: %s", errMasterDaemon, e.Text)})
+			w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: e.Client, err: &masterDaemonError{text: e.Text}})
 		}
 	default:
 		if !w.sess.handleCommon(f) {

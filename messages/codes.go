@@ -45,6 +45,10 @@ var (
 
 	// Configuration: 1100 - 1199
 	ErrTmpPermissions = define(1119, ClassWazuhInternalError, "Directory '/tmp' needs read, write & execution permission for 'wazuh' user")
+	// ErrSocketRefused is raised by WazuhSocket when a daemon's socket file exists but nobody
+	// accepts on it (ConnectionRefusedError).
+	ErrSocketRefused = define(1121, ClassWazuhInternalError, "Error connecting with socket",
+		"Please ensure the selected module is running and properly configured")
 
 	// Utils: 1400 - 1499
 	ErrInvalidOffset        = define(1400, ClassWazuhError, "Invalid offset")

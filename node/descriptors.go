@@ -57,6 +57,11 @@ func (n *Node) descriptorBudget() descriptorBudget {
 		source = "no limit known"
 	}
 	b := budgetFor(limit)
+	if n.opts.Mode == ModeWazuh {
+		// No listener of clusterd's own: the bounds are not used.
+		n.log.Infof("Descriptor limit: %d (%s).", b.Limit, source)
+		return b
+	}
 	n.log.Infof("Descriptor limit: %d (%s). Agent connections at most %d, enrollment connections %d; %d kept for the cluster, the local sockets and the files.",
 		b.Limit, source, b.Agents, b.Enroll, b.Reserve)
 	return b

@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
 	"github.com/clusterd/clusterd/node/manager"
@@ -39,12 +40,16 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// NoStore runs the node without its agent database and enrollment (protocol-only tests).
 	NoStore bool
-	// Backend says where the node keeps its agents: its own store (EmbeddedStore, with its
-	// enrollment service and agent listener) or the Wazuh manager's wazuh-db under Home
-	// (WazuhDBStore, Wazuh mode: neither is started, the manager's authd and remoted serve
-	// the agents).
-	Backend StoreBackend
-	// WazuhDB shapes the wazuh-db clients of WazuhDBStore (nil: Wazuh's timeouts and retries).
+	// Mode is the one switch between clusterd's two ways of running: ModeStandalone (the zero
+	// value: its own agent store, enrollment service and agent listener), ModeWazuh (the
+	// cluster daemon of the Wazuh manager installed at Home: the manager's wazuh-db keeps the
+	// agents, sendsync goes to the manager's daemons, and none of the standalone services
+	// starts) or ModeAuto (ChooseMode decides from Home).
+	Mode Mode
+	// ModeWhy says what chose Mode, for the start-up log line (ChooseMode's ModeChoice.Why).
+	ModeWhy string
+	// WazuhDB shapes the clients of the manager's daemons in ModeWazuh (nil: Wazuh's timeouts
+	// and retries).
 	WazuhDB *manager.Options
 	// ReceiveBudget replaces the node-wide bound on receive buffers (tests use small ones).
 	ReceiveBudget *wire.ReceiveBudget
@@ -64,7 +69,7 @@ type Node struct {
 	sockets   actors.Sockets
 	gossip    *gossip.Gossip
 	agents    *agentDB
-	manager   *manager.Manager            // WazuhDBStore
+	manager   *manager.Manager            // ModeWazuh
 	tree      atomic.Pointer[actors.Tree] // read by memberlist's goroutines
 	metrics   *HTTPServer
 	budget    descriptorBudget // the listeners' connection bounds
@@ -79,6 +84,14 @@ func New(cfg Config, opts Options) (*Node, error) {
 		opts.ShutdownTimeout = 10 * time.Second
 	}
 	n := &Node{cfg: cfg, opts: opts, settings: settings(cfg, opts.Home)}
+	choice := ModeChoice{Mode: opts.Mode, Why: opts.ModeWhy}
+	if opts.Mode == ModeAuto {
+		var problems []error
+		if choice, problems = ChooseMode(opts.Home, config.ModeAuto, cfg); len(problems) > 0 {
+			return nil, &ConfigError{Problems: problems}
+		}
+	}
+	n.opts.Mode = choice.Mode
 	if err := n.prepareHome(); err != nil {
 		return nil, err
 	}
@@ -96,6 +109,9 @@ func New(cfg Config, opts Options) (*Node, error) {
 		tag = "Worker " + n.settings.NodeName
 	}
 	n.log = logging.Tagged(n.log, tag, "Main")
+	if !opts.NoStore {
+		n.log.Info(choice.describe())
+	}
 	for _, w := range cfg.Warnings {
 		n.log.Warn(w)
 	}
@@ -107,9 +123,18 @@ func New(cfg Config, opts Options) (*Node, error) {
 // previous run left behind, as wazuh-clusterd does at start.
 func (n *Node) prepareHome() error {
 	queue := filepath.Join(n.opts.Home, "queue", "cluster")
+	_, err := os.Stat(queue)
+	queueMissing := errors.Is(err, os.ErrNotExist)
 	for _, dir := range []string{queue, filepath.Join(n.opts.Home, "logs")} {
 		if err := os.MkdirAll(dir, 0o770); err != nil {
 			return fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	if queueMissing {
+		// Wazuh's mode for queue/cluster, whatever the umask: the API, in the wazuh group,
+		// reaches c-internal.sock through it.
+		if err := os.Chmod(queue, 0o770); err != nil {
+			return fmt.Errorf("create %s: %w", queue, err)
 		}
 	}
 	entries, err := os.ReadDir(queue)
@@ -153,8 +178,8 @@ func (n *Node) Start() (err error) {
 	}()
 	n.budget = n.descriptorBudget()
 	if !n.opts.NoStore {
-		switch n.opts.Backend {
-		case WazuhDBStore:
+		switch n.opts.Mode {
+		case ModeWazuh:
 			n.openManager()
 		default:
 			if err = n.openAgents(); err != nil {

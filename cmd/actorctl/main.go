@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/node/process"
 	"github.com/clusterd/clusterd/node/tool/control"
 )
 
@@ -26,7 +27,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("actorctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	home := fs.String("home", "/var/ossec", "Wazuh installation folder of the node")
+	home := fs.String("home", process.DefaultHome(os.Args[0]), "Wazuh installation folder of the node (default: the folder above bin/ when run from an install's bin/, else /var/ossec)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for the node")
 	fs.Usage = func() {

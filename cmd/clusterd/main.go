@@ -1,107 +1,179 @@
 // Command clusterd runs one node of a Wazuh manager cluster, master or worker, speaking the
-// Wazuh 4.14 cluster protocol. Flags follow wazuh-clusterd.
+// Wazuh 4.14 cluster protocol. Its command line is wazuh-clusterd's (-f, -d, -V, -r, -t, -c,
+// -h), so that it can take wazuh-clusterd's place in a Wazuh manager's bin/; see README.md
+// ("Running a node", "In place of wazuh-clusterd").
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
+	"path/filepath"
 	"syscall"
 
 	"github.com/clusterd/clusterd/node"
+	"github.com/clusterd/clusterd/node/process"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-// debugLevel counts -d flags, as wazuh-clusterd's repeatable -d.
-type debugLevel int
-
-func (d *debugLevel) String() string   { return strconv.Itoa(int(*d)) }
-func (d *debugLevel) IsBoolFlag() bool { return true }
-func (d *debugLevel) Set(v string) error {
-	if b, err := strconv.ParseBool(v); err == nil {
-		if b {
-			*d++
-		}
-		return nil
-	}
-	return fmt.Errorf("-d takes no value")
-}
-
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("clusterd", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	home := fs.String("home", "/var/ossec", "Wazuh installation folder (WAZUH_HOME)")
-	confPath := fs.String("c", "", "ossec.conf to read (default `<home>/etc/ossec.conf`)")
-	foreground := fs.Bool("f", false, "run in the foreground: also log to stderr")
-	var debug debugLevel
-	fs.Var(&debug, "d", "debug logging (repeat, or use -dd, for DEBUG2)")
-	dd := fs.Bool("dd", false, "DEBUG2 logging")
-	test := fs.Bool("t", false, "test the configuration and exit")
-	version := fs.Bool("V", false, "print the version and exit")
-	fs.Bool("r", false, "run as root (accepted for compatibility; clusterd never changes user)")
-	seed := fs.Int64("fault-seed", 0, "seed of the fault injector (chaos testing)")
-	profileAddr := fs.String("pprof", "", "serve Go runtime profiles (net/http/pprof) on `ADDR`, e.g. 127.0.0.1:6060; off by default")
-	if err := fs.Parse(args); err != nil {
+	prog := filepath.Base(os.Args[0])
+	o, err := parseArgs(prog, args, stderr)
+	if err != nil {
 		return 2
 	}
-	if *dd {
-		debug = 2
+	if o.help {
+		fmt.Fprint(stdout, help(prog))
+		return 0
 	}
-	if *version {
+	if o.version {
 		fmt.Fprintf(stdout, "clusterd %s (Wazuh cluster protocol %s)\n", node.Version, "4.14")
 		return 0
 	}
-
-	cfg, err := node.LoadConfig(*home, *confPath)
-	switch {
-	case errors.Is(err, node.ErrClusterDisabled):
-		if *test {
-			fmt.Fprintln(stdout, "Cluster is disabled.")
-		}
-		return 0
-	case err != nil:
-		printProblems(stderr, err)
-		return 1
-	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintf(stderr, "WARNING: %s\n", w)
-	}
-	if *test {
-		fmt.Fprintln(stdout, "Configuration OK.")
-		return 0
-	}
-
-	if *profileAddr != "" {
-		prof, err := node.StartProfiling(*profileAddr)
-		if err != nil {
-			fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
-			return 1
-		}
-		defer func() { _ = prof.Close() }()
-	}
-	n, err := node.New(cfg, node.Options{Home: *home, Foreground: *foreground, Debug: int(debug), Stderr: stderr, FaultSeed: *seed})
+	home, confPath, err := resolvePaths(o)
 	if err != nil {
 		fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
 		return 1
 	}
-	if err := n.Start(); err != nil {
-		n.Logger().Errorf("Could not start: %v", err)
-		fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
-		_ = n.Stop()
+
+	// As wazuh-clusterd: an invalid configuration is reported before anything else, -t says
+	// nothing when it is valid, and a disabled cluster exits 0 at once.
+	cfg, err := node.LoadConfig(home, confPath)
+	if errors.Is(err, node.ErrClusterDisabled) {
+		return 0
+	}
+	var problems []error
+	if err != nil {
+		problems = append(problems, err)
+	}
+	var choice node.ModeChoice
+	if err == nil || cfg.Internal.Clusterd.Mode != "" { // cluster.json was read
+		var modeProblems []error
+		choice, modeProblems = node.ChooseMode(home, o.mode, cfg)
+		problems = append(problems, modeProblems...)
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			printProblems(stderr, p)
+		}
 		return 1
 	}
-	return waitForSignals(n, stderr)
+	cfg.Warnings = append(cfg.Warnings, choice.Warnings...) // the node logs them too
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stderr, "WARNING: %s\n", w)
+	}
+	if o.test {
+		return 0
+	}
+
+	if !o.foreground && !process.InBackground() {
+		if err := process.Background(); err != nil {
+			fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	return serve(o, home, cfg, choice, stdout, stderr)
+}
+
+// resolvePaths makes the home and the configuration file absolute, before a daemon leaves the
+// working directory it was started from.
+func resolvePaths(o options) (home, confPath string, err error) {
+	home = o.home
+	if home == "" {
+		home = process.DefaultHome(os.Args[0])
+	}
+	if home, err = filepath.Abs(home); err != nil {
+		return "", "", fmt.Errorf("the home: %w", err)
+	}
+	if o.conf != "" {
+		if confPath, err = filepath.Abs(o.conf); err != nil {
+			return "", "", fmt.Errorf("-c: %w", err)
+		}
+	}
+	return home, confPath, nil
+}
+
+// serve runs the node in this process: the daemon Background started, or the foreground one.
+func serve(o options, home string, cfg node.Config, choice node.ModeChoice, stdout, stderr io.Writer) int {
+	// Signals are caught from here on: a SIGTERM (wazuh-control's stop) that comes while the
+	// node starts must still stop it in order and remove the pid file.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ready := process.ReadyPipe()
+	fail := func(err error) int {
+		ready.Failed(err)
+		fmt.Fprintf(stderr, "CRITICAL: %v\n", err)
+		return 1
+	}
+	if ready != nil {
+		// A daemon keeps no folder busy (wazuh-clusterd's pyDaemon does the same).
+		if err := os.Chdir("/"); err != nil {
+			return fail(err)
+		}
+	}
+	if err := dropRoot(o, home, choice); err != nil {
+		return fail(err)
+	}
+	if _, err := process.CleanPidFiles(home, os.Getpid()); err != nil {
+		return fail(err)
+	}
+	pid, err := process.WritePidFile(home, os.Getpid())
+	if err != nil {
+		return fail(err)
+	}
+	defer func() { _ = pid.Remove() }()
+	if o.foreground {
+		fmt.Fprintf(stdout, "Starting cluster in foreground (pid: %d)\n", os.Getpid())
+	}
+
+	if o.pprof != "" {
+		prof, err := node.StartProfiling(o.pprof)
+		if err != nil {
+			return fail(err)
+		}
+		defer func() { _ = prof.Close() }()
+	}
+	n, err := node.New(cfg, node.Options{Home: home, Foreground: o.foreground, Debug: o.debug, Stderr: stderr,
+		FaultSeed: o.faultSeed, Mode: choice.Mode, ModeWhy: choice.Why})
+	if err != nil {
+		return fail(err)
+	}
+	if err := n.Start(); err != nil {
+		n.Logger().Errorf("Could not start: %v", err)
+		_ = n.Stop()
+		return fail(err)
+	}
+	ready.Started()
+	return waitForSignals(n, sigs, stderr)
+}
+
+// dropRoot makes a daemon started as root in Wazuh mode run as the wazuh user and group, as
+// wazuh-clusterd does unless -r, before it opens anything: nothing it binds needs root (the
+// cluster port is above 1024, the sockets are in folders the wazuh group owns), and what it
+// creates is then the wazuh user's, as Wazuh's are. cluster.log, which an earlier run as root
+// may have made, is handed over first (wazuh-clusterd does the same). In standalone mode the
+// process keeps the user it was started as.
+func dropRoot(o options, home string, choice node.ModeChoice) error {
+	if choice.Mode != node.ModeWazuh || o.root || os.Geteuid() != 0 {
+		return nil
+	}
+	c, err := process.LookupCredentials(process.WazuhUser, process.WazuhGroup)
+	if err != nil {
+		return fmt.Errorf("%w; run with -r to stay root", err)
+	}
+	if err := process.HandOver(c, map[string]os.FileMode{filepath.Join(home, "logs", "cluster.log"): 0o660}); err != nil {
+		return err
+	}
+	return process.Drop(c)
 }
 
 // waitForSignals stops the node gracefully on SIGINT or SIGTERM; a second signal exits at once.
-func waitForSignals(n *node.Node, stderr io.Writer) int {
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+func waitForSignals(n *node.Node, sigs <-chan os.Signal, stderr io.Writer) int {
 	sig := <-sigs
 	n.Logger().Infof("Received %s; shutting down.", sig)
 	done := make(chan error, 1)

@@ -63,6 +63,15 @@ type DistributedAPI struct {
 
 // Clusterd is clusterd's own "clusterd" section of cluster.json.
 type Clusterd struct {
+	// Mode is the mode the node runs in: "wazuh" (in place of wazuh-clusterd on a Wazuh
+	// manager), "standalone" (with its own agent store, enrollment and agent listener) or
+	// "auto" (the default: Wazuh mode when the home is a Wazuh manager install). The command
+	// line's --mode overrides it.
+	Mode string
+	// StandaloneKeys are the keys of this section the file sets that only shape the
+	// standalone mode's own listeners (agent_identify_timeout, enroll_handshake_timeout,
+	// descriptor_limit): in Wazuh mode they would be silently ignored, so they are refused.
+	StandaloneKeys []string
 	// Version is announced in hello; Wazuh masters accept only their exact version.
 	Version string
 	Gossip  Gossip
@@ -80,6 +89,13 @@ type Clusterd struct {
 	// EnrollHandshakeTimeout bounds an enrollment's TLS handshake and request line (10 s).
 	EnrollHandshakeTimeout time.Duration
 }
+
+// The values of clusterd.mode.
+const (
+	ModeAuto       = "auto"
+	ModeWazuh      = "wazuh"
+	ModeStandalone = "standalone"
+)
 
 // Gossip is clusterd.gossip: memberlist, used only to learn which nodes are alive. A zero
 // timer keeps the tuned default of package gossip.
@@ -130,6 +146,7 @@ func DefaultInternal() Internal {
 		},
 		DistributedAPI: DistributedAPI{Enabled: true},
 		Clusterd: Clusterd{
+			Mode:    ModeAuto,
 			Version: "4.14.7",
 			// The timers stay zero: the memberlist layer (package gossip) owns their tuned
 			// defaults, and cluster.json overrides only what it names.

@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Top-level sections of Wazuh's cluster.json that clusterd has no use for.
 var ignoredRootKeys = map[string]bool{
@@ -21,6 +24,17 @@ var ignoredMasterKeys = map[string]bool{
 
 // internalSchema maps every key of cluster.json to the field of in it sets.
 func internalSchema(in *Internal) objectSchema {
+	// standalone notes the keys that only shape the standalone mode's listeners, so that a
+	// node in Wazuh mode can refuse a file that sets them.
+	standalone := func(decode fieldDecoder) fieldDecoder {
+		return func(path string, raw json.RawMessage) error {
+			if err := decode(path, raw); err != nil {
+				return err
+			}
+			in.Clusterd.StandaloneKeys = append(in.Clusterd.StandaloneKeys, path)
+			return nil
+		}
+	}
 	w, m, c := &in.Worker, &in.Master, &in.Communication
 	g := &in.Clusterd.Gossip
 	return objectSchema{
@@ -66,6 +80,7 @@ func internalSchema(in *Internal) objectSchema {
 				ignored: func(string) bool { return true },
 			}),
 			"clusterd": object(objectSchema{fields: map[string]fieldDecoder{
+				"mode":    text(&in.Clusterd.Mode),
 				"version": text(&in.Clusterd.Version),
 				"gossip": object(objectSchema{fields: map[string]fieldDecoder{
 					"enabled":            boolean(&g.Enabled),
@@ -80,9 +95,9 @@ func internalSchema(in *Internal) objectSchema {
 				}}),
 				"send_queue_len":           integer(&in.Clusterd.SendQueueLen),
 				"metrics_addr":             text(&in.Clusterd.MetricsAddr),
-				"descriptor_limit":         integer(&in.Clusterd.DescriptorLimit),
-				"agent_identify_timeout":   seconds(&in.Clusterd.AgentIdentifyTimeout),
-				"enroll_handshake_timeout": seconds(&in.Clusterd.EnrollHandshakeTimeout),
+				"descriptor_limit":         standalone(integer(&in.Clusterd.DescriptorLimit)),
+				"agent_identify_timeout":   standalone(seconds(&in.Clusterd.AgentIdentifyTimeout)),
+				"enroll_handshake_timeout": standalone(seconds(&in.Clusterd.EnrollHandshakeTimeout)),
 			}}),
 		},
 		ignored: func(key string) bool { return ignoredRootKeys[key] || strings.HasPrefix(key, "haproxy") },

@@ -42,6 +42,7 @@ func TestDefaultInternalMatchesWazuh(t *testing.T) {
 		{"communication.compress_level", in.Communication.CompressLevel, 1},
 		{"communication.zip_limit_tolerance", in.Communication.ZipLimitTolerance, 0.2},
 		{"distributed_api.enabled", in.DistributedAPI.Enabled, true},
+		{"clusterd.mode", in.Clusterd.Mode, "auto"},
 		{"clusterd.version", in.Clusterd.Version, "4.14.7"},
 		{"clusterd.gossip.enabled", in.Clusterd.Gossip.Enabled, true},
 		{"clusterd.gossip.port", in.Clusterd.Gossip.Port, 1517},
@@ -115,6 +116,29 @@ func TestParseInternalPartial(t *testing.T) {
 	}
 	if problems := in.Validate(); len(problems) != 0 {
 		t.Fatalf("problems: %v", problems)
+	}
+}
+
+// clusterd.mode is read and checked; the keys that only shape the standalone listeners are
+// noted, so that a node in Wazuh mode can refuse them.
+func TestParseInternalModeAndStandaloneKeys(t *testing.T) {
+	in := mustParseInternal(t, `{"clusterd": {"mode": "wazuh", "agent_identify_timeout": 5, "descriptor_limit": 4096}}`)
+	if in.Clusterd.Mode != ModeWazuh {
+		t.Errorf("mode = %q", in.Clusterd.Mode)
+	}
+	if got := strings.Join(in.Clusterd.StandaloneKeys, ","); got != "clusterd.agent_identify_timeout,clusterd.descriptor_limit" {
+		t.Errorf("standalone keys = %q", got)
+	}
+	if problems := in.Validate(); len(problems) != 0 {
+		t.Errorf("problems: %v", problems)
+	}
+	if keys := mustParseInternal(t, `{"clusterd": {"send_queue_len": 8}}`).Clusterd.StandaloneKeys; keys != nil {
+		t.Errorf("standalone keys of a file that sets none: %v", keys)
+	}
+	bad := mustParseInternal(t, `{"clusterd": {"mode": "both"}}`)
+	problems := bad.Validate()
+	if len(problems) != 1 || !errors.Is(problems[0], ErrInvalidInternal) || !strings.Contains(problems[0].Error(), `clusterd.mode must be "auto", "wazuh" or "standalone", got "both"`) {
+		t.Errorf("problems: %v", problems)
 	}
 }
 

@@ -76,6 +76,11 @@ func (in Internal) Validate() []error {
 	}
 
 	d := in.Clusterd
+	switch d.Mode {
+	case ModeAuto, ModeWazuh, ModeStandalone:
+	default:
+		v.fail("clusterd.mode must be %q, %q or %q, got %q", ModeAuto, ModeWazuh, ModeStandalone, d.Mode)
+	}
 	// The version travels in the space-separated hello payload "<name> <cluster> <type> <version>".
 	if d.Version == "" || strings.ContainsAny(d.Version, " \t\r\n") {
 		v.fail("clusterd.version must be a non-empty word, got %q", d.Version)

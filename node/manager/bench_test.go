@@ -107,3 +107,23 @@ func BenchmarkMasterPostsAgentInfo10k(b *testing.B) {
 		b.Fatalf("%d agents updated", n)
 	}
 }
+
+// One sendsync request to a daemon on its socket (an authd "add" and its answer), as the
+// master's sendsync queue runs it: connect, send, read the answer.
+func BenchmarkSendsyncToADaemon(b *testing.B) {
+	home := b.TempDir()
+	answer := []byte(`{"error":0,"data":{"id":"001","name":"agent-1","ip":"any","key":"d6bf3e8ac0cbd6a5a6d4f5e9d1c6a1f2"}}`)
+	d, err := standin.StartDaemon(standin.AuthdSocketPath(home), func([]byte) []byte { return answer })
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(d.Close)
+	daemons := New(home, Options{}).Daemons()
+	message := []byte(`{"function":"add","arguments":{"name":"agent-1","ip":"any","groups":"default"}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := daemons.Dispatch(context.Background(), "authd", message); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package manager
 
 import (
+	"time"
+
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/actors"
@@ -22,6 +24,11 @@ type Options struct {
 	HTTP   wdb.HTTPOptions
 	// MaxPostBody bounds one POST /v1/agents/sync (DefaultMaxPostBody when 0).
 	MaxPostBody int
+	// DaemonTimeout bounds one sendsync exchange with a daemon (DefaultDaemonTimeout when 0);
+	// the sendsync queue's own deadline wins when sooner.
+	DaemonTimeout time.Duration
+	// MaxDaemonAnswer bounds one daemon's answer to sendsync (DefaultMaxDaemonAnswer when 0).
+	MaxDaemonAnswer int
 }
 
 // Manager is the store of a node in Wazuh mode: the manager's wazuh-db under home.
@@ -39,6 +46,12 @@ type Manager struct {
 func New(home string, opts Options) *Manager {
 	if opts.MaxPostBody <= 0 {
 		opts.MaxPostBody = DefaultMaxPostBody
+	}
+	if opts.DaemonTimeout <= 0 {
+		opts.DaemonTimeout = DefaultDaemonTimeout
+	}
+	if opts.MaxDaemonAnswer <= 0 {
+		opts.MaxDaemonAnswer = DefaultMaxDaemonAnswer
 	}
 	if opts.Log == nil {
 		l := logrus.New()
@@ -62,9 +75,9 @@ func (m *Manager) Sockets() []string {
 }
 
 // Services are what the actors are handed: agent-groups and agent-info on both node types,
-// the agents list on the master. No KeysImporter: the manager's wazuh-modulesd loads
-// client.keys into wazuh-db when the file changes (wm_sync_agents), as it does under
-// wazuh-clusterd. No Daemons yet: sendsync to the manager's daemons goes to their sockets.
+// the agents list and the manager's daemons (sendsync, on their sockets) on the master. No
+// KeysImporter: the manager's wazuh-modulesd loads client.keys into wazuh-db when the file
+// changes (wm_sync_agents), as it does under wazuh-clusterd.
 func (m *Manager) Services(master bool) actors.Services {
 	s := actors.Services{
 		Groups:    groupsStore{wdb: m.wdb, log: m.log},
@@ -72,8 +85,14 @@ func (m *Manager) Services(master bool) actors.Services {
 	}
 	if master {
 		s.Agents = agentLister{wdb: m.wdb}
+		s.Daemons = m.Daemons()
 	}
 	return s
+}
+
+// Daemons serves sendsync with the manager's daemons, on their sockets (cluster §11).
+func (m *Manager) Daemons() actors.Daemons {
+	return daemonSockets{home: m.home, timeout: m.opts.DaemonTimeout, maxAnswer: m.opts.MaxDaemonAnswer}
 }
 
 // WazuhDB is the client of queue/db/wdb (sendsync to "wazuh-db" uses it too).
@@ -87,6 +106,7 @@ var (
 	_ actors.GroupsStore    = groupsStore{}
 	_ actors.AgentInfoStore = (*agentInfo)(nil)
 	_ actors.AgentLister    = agentLister{}
+	_ actors.Daemons        = daemonSockets{}
 )
 
 type discard struct{}

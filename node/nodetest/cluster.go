@@ -49,7 +49,7 @@ type Options struct {
 	// ReceiveBudget, when set, gives each node (at each start) its own bound on receive
 	// buffers in place of the default one.
 	ReceiveBudget func() *wire.ReceiveBudget
-	// WazuhDB runs every node in Wazuh mode (node.WazuhDBStore): each member's home gets its
+	// WazuhDB runs every node in Wazuh mode (node.ModeWazuh): each member's home gets its
 	// own stand-in wazuh-db (Member.WazuhDB), running for the whole test, across restarts of
 	// the node.
 	WazuhDB bool
@@ -202,7 +202,7 @@ func (m *Member) Start() error {
 		opts.ReceiveBudget = m.opts.ReceiveBudget()
 	}
 	if m.wazuhDB != nil {
-		opts.Backend, opts.WazuhDB = node.WazuhDBStore, testWazuhDBClients()
+		opts.Mode, opts.WazuhDB = node.ModeWazuh, testWazuhDBClients()
 	}
 	n, err := node.New(m.cfg, opts)
 	if err != nil {

@@ -176,19 +176,19 @@ func (w *WazuhDB) Close() {
 }
 
 // listenUnix listens on a fresh socket file at path, in a folder made if needed, mode 0660 as
-// wazuh-db's.
+// the manager's daemons make theirs.
 func listenUnix(path string) (net.Listener, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o770); err != nil {
-		return nil, fmt.Errorf("stand-in wazuh-db: %w", err)
+		return nil, fmt.Errorf("stand-in socket %s: %w", path, err)
 	}
 	_ = os.Remove(path)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
-		return nil, fmt.Errorf("stand-in wazuh-db: %w", err)
+		return nil, fmt.Errorf("stand-in socket %s: %w", path, err)
 	}
 	if err := os.Chmod(path, 0o660); err != nil {
 		_ = ln.Close()
-		return nil, fmt.Errorf("stand-in wazuh-db: %w", err)
+		return nil, fmt.Errorf("stand-in socket %s: %w", path, err)
 	}
 	return ln, nil
 }
