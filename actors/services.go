@@ -20,6 +20,10 @@ type Services struct {
 	Agents AgentLister
 	// AgentInfo is the agent-info side of the store (both node types).
 	AgentInfo AgentInfoStore
+	// Framework starts the process of the manager's Python framework (Wazuh mode, both node
+	// types): node/framework owns it, and the DAPI executor calls it through FrameworkClient.
+	// nil: no such process.
+	Framework FrameworkLauncher
 }
 
 // AgentInfoToken identifies what a PendingAgentInfo read, for its confirmation.

@@ -27,6 +27,7 @@ const (
 	NameAgentGroups    = "agent-groups"
 	NameKeys           = "keys"
 	NameAgentInfo      = "agent-info"
+	NameFramework      = "framework"
 )
 
 // roleOf names the role subtree of the actors only one role has. Sendsync, which both roles
