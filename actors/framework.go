@@ -50,20 +50,21 @@ var (
 	ErrFrameworkBusy = errors.New("too many calls to the framework's process")
 )
 
-// frameworkError is one of the errors above with the reason (how the process ended).
-type frameworkError struct {
-	kind   error
-	reason string
+// FrameworkError is one of the errors above (Kind) with its reason: how the process ended, or
+// why it is not running.
+type FrameworkError struct {
+	Kind   error
+	Reason string
 }
 
-func (e *frameworkError) Error() string {
-	if e.reason == "" {
-		return e.kind.Error()
+func (e *FrameworkError) Error() string {
+	if e.Reason == "" {
+		return e.Kind.Error()
 	}
-	return e.kind.Error() + ": " + e.reason
+	return e.Kind.Error() + ": " + e.Reason
 }
 
-func (e *frameworkError) Unwrap() error { return e.kind }
+func (e *FrameworkError) Unwrap() error { return e.Kind }
 
 // FrameworkOptions shape the framework actor; zero values take the defaults.
 type FrameworkOptions struct {
@@ -154,7 +155,7 @@ func (c *FrameworkCall) answer(o frameworkOutcome) {
 }
 
 func (c *FrameworkCall) fail(kind error, reason string) {
-	c.answer(frameworkOutcome{err: &frameworkError{kind: kind, reason: reason}})
+	c.answer(frameworkOutcome{err: &FrameworkError{Kind: kind, Reason: reason}})
 }
 
 // frameworkAccepted acknowledges a call: a call sent while the actor is not alive comes back
@@ -415,11 +416,12 @@ func (f *Framework) exited(c actor.Context, m *frameworkExited) {
 	if n := len(f.pending); n > 0 {
 		f.log.Errorf("The Wazuh framework's process %d ended (%s) while running %d requests; they are answered with an error.", pid, reason, n)
 	}
+	reason = fmt.Sprintf("process %d ended: %s", pid, reason)
 	for id, call := range f.pending {
 		call.fail(ErrFrameworkDied, reason)
 		delete(f.pending, id)
 	}
-	f.failed(c, fmt.Sprintf("process %d ended: %s", pid, reason), f.kit.Now().Sub(f.readyAt))
+	f.failed(c, reason, f.kit.Now().Sub(f.readyAt))
 }
 
 // failed refuses the calls waiting for a start and schedules the next start, after a backoff
@@ -500,7 +502,7 @@ func NewFrameworkClient(kit *Kit) *FrameworkClient {
 func (fc *FrameworkClient) Call(ctx context.Context, body []byte) (any, error) {
 	call := &FrameworkCall{ID: fc.next.Add(1), Body: body, reply: make(chan frameworkOutcome, 1)}
 	if _, err := fc.root.RequestFuture(fc.pid, call, frameworkAcceptTimeout).Result(); err != nil {
-		return nil, &frameworkError{kind: ErrFrameworkDown, reason: err.Error()}
+		return nil, &FrameworkError{Kind: ErrFrameworkDown, Reason: err.Error()}
 	}
 	select {
 	case o := <-call.reply:

@@ -247,7 +247,7 @@ func TestFrameworkProcessEndingAnswersTheCallsInFlightAndStartsAnother(t *testin
 	receiveSent(t, p)
 	p.exit(errors.New("signal: killed"))
 	o := outcome(t, inFlight)
-	if !errors.Is(o.err, ErrFrameworkDied) || o.err.Error() != "the framework's process ended during the call: signal: killed" {
+	if !errors.Is(o.err, ErrFrameworkDied) || o.err.Error() != "the framework's process ended during the call: process 1000 ended: signal: killed" {
 		t.Fatalf("call in flight: %+v", o)
 	}
 
@@ -272,7 +272,7 @@ func TestFrameworkProcessBreakingTheProtocolIsKilledAndReplaced(t *testing.T) {
 	receiveSent(t, p)
 	p.answers <- fakeAnswer{err: errors.New("an answer of 4294967295 bytes")}
 	o := outcome(t, inFlight)
-	if !errors.Is(o.err, ErrFrameworkDied) || o.err.Error() != "the framework's process ended during the call: an answer of 4294967295 bytes" {
+	if !errors.Is(o.err, ErrFrameworkDied) || o.err.Error() != "the framework's process ended during the call: process 1000 ended: an answer of 4294967295 bytes" {
 		t.Fatalf("call in flight: %+v", o)
 	}
 	if !p.killed.Load() {

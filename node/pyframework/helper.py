@@ -23,7 +23,8 @@
 # stdout is moved to stderr before the framework is imported.
 #
 # clusterd sends this source as the first frame of stdin (a length and the text) to a
-# bootstrap given with -c, and its configuration as a JSON object in argv[1].
+# bootstrap given with -c, which reads it unbuffered, and its configuration as a JSON object in
+# argv[1].
 
 import asyncio
 import json
@@ -190,8 +191,9 @@ class Framework:
 class Server:
     """Runs the requests concurrently, each in its own task, until stdin ends."""
 
-    def __init__(self, framework, frames, config, logger):
+    def __init__(self, framework, requests, frames, config, logger):
         self.framework = framework
+        self.requests = requests
         self.frames = frames
         self.config = config
         self.logger = logger
@@ -215,7 +217,7 @@ class Server:
                 pass
 
         reader = threading.Thread(target=read_frames, name='clusterd-requests', daemon=True,
-                                  args=(sys.stdin.buffer, self.config['max_request'], deliver, closed, self.logger))
+                                  args=(self.requests, self.config['max_request'], deliver, closed, self.logger))
         reader.start()
         await self.closed.wait()
         self.finish()
@@ -296,8 +298,16 @@ def main():
     for entry in reversed(config['path']):
         sys.path.insert(0, entry)
 
-    # The frames keep the original stdout; anything else printing to stdout goes to stderr.
+    # The frames keep the original stdin and stdout, on descriptors of their own: anything
+    # printing to stdout goes to stderr, and stdin is /dev/null. A process forked from here (a
+    # process pool's worker) closes sys.stdin first thing; were it the stream the reader thread
+    # is blocked on, it would wait for that thread's lock forever.
+    requests = os.fdopen(os.dup(0), 'rb')
     frames = Frames(os.fdopen(os.dup(1), 'wb'), config['max_answer'])
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sys.stdin = open(os.devnull)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
@@ -324,7 +334,7 @@ def main():
     if not handler.baseFilename:
         handler.baseFilename = os.path.join(framework.common.WAZUH_PATH, 'logs', 'cluster.log')
     frames.send(0, READY, json.dumps(framework.info()))
-    asyncio.run(Server(framework, frames, config, logger).run())
+    asyncio.run(Server(framework, requests, frames, config, logger).run())
     return 0
 
 
