@@ -52,7 +52,7 @@ func TestRequestRunsWithTheFrameworksOwnMachinery(t *testing.T) {
 	got := resultDict(t, execute(t, f, "wazuh.manager", "get_basic_info", `{"select": ["path"], "agent_list": "*"}`,
 		`, "rbac_permissions": {"cluster:read": {"node:id:*": "allow"}, "rbac_mode": "white"}, "current_user": "wazuh", "nodes": ["master-node", "worker1"]`))
 	want := map[string]any{"function": "wazuh.manager.get_basic_info", "kwargs": map[string]any{"select": []any{"path"}},
-		"rbac": map[string]any{"cluster:read": map[string]any{"node:id:*": "allow"}, "rbac_mode": "white"},
+		"rbac":         map[string]any{"cluster:read": map[string]any{"node:id:*": "allow"}, "rbac_mode": "white"},
 		"current_user": "wazuh", "nodes": []any{"master-node", "worker1"}, "origin_module": "API",
 		"pid": float64(helper), "main_thread": false}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
