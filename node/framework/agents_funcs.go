@@ -41,6 +41,19 @@ func (c *call) systemAgents() ([]string, error) {
 	return c.agents, nil
 }
 
+// knownAgents is get_agents_info as a set.
+func (c *call) knownAgents() (map[string]bool, error) {
+	system, err := c.systemAgents()
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(system))
+	for _, id := range system {
+		known[id] = true
+	}
+	return known, nil
+}
+
 // rbacFilters is get_rbac_filters: the shorter of the allowed ids (IN) and the system's other
 // ids (NOT IN).
 func rbacFilters(system, permitted []string) *rbacFilter {
@@ -245,9 +258,9 @@ func (c *call) listAgents(group *string) (*dapi.AffectedItems, error) {
 	if err != nil {
 		return nil, err
 	}
-	known := make(map[string]bool, len(system))
-	for _, id := range system {
-		known[id] = true
+	known, err := c.knownAgents()
+	if err != nil {
+		return nil, err
 	}
 	for _, id := range agents {
 		if !known[id] {
@@ -528,13 +541,9 @@ func getAgentsKeys(c *call) (dapi.Result, error) {
 	if agents == nil {
 		return nil, pyTypeError("'NoneType' object is not iterable")
 	}
-	system, err := c.systemAgents()
+	known, err := c.knownAgents()
 	if err != nil {
 		return nil, err
-	}
-	known := make(map[string]bool, len(system))
-	for _, id := range system {
-		known[id] = true
 	}
 	var wanted []int
 	for _, id := range agents {

@@ -246,7 +246,7 @@ func getAgentsSyncGroup(c *call) (dapi.Result, error) {
 	if agents == nil {
 		return nil, pyTypeError("'NoneType' object is not iterable")
 	}
-	system, err := c.systemAgents()
+	known, err := c.knownAgents()
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func getAgentsSyncGroup(c *call) (dapi.Result, error) {
 		case id == "000":
 			res.AddFailed(id, messages.ErrManagerAgent.New())
 			continue
-		case !containsString(system, id):
+		case !known[id]:
 			res.AddFailed(id, messages.ErrAgentNotFound.New())
 			continue
 		}
@@ -364,7 +364,7 @@ func (c *call) assignAgents() (*dapi.AffectedItems, error) {
 	if !exists {
 		return nil, messages.ErrGroupNotFound.New()
 	}
-	system, err := c.systemAgents()
+	known, err := c.knownAgents()
 	if err != nil {
 		return nil, err
 	}
@@ -380,12 +380,15 @@ func (c *call) assignAgents() (*dapi.AffectedItems, error) {
 		agents = append(agents[:i:i], agents[i+1:]...)
 		res.AddFailed("000", messages.ErrManagerAgent.New())
 	}
-	var assigned []string
+	var assigned, found []string
 	for _, id := range dedupeStrings(agents) {
-		if !containsString(system, id) {
+		if known[id] {
+			found = append(found, id)
+		} else {
 			res.AddFailed(id, messages.ErrAgentNotFound.New())
-			continue
 		}
+	}
+	for _, id := range found {
 		if err := c.addGroupToAgent(group, id, replace, replaceList); err != nil {
 			var we *messages.WazuhError
 			if !errors.As(err, &we) {
@@ -447,12 +450,12 @@ func removeAgentFromGroup(c *call) (dapi.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	system, err := c.systemAgents()
+	known, err := c.knownAgents()
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case !containsString(system, id):
+	case !known[id]:
 		return nil, messages.ErrAgentNotFound.New()
 	case id == "000":
 		return nil, messages.ErrManagerAgent.New()
@@ -524,11 +527,11 @@ func removeAgentFromGroups(c *call) (dapi.Result, error) {
 	if id == "000" {
 		return nil, messages.ErrManagerAgent.New()
 	}
-	system, err := c.systemAgents()
+	known, err := c.knownAgents()
 	if err != nil {
 		return nil, err
 	}
-	if !containsString(system, id) {
+	if !known[id] {
 		return nil, messages.ErrAgentNotFound.New()
 	}
 	groups, err := c.listArg("group_list")
@@ -590,7 +593,7 @@ func removeAgentsFromGroup(c *call) (dapi.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	system, err := c.systemAgents()
+	known, err := c.knownAgents()
 	if err != nil {
 		return nil, err
 	}
@@ -607,7 +610,7 @@ func removeAgentsFromGroup(c *call) (dapi.Result, error) {
 		switch {
 		case id == "000":
 			failure = messages.ErrManagerAgent.New()
-		case !containsString(system, id):
+		case !known[id]:
 			failure = messages.ErrAgentNotFound.New()
 		default:
 			_, failure = c.unsetGroup(id, group)

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -271,3 +272,5 @@ func failedCodes(a *dapi.AffectedItems) []string {
 	}
 	return out
 }
+
+func b64text(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
