@@ -135,7 +135,7 @@ func TestGetAgents(t *testing.T) {
 			policies: `{"agent:read": {"agent:group:dbs": "allow"}, "rbac_mode": "white"}`, ids: "002", total: 1},
 		{name: "denied ids are failed items", kwargs: `{"agent_list": ["001", "002"]}`,
 			policies: `{"agent:read": {"agent:id:*": "allow", "agent:id:002": "deny"}, "rbac_mode": "white"}`,
-			ids: "001", total: 1, failed: []string{"4000:002"}},
+			ids:      "001", total: 1, failed: []string{"4000:002"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -216,9 +216,9 @@ func TestGetStatusReadsPidFiles(t *testing.T) {
 	}
 	for name, content := range map[string]string{
 		"wazuh-analysisd-" + strconv.Itoa(os.Getpid()) + ".pid": "",
-		"wazuh-execd-999999999.pid":                              "", // a process that is gone
-		"wazuh-maild.failed":                                     "",
-		"wazuh-monitord.start":                                   "",
+		"wazuh-execd-999999999.pid":                             "", // a process that is gone
+		"wazuh-maild.failed":                                    "",
+		"wazuh-monitord.start":                                  "",
 	} {
 		if err := os.WriteFile(filepath.Join(run, name), []byte(content), 0o640); err != nil {
 			t.Fatal(err)
