@@ -60,24 +60,39 @@ func (db *agentDB) managerRow() []any {
 		int64(managerKeepalive), "active", int64(0), "synced", int64(0), nil}
 }
 
-// agentTable shadows the agent table for one statement with the store's rows (first, so the
-// columns keep the table's affinities) and the manager's.
-var agentTable = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE id > 0 UNION ALL SELECT 0" +
-	strings.Repeat(", ?", 25) + ") "
+// tableRows says which rows the agent table of a statement holds.
+type tableRows int
 
-// agentTableWithoutManager is the agent table of a global.db that lacks the manager's row.
-const agentTableWithoutManager = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE id > 0) "
+const (
+	allRows     tableRows = iota // the store's agents and the manager
+	storeRows                    // the store's agents only
+	managerRows                  // the manager only
+)
+
+// The agent table of a statement shadows the store's: the store's rows come first in the
+// compound, so that its columns keep the table's affinities (a comparison of id with '001'
+// is numeric), even when they contribute no row.
+var (
+	storeTable   = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE id > 0) "
+	allTable     = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE id > 0 UNION ALL SELECT 0" + strings.Repeat(", ?", 25) + ") "
+	managerTable = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE 0 UNION ALL SELECT 0" + strings.Repeat(", ?", 25) + ") "
+)
 
 // hasManager reports whether the manager's row is part of the table (a zero Manager leaves it
 // out, as a global.db that does not have it).
 func (db *agentDB) hasManager() bool { return db.manager != (Manager{}) }
 
-// selectAgents runs statement over the agent table with the manager's row in it. A failure of
-// the statement is what wazuh-db answers then: WazuhError 2003 with its text.
-func (db *agentDB) selectAgents(ctx context.Context, statement string, args []any, row func([]any) error) error {
-	table, all := agentTableWithoutManager, args
-	if db.hasManager() {
-		table, all = agentTable, append(db.managerRow(), args...)
+// selectAgents runs statement over the agent table. A failure of the statement is what
+// wazuh-db answers then: WazuhError 2003 with its text.
+func (db *agentDB) selectAgents(ctx context.Context, rows tableRows, statement string, args []any, row func([]any) error) error {
+	table, all := storeTable, args
+	switch {
+	case rows == managerRows && !db.hasManager():
+		return nil
+	case rows == managerRows:
+		table, all = managerTable, append(db.managerRow(), args...)
+	case rows == allRows && db.hasManager():
+		table, all = allTable, append(db.managerRow(), args...)
 	}
 	if err := db.store.SelectGlobal(ctx, table+statement, all, row); err != nil {
 		if ctx.Err() != nil {

@@ -130,22 +130,3 @@ func stringsToAny(list []string) []any {
 	}
 	return out
 }
-
-// nestAgentItem is plain_dict_to_nested_dict with "os" forced: the os.* keys become one "os"
-// object, written first with its keys sorted; the other keys follow in their order.
-func nestAgentItem(flat messages.Object) messages.Object {
-	var os messages.Object
-	rest := make(messages.Object, 0, len(flat))
-	for _, m := range flat {
-		if sub, ok := strings.CutPrefix(m.Key, "os."); ok {
-			os = append(os, messages.Member{Key: sub, Value: m.Value})
-			continue
-		}
-		rest = append(rest, m)
-	}
-	if os == nil {
-		return rest
-	}
-	sortMembers(os)
-	return append(messages.Object{{Key: "os", Value: os}}, rest...)
-}

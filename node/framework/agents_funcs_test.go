@@ -125,6 +125,16 @@ func TestGetAgents(t *testing.T) {
 		{name: "search negated", kwargs: `{"search": {"value": "worker", "negation": true}}`, ids: "000,003,004", total: 3},
 		{name: "sort and page", kwargs: `{"sort": {"fields": ["name"], "order": "desc"}, "offset": 1, "limit": 2}`,
 			ids: "000,003", total: 5}, // web, wazuh-master, new, mail, db
+		// Pages by id cross the manager's row, which is read apart from the store's.
+		{name: "first page", kwargs: `{"offset": 0, "limit": 2}`, ids: "000,001", total: 5},
+		{name: "second page", kwargs: `{"offset": 1, "limit": 2}`, ids: "001,002", total: 5},
+		{name: "the manager alone", kwargs: `{"offset": 0, "limit": 1}`, ids: "000", total: 5},
+		{name: "last page", kwargs: `{"offset": 4, "limit": 3}`, ids: "004", total: 5},
+		{name: "past the end", kwargs: `{"offset": 9, "limit": 3}`, ids: "", total: 5},
+		{name: "sorted by id", kwargs: `{"sort": {"fields": ["id"], "order": "asc"}, "offset": 1, "limit": 1}`, ids: "001", total: 5},
+		{name: "sorted by id, descending", kwargs: `{"sort": {"fields": ["id"], "order": "desc"}, "offset": 3, "limit": 5}`, ids: "001,000", total: 5},
+		{name: "the manager filtered out", kwargs: `{"q": "id!=0", "offset": 0, "limit": 2}`, ids: "001,002", total: 4},
+		{name: "a negative limit is no limit", kwargs: `{"offset": 2, "limit": -1}`, ids: "002,003,004", total: 5},
 		{name: "sort os.version", kwargs: `{"sort": {"fields": ["os.version"], "order": "asc"}, "q": "id!=0;id!=3"}`,
 			ids: "002,004,001", total: 3},
 		{name: "sort by version", kwargs: `{"sort": {"fields": ["version", "id"], "order": "asc"}, "q": "id!=3"}`,

@@ -83,6 +83,8 @@ type agentQuery struct {
 
 	fields        *fieldTable
 	extra         map[string]bool
+	byID          bool // the statement ends with ORDER BY id ASC (and its limit)
+	limitArg      int  // index of the LIMIT argument; -1 without a limit
 	selected      []string
 	queryFilters  []queryFilter
 	wildcardEqual map[string]bool
@@ -96,7 +98,7 @@ func newAgentQuery() *agentQuery {
 	return &agentQuery{
 		limit: &limit, count: true, getData: true, minSelect: []string{"id"}, defaultSortField: "id",
 		removeExtra: true, fields: newAgentFieldTable(), extra: map[string]bool{"internal_key": true},
-		wildcardEqual: map[string]bool{},
+		wildcardEqual: map[string]bool{}, limitArg: -1,
 	}
 }
 
@@ -122,7 +124,10 @@ func (q *agentQuery) run(ctx context.Context, db *agentDB) (agentRows, error) {
 	}
 	q.addSearch()
 	var out agentRows
-	if q.count {
+	// Without a limit the count is the number of rows the data query returns: counting them
+	// in a second scan, as Wazuh does, changes nothing but the time (cluster_control -a).
+	countRows := q.count && q.getData && q.limit == nil && !q.groupBy
+	if q.count && !countRows {
 		total, err := q.totalItems(ctx, db)
 		if err != nil {
 			return agentRows{}, err
@@ -146,6 +151,9 @@ func (q *agentQuery) run(ctx context.Context, db *agentDB) (agentRows, error) {
 		return agentRows{}, err
 	}
 	out.items = items
+	if countRows {
+		out.total = len(items)
+	}
 	return out, nil
 }
 
@@ -252,7 +260,7 @@ func (q *agentQuery) withMinSelect() []string {
 func (q *agentQuery) totalItems(ctx context.Context, db *agentDB) (int, error) {
 	inner := strings.Replace(q.text.String(), selectMarker, q.selectList(q.withMinSelect()), 1)
 	var total int
-	err := q.exec(ctx, db, "SELECT COUNT(*) FROM ("+inner+")", q.args, func(values []any) error {
+	err := q.exec(ctx, db, allRows, "SELECT COUNT(*) FROM ("+inner+")", q.args, func(values []any) error {
 		if len(values) > 0 {
 			if n, ok := values[0].(int64); ok {
 				total = int(n)
@@ -280,6 +288,7 @@ func (q *agentQuery) totalItems(ctx context.Context, db *agentDB) (int, error) {
 func (q *agentQuery) addSort() error {
 	if q.sort == nil || !q.sort.given {
 		q.text.WriteString(" ORDER BY " + q.defaultSortField + " ASC")
+		q.byID = q.defaultSortField == "id"
 		return nil
 	}
 	if !q.sort.hasFields {
@@ -307,8 +316,10 @@ func (q *agentQuery) addSort() error {
 	}
 	if len(q.sort.fields) == 0 {
 		q.text.WriteString(" ORDER BY " + q.defaultSortField + " " + order)
+		q.byID = q.defaultSortField == "id" && strings.EqualFold(order, "asc")
 		return nil
 	}
+	q.byID = len(q.sort.fields) == 1 && q.sort.fields[0] == "id" && strings.EqualFold(order, "asc")
 	parts := make([]string, 0, len(q.sort.fields))
 	for _, f := range q.sort.fields {
 		if f == "os.version" {
@@ -343,6 +354,7 @@ func (q *agentQuery) addLimit() error {
 	case *q.limit > maximumDatabaseLimit:
 		return messages.ErrLimitTooLarge.With(strconv.Itoa(*q.limit))
 	}
+	q.limitArg = len(q.args)
 	q.text.WriteString(" LIMIT " + q.bind(*q.limit) + " OFFSET " + q.bind(q.offset))
 	return nil
 }
@@ -355,21 +367,57 @@ func (q *agentQuery) data(ctx context.Context, db *agentDB) ([]any, error) {
 	}
 	cols := q.inTableOrder(fields)
 	statement := strings.Replace(q.text.String(), selectMarker, q.selectList(cols), 1)
-	keep := q.keptFields(cols)
+	layout := q.rowLayout(cols)
 	items := []any{}
-	err := q.exec(ctx, db, statement, q.args, func(values []any) error {
-		items = append(items, q.formatRow(cols, values, keep))
+	add := func(values []any) error {
+		items = append(items, layout.format(values))
 		return nil
-	})
-	if err != nil {
+	}
+	if !q.byID || q.distinct || q.groupBy || !db.hasManager() {
+		return items, q.exec(ctx, db, allRows, statement, q.args, add)
+	}
+	// Ordered by id, the manager (000) comes before every agent: its row and the store's are
+	// read apart, so that SQLite reads the store in its own order instead of sorting it.
+	managerArgs := q.args
+	if q.limitArg >= 0 {
+		managerArgs = append(append([]any(nil), q.args...)[:q.limitArg], int64(-1), int64(0))
+	}
+	if err := q.exec(ctx, db, managerRows, statement, managerArgs, add); err != nil {
 		return nil, err
 	}
-	return items, nil
+	storeArgs := q.args
+	if len(items) > 0 && q.limitArg >= 0 {
+		limit, offset := *q.limit, q.offset
+		if offset > 0 {
+			// The page starts after the manager's row.
+			items, offset = items[:0], offset-1
+		} else if limit > 0 {
+			limit--
+		}
+		storeArgs = append(append([]any(nil), q.args...)[:q.limitArg], limit, offset)
+	}
+	return items, q.exec(ctx, db, storeRows, statement, storeArgs, add)
 }
 
-// keptFields are the columns an item shows: the selected ones without the extra fields, plus
-// the minimum fields (_format_data_into_dictionary).
-func (q *agentQuery) keptFields(cols []string) map[string]bool {
+// column is how one column of a query's rows becomes part of an item.
+type column struct {
+	name      string
+	keep      bool   // shown: selected (and not an extra field), or a minimum field
+	os        string // the key under "os" for an os.* field, "" otherwise
+	dropZero  bool   // disconnection_time: 0 means unset, and is left out
+	grouped   bool   // a group-by field: "N/A" when the row has no value
+	formatted bool   // id, group and dates are reformatted (format_fields)
+}
+
+// rowLayout describes a query's rows once, so that formatting a row costs only the item.
+type rowLayout struct {
+	cols []column
+	os   int // how many kept os.* columns
+}
+
+// rowLayout is _format_data_into_dictionary's choice of fields for cols: the selected ones
+// without the extra fields, plus the minimum fields (not for a group-by query).
+func (q *agentQuery) rowLayout(cols []string) rowLayout {
 	keep := map[string]bool{}
 	for _, f := range q.selected {
 		if !q.removeExtra || !q.extra[f] {
@@ -381,47 +429,90 @@ func (q *agentQuery) keptFields(cols []string) map[string]bool {
 			keep[f] = true
 		}
 	}
-	return keep
+	var l rowLayout
+	for _, name := range cols {
+		c := column{name: name, keep: keep[name], dropZero: name == "disconnection_time" && !q.groupBy,
+			grouped: q.groupBy && containsString(q.groupFields, name),
+			formatted: name == "id" || name == "group" || dateAgentFields[name]}
+		if sub, ok := strings.CutPrefix(name, "os."); ok {
+			c.os = sub
+			if c.keep {
+				l.os++
+			}
+		}
+		l.cols = append(l.cols, c)
+	}
+	return l
 }
 
-// formatRow turns a row into an item as wazuh-db and the framework do: NULL columns left out
+// format turns a row into an item as wazuh-db and the framework do: NULL columns left out
 // (wazuh-db does not write them), a zero disconnection_time removed, values formatted, "N/A"
-// for a grouped field the row lacks, the os.* fields nested.
-func (q *agentQuery) formatRow(cols []string, values []any, keep map[string]bool) messages.Object {
-	flat := make(messages.Object, 0, len(cols))
-	present := map[string]bool{}
-	for i, name := range cols {
-		v := values[i]
-		if v == nil {
-			continue
+// for a grouped field the row lacks (after the others), the os.* fields nested in "os",
+// which comes first with its keys sorted (plain_dict_to_nested_dict).
+func (l rowLayout) format(values []any) messages.Object {
+	var os messages.Object
+	if l.os > 0 {
+		for i, c := range l.cols {
+			if c.os != "" && c.keep && values[i] != nil {
+				os = append(os, messages.Member{Key: c.os, Value: values[i]})
+			}
 		}
-		present[name] = true
-		if name == "disconnection_time" && !q.groupBy {
+		sortMembers(os)
+	}
+	item := make(messages.Object, 0, len(l.cols)+1)
+	if os != nil {
+		item = append(item, messages.Member{Key: "os", Value: os})
+	}
+	var missing []string
+	for i, c := range l.cols {
+		v := values[i]
+		switch {
+		case v == nil:
+			if c.grouped && c.keep {
+				missing = append(missing, c.name)
+			}
+			continue
+		case !c.keep || c.os != "":
+			continue
+		case c.dropZero:
 			if n, ok := v.(int64); ok && n == 0 {
 				continue
 			}
 		}
-		if keep[name] {
-			flat = append(flat, messages.Member{Key: name, Value: formatAgentValue(name, v)})
+		if c.formatted {
+			v = formatAgentValue(c.name, v)
 		}
+		item = append(item, messages.Member{Key: c.name, Value: v})
 	}
-	if q.groupBy {
-		for _, f := range q.groupFields {
-			if !present[f] && keep[f] {
-				flat = append(flat, messages.Member{Key: f, Value: "N/A"})
-			}
+	for _, name := range missing {
+		if sub, ok := strings.CutPrefix(name, "os."); ok {
+			// An os.* "N/A" joins the nested object, as plain_dict_to_nested_dict nests it.
+			item = nestMissingOS(item, sub)
+			continue
 		}
+		item = append(item, messages.Member{Key: name, Value: "N/A"})
 	}
-	return nestAgentItem(flat)
+	return item
+}
+
+// nestMissingOS adds {"<sub>": "N/A"} to the item's "os" object, creating it first.
+func nestMissingOS(item messages.Object, sub string) messages.Object {
+	if len(item) > 0 && item[0].Key == "os" {
+		os := append(item[0].Value.(messages.Object), messages.Member{Key: sub, Value: "N/A"})
+		sortMembers(os)
+		item[0].Value = os
+		return item
+	}
+	return append(messages.Object{{Key: "os", Value: messages.Object{{Key: sub, Value: "N/A"}}}}, item...)
 }
 
 // exec runs one statement on the agent table seen by the framework (the manager's row 000
 // included), turning the store's refusals into the errors wazuh-db's answers become.
-func (q *agentQuery) exec(ctx context.Context, db *agentDB, statement string, args []any, row func([]any) error) error {
+func (q *agentQuery) exec(ctx context.Context, db *agentDB, rows tableRows, statement string, args []any, row func([]any) error) error {
 	if err := q.checkArgs(); err != nil {
 		return err
 	}
-	return db.selectAgents(ctx, statement, args, row)
+	return db.selectAgents(ctx, rows, statement, args, row)
 }
 
 // errKey is a Python KeyError: Wazuh answers it as error 1000.
