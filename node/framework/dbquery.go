@@ -432,7 +432,7 @@ func (q *agentQuery) rowLayout(cols []string) rowLayout {
 	var l rowLayout
 	for _, name := range cols {
 		c := column{name: name, keep: keep[name], dropZero: name == "disconnection_time" && !q.groupBy,
-			grouped: q.groupBy && containsString(q.groupFields, name),
+			grouped:   q.groupBy && containsString(q.groupFields, name),
 			formatted: name == "id" || name == "group" || dateAgentFields[name]}
 		if sub, ok := strings.CutPrefix(name, "os."); ok {
 			c.os = sub
