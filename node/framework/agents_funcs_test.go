@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/dapi"
 )
 
 // agentsNode is a master with four agents (and the manager, 000):
@@ -278,5 +279,32 @@ func TestAgentsKeysOutdatedAndDistinct(t *testing.T) {
 	want := `[{"status": "active", "node_name": "worker1", "count": 1}, {"status": "disconnected", "node_name": "worker1", "count": 1}, {"status": "never_connected", "node_name": "unknown", "count": 1}, {"status": "active", "node_name": "master-node", "count": 2}]`
 	if got != want || d.Total != 5 {
 		t.Errorf("distinct (%d)\n got %s\nwant %s", d.Total, got, want)
+	}
+}
+
+// The DAPI's node choice finds where agents report: by id (unknown ids left out), by node,
+// or every agent.
+func TestLocateAgents(t *testing.T) {
+	n := agentsNode(t)
+	cases := []struct {
+		q    dapi.AgentQuery
+		want string
+	}{
+		{dapi.AgentQuery{IDs: []string{"004", "001", "999"}}, "001@worker1 004@master-node"},
+		{dapi.AgentQuery{Nodes: []string{"worker1"}}, "001@worker1 002@worker1"},
+		{dapi.AgentQuery{}, "000@master-node 001@worker1 002@worker1 003@unknown 004@master-node"},
+	}
+	for _, tc := range cases {
+		got, err := n.native.LocateAgents(tc.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, a := range got {
+			parts = append(parts, a.ID+"@"+a.Node)
+		}
+		if s := strings.Join(parts, " "); s != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.q, s, tc.want)
+		}
 	}
 }

@@ -284,3 +284,19 @@ func TestNativeFunctionsAreExposed(t *testing.T) {
 		}
 	}
 }
+
+// Broadcasting, refused nodes are dropped rather than reported; a refused static resource
+// skips the function (Wazuh then fails on its None).
+func TestBroadcastingDropsRefusedNodes(t *testing.T) {
+	n := newTestNode(t)
+	a := affected(t, n.run(request(t, "wazuh.cluster", "get_nodes_info", `{"filter_node": ["master-node", "worker1"]}`,
+		reqOpts{policies: masterOnly, broadcasting: true})))
+	if got := itemValues(a.Items, "name"); !reflect.DeepEqual(got, []string{"master-node"}) || len(a.Failed()) != 0 {
+		t.Errorf("broadcast: %v, failed %v", got, failedCodes(a))
+	}
+	e := exception(t, n.run(request(t, "wazuh.cluster", "get_node_wrapper", `{}`,
+		reqOpts{policies: `{"rbac_mode": "white"}`, broadcasting: true})))
+	if e.Code != 1000 || !strings.Contains(e.Message(), "NoneType") {
+		t.Errorf("skipped: %d %q", e.Code, e.Message())
+	}
+}
