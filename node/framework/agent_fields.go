@@ -61,9 +61,7 @@ func (t *fieldTable) expr(name string) (string, bool) {
 	return t.list[i].expr, true
 }
 
-func (t *fieldTable) has(name string) bool { _, ok := t.index[name]; return ok }
-
-// names lists the field names, sorted as Python's sorted() does, without the extra ones.
+// allowed lists the field names without the extra ones, sorted as Python's sorted() does.
 func (t *fieldTable) allowed(extra map[string]bool) []string {
 	out := make([]string, 0, len(t.list))
 	for _, f := range t.list {

@@ -29,7 +29,7 @@ func init() {
 // agentReadGate is @expose_resources(actions=["agent:read"], resources=["agent:id:{agent_list}"]).
 var agentReadGate = dapi.Gate{Actions: []string{"agent:read"}, Resource: "agent:id:{agent_list}"}
 
-// systemAgents is get_agents_info, read once per call.
+// systemAgents is get_agents_info, read once per call (the RBAC wildcards expand to it too).
 func (c *call) systemAgents() ([]string, error) {
 	if c.agents == nil {
 		ids, err := c.n.db.agentIDs(c.ctx)

@@ -316,7 +316,7 @@ func (r resolver) Agents() ([]string, error) {
 	if r.c.n.db == nil {
 		return []string{"000"}, nil
 	}
-	return r.c.n.db.agentIDs(r.c.ctx)
+	return r.c.systemAgents()
 }
 
 func (r resolver) AgentsInGroup(group string) ([]string, error) {
