@@ -105,6 +105,7 @@ func TestGetAgents(t *testing.T) {
 	}{
 		{name: "the API's defaults", kwargs: `{"offset": 0, "limit": 500, "filters": {}, "distinct": false}`, policies: admin,
 			ids: "000,001,002,003,004", total: 5},
+		{name: "an empty select is every field", kwargs: `{"select": [], "limit": 1}`, ids: "000", total: 5},
 		{name: "status list", kwargs: `{"filters": {"status": ["active", "never_connected"]}}`, ids: "000,001,003,004", total: 4},
 		{name: "status and node", kwargs: `{"filters": {"status": ["active"], "node_name": "worker1"}}`, ids: "001", total: 1},
 		{name: "agents list, one unknown", kwargs: `{"agent_list": ["002", "001", "999"]}`, policies: admin, ids: "001,002",

@@ -157,10 +157,10 @@ func (q *agentQuery) run(ctx context.Context, db *agentDB) (agentRows, error) {
 	return out, nil
 }
 
-// parseSelect is _parse_select_filter: the fields asked for, all of them for None; an empty
-// list or an unknown field is refused with 1724.
+// parseSelect is _parse_select_filter: the fields asked for, all of them for None or an
+// empty list (Python tests the list's truth); an unknown field is refused with 1724.
 func (q *agentQuery) parseSelect(fields []string) ([]string, error) {
-	if fields == nil {
+	if len(fields) == 0 {
 		out := make([]string, 0, len(q.fields.list))
 		for _, f := range q.fields.list {
 			out = append(out, f.name)
@@ -174,7 +174,7 @@ func (q *agentQuery) parseSelect(fields []string) ([]string, error) {
 			wrong = append(wrong, f)
 		}
 	}
-	if len(fields) == 0 || len(wrong) > 0 {
+	if len(wrong) > 0 {
 		return nil, messages.ErrInvalidSelectField.With(fmt.Sprintf("Allowed select fields: %s. Fields: %s",
 			joinComma(allowed), joinComma(wrong)))
 	}
