@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/dapi"
 )
 
 // Services are what the node hands the actors beyond configuration: the agent store and the
@@ -20,6 +21,8 @@ type Services struct {
 	Agents AgentLister
 	// AgentInfo is the agent-info side of the store (both node types).
 	AgentInfo AgentInfoStore
+	// DAPI runs the distributed API requests this node executes (both node types).
+	DAPI dapi.Executor
 }
 
 // AgentInfoToken identifies what a PendingAgentInfo read, for its confirmation.
