@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/dapi"
 )
 
 // Services are what the node hands the actors beyond configuration: the agent store and the
@@ -20,9 +21,11 @@ type Services struct {
 	Agents AgentLister
 	// AgentInfo is the agent-info side of the store (both node types).
 	AgentInfo AgentInfoStore
+	// DAPI runs the distributed API requests this node executes (both node types).
+	DAPI dapi.Executor
 	// Framework starts the process of the manager's Python framework (Wazuh mode, both node
-	// types): node/framework owns it, and the DAPI executor calls it through FrameworkClient.
-	// nil: no such process.
+	// types): node/framework owns it, and DAPI's executor calls it through FrameworkClient for
+	// what clusterd does not execute natively. nil: no such process.
 	Framework FrameworkLauncher
 }
 

@@ -7,9 +7,7 @@ package messages
 // table does not say: the raising site picks the class), and it decides the title and the REST
 // API's HTTP status. Where Wazuh raises a code with several classes the row has the class of the
 // cluster's code path: 3020 and 3036 are also raised as WazuhInternalError by the local client
-// and the DAPI, 1013 and 1014 as WazuhError or WazuhException by some callers. Codes 1403 and
-// 1408 keep the wording of the Wazuh releases before 4.13 ("Not a valid sort field ", "Field
-// does not exist."), which the node queries answer.
+// and the DAPI, 1013 and 1014 as WazuhError or WazuhException by some callers.
 //
 // A named value is only compared with (errors.Is(err, ErrWorkerNotConnected)); it is raised as a
 // fresh exception, ErrWorkerNotConnected.New() or ErrRequestTimeout.With(extra). To add a code,
@@ -60,16 +58,18 @@ var (
 	ErrInvalidLimit         = define(1401, ClassWazuhError, "Invalid limit")
 	ErrInvalidSortAscending = define(1402, ClassWazuhError, "Invalid sort_ascending field",
 		"Please, use only true if ascending or false if descending")
-	ErrInvalidSortField = define(1403, ClassWazuhError, "Not a valid sort field ",
+	ErrInvalidSortField = define(1403, ClassWazuhError, "Not a valid sort field",
 		"Please, use only allowed sort fields")
 	ErrLimitTooLarge = define(1405, ClassWazuhError, "Specified limit exceeds maximum allowed",
 		"Please select a limit between 1 and 1000")
 	ErrZeroLimit = define(1406, ClassWazuhError, "0 is not a valid limit",
 		"Please select a limit between 1 and 1000")
 	ErrQueryFormat        = define(1407, ClassWazuhError, "Query does not match expected format")
-	ErrFieldNotFound      = define(1408, ClassWazuhError, "Field does not exist.")
+	ErrFieldNotFound      = define(1408, ClassWazuhError, "Field does not exist")
 	ErrQueryOperator      = define(1409, ClassWazuhError, "Invalid query operator")
 	ErrDistinctManyFields = define(1410, ClassWazuhError, "Selecting more than one field in distinct mode")
+	ErrInvalidTimeframe   = define(1411, ClassWazuhError, "TimeFrame is not valid")
+	ErrInvalidDateFilter  = define(1412, ClassWazuhError, "Date filter not valid. Valid formats are YYYY-MM-DD HH:mm:ss, YYYY-MM-DDTHH:mm:ssZ or YYYY-MM-DD")
 
 	// Agents: 1700 - 1799
 	ErrAgentNotFound = define(1701, ClassWazuhResourceNotFound, "Agent does not exist",
@@ -78,12 +78,29 @@ var (
 		"Please, use `GET /agents?select=id,name` to find all available agents and make sure you select an agent other than 000")
 	ErrAgentNotActive = define(1707, ClassWazuhError, "Cannot send request, agent is not active",
 		"Please, check non-active agents connection and try again. Visit https://documentation.wazuh.com/4.14/user-manual/registering/index.html and https://documentation.wazuh.com/4.14/user-manual/agents/agent-connection.html to obtain more information on registering and connecting agents")
+	ErrGroupNotFound = define(1710, ClassWazuhResourceNotFound, "The group does not exist",
+		"Please, use `GET /agents/groups` to find all available groups")
+	ErrInvalidGroupID = define(1722, ClassWazuhError, "Incorrect format for group_id",
+		"Characters supported  a-z, A-Z, 0-9, ., _ and -. Max length is 255")
+	ErrHashAlgorithm      = define(1723, ClassWazuhError, "Hash algorithm not available")
 	ErrInvalidSelectField = define(1724, ClassWazuhError, "Not a valid select field",
 		"Please, use only allowed select fields")
 	ErrInvalidNodeType = define(1728, ClassWazuhError, "Invalid node type",
 		"Valid types are `master` and `worker`. Please, visit https://documentation.wazuh.com/4.14/user-manual/configuring-cluster/index.html to get more information about cluster configuration")
 	ErrNodeNotFound = define(1730, ClassWazuhResourceNotFound, "Node does not exist",
 		"Make sure the name is correct and that the node is up. You can check it using `cluster_control -l` (https://documentation.wazuh.com/4.14/user-manual/reference/tools/cluster_control.html#get-connected-nodes)")
+	ErrAgentNotInGroup = define(1734, ClassWazuhError, "Error removing agent from group",
+		"Agent does not belong to specified group, to assign the agent to a group follow: https://documentation.wazuh.com/4.14/user-manual/agents/grouping-agents.html")
+	ErrTooManyGroups = define(1737, ClassWazuhError, "Maximum number of groups per multigroup is 128",
+		"Please choose another group or remove an agent from the target group")
+	ErrOnlyDefaultGroup = define(1745, ClassWazuhError, "Agent only belongs to 'default' and it cannot be unassigned from this group.")
+	ErrAgentInGroup     = define(1751, ClassWazuhError, "Could not assign agent to group",
+		"Agent already belongs to specified group, please select another agent")
+	ErrForceSingleGroup = define(1752, ClassWazuhError, "Could not force single group for the agent")
+
+	// Manager: 1900 - 1999
+	ErrManagerStatus = define(1913, ClassWazuhInternalError, "Error getting manager status, directory /proc is not found or permissions to see its status are not granted",
+		"Please, ensure /proc exists and permissions are granted")
 
 	// Database: 2000 - 2099
 	ErrNoDatabaseFile = define(2000, ClassWazuhException, "No such database file") // never raised by the framework in 4.14.7: the base class

@@ -153,7 +153,7 @@ func TestMessageFollowsWazuhRules(t *testing.T) {
 		{"dict extra fills placeholders", NewInternalError(1017, Object{{Key: "node_name", Value: "master-node"}, {Key: "not_ready_daemons", Value: "wazuh-db"}}),
 			`Error 1017 - Some Wazuh daemons are not ready yet in node "master-node" (wazuh-db)`},
 		{"list extra is its repr", NewClusterError(3000, []any{"a", "it's"}), `Error 3000 - Cluster: ['a', "it's"]`},
-		{"remediation does not change the message", &WazuhError{Class: ClassWazuhError, Code: 1403, ExtraRemediation: &remediation}, "Error 1403 - Not a valid sort field "},
+		{"remediation does not change the message", &WazuhError{Class: ClassWazuhError, Code: 1403, ExtraRemediation: &remediation}, "Error 1403 - Not a valid sort field"},
 	}
 	for _, c := range cases {
 		if got := c.e.Error(); got != c.want {

@@ -91,7 +91,7 @@ func TestSelectNodesErrorTexts(t *testing.T) {
 		{GetNodesArgs{Limit: 500, FilterType: ""}, "Error 1728 - Invalid node type", ""},
 		{GetNodesArgs{FilterNode: []string{"nope"}, Limit: 500, FilterType: FilterTypeAll}, "Error 1730 - Node does not exist", ""},
 		{GetNodesArgs{Sort: &SortArgs{Fields: []string{"bogus", "name"}}, Limit: 500, FilterType: FilterTypeAll},
-			"Error 1403 - Not a valid sort field ", "Allowed sort fields: name, type, version, ip. Wrong fields: bogus"},
+			"Error 1403 - Not a valid sort field", "Allowed sort fields: name, type, version, ip. Wrong fields: bogus"},
 		{GetNodesArgs{Limit: 100001, FilterType: FilterTypeAll}, "Error 1405 - Specified limit exceeds maximum allowed: 100001", ""},
 		{GetNodesArgs{Limit: 0, FilterType: FilterTypeAll}, "Error 1406 - 0 is not a valid limit", ""},
 		{GetNodesArgs{Offset: -1, Limit: 1, FilterType: FilterTypeAll}, "Error 1400 - Invalid offset", ""},

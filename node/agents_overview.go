@@ -40,13 +40,8 @@ func (a agentsOverview) AgentsOverview(ctx context.Context) ([]messages.AgentOve
 	return out, nil
 }
 
-// ActiveAgentsByNode counts the active agents per node, the manager on the master included,
-// as get_agents_overview filtered by status and node would.
+// ActiveAgentsByNode counts the active agents per node, the manager aside, as the master's
+// get_health counts them (get_agents_overview filtered by status and node, q="id!=000").
 func (a agentsOverview) ActiveAgentsByNode(ctx context.Context) (map[string]int, error) {
-	counts, err := a.st.CountActiveByNode(ctx)
-	if err != nil {
-		return nil, err
-	}
-	counts[a.nodeName]++
-	return counts, nil
+	return a.st.CountActiveByNode(ctx)
 }

@@ -207,6 +207,7 @@ func (n *Node) Start() (err error) {
 			return err
 		}
 	}
+	n.settings.Services.DAPI = n.dapiExecutor()
 	tree, err := actors.SpawnTree(n.kit, n.settings, n.sockets)
 	if err != nil {
 		return err

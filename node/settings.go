@@ -1,13 +1,11 @@
 package node
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"runtime"
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/messages"
 )
 
 // Timeouts that Wazuh does not configure.
@@ -70,47 +68,19 @@ func settings(cfg Config, home string) actors.Settings {
 // configJSON is the answer to the local get_config command: Wazuh's read_cluster_config
 // dictionary, key included (the socket is only readable by the wazuh group), in Python's
 // json.dumps layout.
-func configJSON(cfg Config) []byte {
-	c := cfg.Cluster
-	fields := []struct {
-		key   string
-		value any
-	}{
-		{"disabled", c.Disabled}, {"node_type", c.NodeType}, {"name", c.Name}, {"node_name", c.NodeName},
-		{"key", c.Key}, {"port", c.Port}, {"bind_addr", c.BindAddr}, {"nodes", c.Nodes}, {"hidden", c.Hidden},
-	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		k, _ := json.Marshal(f.key)
-		v, err := json.Marshal(f.value)
-		if err != nil {
-			v = []byte(fmt.Sprintf("%q", fmt.Sprint(f.value)))
-		}
-		if list, ok := f.value.([]string); ok {
-			v = pyList(list)
-		}
-		b.Write(k)
-		b.WriteString(": ")
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes()
-}
+func configJSON(cfg Config) []byte { return messages.EncodeJSON(clusterConfigObject(cfg)) }
 
-func pyList(items []string) []byte {
-	var b bytes.Buffer
-	b.WriteByte('[')
-	for i, it := range items {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		q, _ := json.Marshal(it)
-		b.Write(q)
+// clusterConfigObject is read_cluster_config's dictionary, in the order a Wazuh node writes it
+// (DAPI R7): what get_config answers and GET /cluster/local/config lists.
+func clusterConfigObject(cfg Config) messages.Object {
+	c := cfg.Cluster
+	nodes := c.Nodes
+	if nodes == nil {
+		nodes = []string{}
 	}
-	b.WriteByte(']')
-	return b.Bytes()
+	return messages.Object{
+		{Key: "name", Value: c.Name}, {Key: "node_name", Value: c.NodeName}, {Key: "node_type", Value: c.NodeType},
+		{Key: "key", Value: c.Key}, {Key: "port", Value: c.Port}, {Key: "bind_addr", Value: c.BindAddr},
+		{Key: "nodes", Value: nodes}, {Key: "hidden", Value: c.Hidden}, {Key: "disabled", Value: c.Disabled},
+	}
 }

@@ -38,6 +38,11 @@ func (p Permissions) Black() (bool, error) {
 	return mode == "black", nil
 }
 
+// Policy returns the caller's {resource: effect} for action, in its order; nil when the
+// policies do not name the action. The error is Wazuh's failure on a policy that is not an
+// object.
+func (p Permissions) Policy(action string) (messages.Object, error) { return p.policy(action) }
+
 // policy is the caller's {resource: effect} for action, in its order.
 func (p Permissions) policy(action string) (messages.Object, error) {
 	v, ok := p.object().Get(action)

@@ -199,7 +199,8 @@ func TestKeepAliveWhileWaitingForRelayedAnswer(t *testing.T) {
 }
 
 func TestAgentsThroughDAPIString(t *testing.T) {
-	const result = `{"items": [{"id": "001", "name": "web", "ip": "10.0.0.9", "status": "active", "version": "Wazuh v4.14.7", "node_name": "worker1"}], "totalItems": 1}`
+	// The master's answer is the WazuhResult Agent.get_agents_overview's dict travels as.
+	const result = `{"__wazuh_result__": {"__class__": "WazuhResult", "__object__": {"str_priority": null, "result": {"items": [{"id": "001", "name": "web", "ip": "10.0.0.9", "status": "active", "version": "Wazuh v4.14.7", "node_name": "worker1"}], "totalItems": 1}}}}`
 	node := startFakeNode(t, func(c *fakeConn) {
 		f, ok := c.expect("dapi")
 		if !ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/clusterd/clusterd/messages"
 )
@@ -45,22 +46,56 @@ func decodeConfig(payload []byte) (ClusterConfig, error) {
 // agentFields are the keys cluster_control selects, in the order of its table columns.
 var agentFields = [...]string{"id", "name", "ip", "status", "version", "node_name"}
 
-// decodeAgents parses a distributed API answer to Agent.get_agents_overview, filling the fields
-// an agent lacks (a never-connected agent has no version) with "unknown" as control.get_agents
-// does.
+// decodeAgents parses a distributed API answer to Agent.get_agents_overview as
+// control.get_agents reads it: the WazuhResult the master sends (its dict as a plain
+// document is read the same), whose items lack no field — a missing one (a never-connected
+// agent has no version) reads "unknown".
 func decodeAgents(payload []byte) (AgentsDoc, error) {
-	var raw struct {
-		Items      []map[string]any `json:"items"`
-		TotalItems int              `json:"totalItems"`
+	v, err := messages.DecodeObject(payload)
+	if err != nil {
+		return AgentsDoc{}, fmt.Errorf("agents answer: %w: %w", ErrMalformedDocument, err)
 	}
-	if err := decodeDocument(payload, &raw); err != nil {
-		return AgentsDoc{}, fmt.Errorf("agents answer: %w", err)
+	var dict messages.Object
+	switch x := v.(type) {
+	case *messages.WazuhError:
+		return AgentsDoc{}, fmt.Errorf("agents answer: %w", x)
+	case messages.WazuhResult:
+		if x.Class == "WazuhResult" {
+			result, _ := x.Fields.Get("result")
+			dict, _ = result.(messages.Object)
+		} else {
+			dict = messages.Object{} // an AffectedItemsWazuhResult's dict has no items
+		}
+	case messages.Object:
+		dict = x
 	}
-	doc := AgentsDoc{Items: make([]AgentRow, 0, len(raw.Items)), TotalItems: raw.TotalItems}
-	for _, item := range raw.Items {
+	if dict == nil {
+		return AgentsDoc{}, fmt.Errorf("agents answer: %w: not a result", ErrMalformedDocument)
+	}
+	rawItems, ok := dict.Get("items")
+	if !ok {
+		return AgentsDoc{}, fmt.Errorf("agents answer: %w: KeyError: 'items'", ErrMalformedDocument)
+	}
+	items, ok := rawItems.([]any)
+	if !ok {
+		return AgentsDoc{}, fmt.Errorf("agents answer: %w: items is not a list", ErrMalformedDocument)
+	}
+	doc := AgentsDoc{Items: make([]AgentRow, 0, len(items))}
+	if total, ok := dict.Get("totalItems"); ok {
+		n, err := strconv.Atoi(messages.PyStr(total))
+		if err != nil {
+			return AgentsDoc{}, fmt.Errorf("agents answer: %w: totalItems %s", ErrMalformedDocument, messages.ClipForLog(messages.PyStr(total)))
+		}
+		doc.TotalItems = n
+	}
+	for _, raw := range items {
+		item, ok := raw.(messages.Object)
+		if !ok {
+			return AgentsDoc{}, fmt.Errorf("agents answer: %w: an item is not an object", ErrMalformedDocument)
+		}
 		var cells [len(agentFields)]string
 		for i, key := range agentFields {
-			value, present := item[key]
+			value, present := item.Get(key)
 			if !present {
 				cells[i] = "unknown"
 				continue

@@ -78,6 +78,7 @@ func FuzzDecodeAgents(f *testing.F) {
 	f.Add([]byte(`{"items": [{"id": "001", "name": "web", "ip": "any", "status": "never_connected", "node_name": "worker1"}], "totalItems": 1}`))
 	f.Add([]byte(`{"items": [{"id": 1, "name": null, "ip": [1, {"a": 2.5}], "status": true}], "totalItems": 1}`))
 	f.Add([]byte(error3023))
+	f.Add([]byte(`{"__wazuh_result__": {"__class__": "WazuhResult", "__object__": {"str_priority": null, "result": {"items": [{"id": "000", "name": "m", "ip": "127.0.0.1", "status": "active", "version": "Wazuh v4.14.7", "node_name": "master"}], "totalItems": 1}}}}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		if doc, err := decodeAgents(payload); err == nil {
 			_ = FormatAgents(doc)
