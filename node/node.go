@@ -21,6 +21,7 @@ import (
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
 	"github.com/clusterd/clusterd/node/manager"
+	"github.com/clusterd/clusterd/node/pyframework"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -55,6 +56,9 @@ type Options struct {
 	ReceiveBudget *wire.ReceiveBudget
 	// Network, when set, stands between the node and its cluster peers (test partitions).
 	Network Network
+	// Framework shapes the process of the manager's Python framework in ModeWazuh (tests run a
+	// stand-in; nil: the manager's own interpreter, which finds its packages by itself).
+	Framework *pyframework.Options
 }
 
 // Node is one running clusterd node.
@@ -208,6 +212,9 @@ func (n *Node) Start() (err error) {
 		}
 	}
 	n.settings.Services.DAPI = n.dapiExecutor()
+	if n.opts.Mode == ModeWazuh {
+		n.useFramework()
+	}
 	tree, err := actors.SpawnTree(n.kit, n.settings, n.sockets)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"github.com/clusterd/clusterd/messages/dapi"
 	"github.com/clusterd/clusterd/messages/poll"
 	"github.com/clusterd/clusterd/node/logging"
+	"github.com/clusterd/clusterd/node/nodetest/standin"
 )
 
 // waitTimeout bounds what the tests wait for: a Python process starting on a loaded machine.
@@ -57,15 +58,17 @@ func stubHome(t testing.TB, down bool) string {
 	return home
 }
 
-// stubOptions runs the stand-in framework with the system's python3 at home.
+// stubOptions runs the stand-in framework (standin.WriteFramework) with the system's python3
+// at home.
 func stubOptions(t testing.TB, home string, env ...string) Options {
 	t.Helper()
-	stub, err := filepath.Abs(filepath.Join("testdata", "stub"))
-	if err != nil {
+	py := python3(t)
+	dir := t.TempDir()
+	if err := standin.WriteFramework(dir); err != nil {
 		t.Fatal(err)
 	}
-	return Options{Home: home, Interpreter: python3(t), Path: []string{stub},
-		Env: append([]string{"STUB_WAZUH_PATH=" + home}, env...)}
+	return Options{Home: home, Interpreter: py, Path: []string{dir},
+		Env: append(standin.FrameworkEnv(home, "master-node", "master"), env...)}
 }
 
 // logLines collects what the process logged.

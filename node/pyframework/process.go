@@ -320,3 +320,6 @@ var pythonLevels = map[string]logrus.Level{
 	"DEBUG": logrus.DebugLevel, "INFO": logrus.InfoLevel, "WARNING": logrus.WarnLevel,
 	"ERROR": logrus.ErrorLevel, "CRITICAL": logrus.ErrorLevel,
 }
+
+// Interpreter is the interpreter the launcher runs.
+func (l *Launcher) Interpreter() string { return l.opts.Interpreter }
