@@ -11,14 +11,25 @@ import (
 // it does not run the request's function (NotExecuted), with next: the functions clusterd
 // executes natively first, the manager's own framework for every other one (Wazuh mode). A
 // nil next leaves first alone.
+// When first is also an AgentLocator (it reads the agent store), so is the executor returned:
+// routing asks the node's executor where agents report.
 func Fallback(first, next Executor) Executor {
 	if next == nil {
 		return first
 	}
-	return fallback{first: first, next: next}
+	f := fallback{first: first, next: next}
+	if l, ok := first.(AgentLocator); ok {
+		return locatingFallback{fallback: f, AgentLocator: l}
+	}
+	return f
 }
 
 type fallback struct{ first, next Executor }
+
+type locatingFallback struct {
+	fallback
+	AgentLocator
+}
 
 func (f fallback) Execute(ctx context.Context, req *Request) (Result, error) {
 	res, err := f.first.Execute(ctx, req)

@@ -68,3 +68,24 @@ func TestIsNotExecutedNamesTheFunction(t *testing.T) {
 		t.Error("another error counts as NotExecuted")
 	}
 }
+
+// locatingExecutor is an executor that also says where agents report.
+type locatingExecutor struct{ executorFunc }
+
+func (locatingExecutor) LocateAgents(AgentQuery) ([]AgentNode, error) {
+	return []AgentNode{{ID: "001", Node: "worker1"}}, nil
+}
+
+func TestFallbackKeepsTheFirstExecutorsAgentLocator(t *testing.T) {
+	none := executorFunc(func(context.Context, *Request) (Result, error) { return nil, nil })
+	if _, ok := Fallback(none, none).(AgentLocator); ok {
+		t.Fatal("a fallback over an executor that locates nothing locates agents")
+	}
+	l, ok := Fallback(locatingExecutor{none}, none).(AgentLocator)
+	if !ok {
+		t.Fatal("the fallback lost the first executor's AgentLocator")
+	}
+	if got, err := l.LocateAgents(AgentQuery{}); err != nil || len(got) != 1 || got[0].Node != "worker1" {
+		t.Fatalf("LocateAgents: %v, %v", got, err)
+	}
+}
