@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/dapi"
 )
 
 // Services are what the node hands the actors beyond configuration: the agent store and the
@@ -16,10 +17,16 @@ type Services struct {
 	Groups GroupsStore
 	// Keys imports etc/client.keys into the store after the master's copy arrives (worker).
 	Keys KeysImporter
-	// Agents lists the agents for cluster_control -a (master).
+	// Agents counts the active agents of each node for the health report (master).
 	Agents AgentLister
 	// AgentInfo is the agent-info side of the store (both node types).
 	AgentInfo AgentInfoStore
+	// DAPI runs the Distributed API requests that reach this node's queue (both node types);
+	// nil answers each of them at once with the exception naming its function.
+	DAPI dapi.Executor
+	// DAPIAgents says where agents report, from the master's store: the routing of
+	// distributed_master requests (master).
+	DAPIAgents dapi.AgentLocator
 }
 
 // AgentInfoToken identifies what a PendingAgentInfo read, for its confirmation.
@@ -69,9 +76,8 @@ type KeysImporter interface {
 	ImportKeys(ctx context.Context) error
 }
 
-// AgentLister answers cluster_control -a.
+// AgentLister counts agents for the health report.
 type AgentLister interface {
-	AgentsOverview(ctx context.Context) ([]messages.AgentOverview, error)
 	// ActiveAgentsByNode counts the active agents per node name (cluster_control -i).
 	ActiveAgentsByNode(ctx context.Context) (map[string]int, error)
 }

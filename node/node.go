@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/messages/dapi"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
 	"github.com/clusterd/clusterd/wire"
@@ -42,6 +43,9 @@ type Options struct {
 	ReceiveBudget *wire.ReceiveBudget
 	// Network, when set, stands between the node and its cluster peers (test partitions).
 	Network Network
+	// DAPI, when set, runs the node's Distributed API requests in place of the functions the
+	// node executes itself (tests give a fake; the manager's framework will be another).
+	DAPI dapi.Executor
 }
 
 // Node is one running clusterd node.
@@ -147,6 +151,9 @@ func (n *Node) Start() (err error) {
 		if err = n.openAgents(); err != nil {
 			return err
 		}
+	}
+	if n.opts.DAPI != nil {
+		n.settings.Services.DAPI = n.opts.DAPI
 	}
 	if s.IsMaster() {
 		var wrap func(net.Listener) net.Listener

@@ -49,12 +49,26 @@ var agentFields = [...]string{"id", "name", "ip", "status", "version", "node_nam
 // an agent lacks (a never-connected agent has no version) with "unknown" as control.get_agents
 // does.
 func decodeAgents(payload []byte) (AgentsDoc, error) {
-	var raw struct {
+	type overview struct {
 		Items      []map[string]any `json:"items"`
 		TotalItems int              `json:"totalItems"`
 	}
-	if err := decodeDocument(payload, &raw); err != nil {
+	// The master's answer is the function's dict wrapped in a WazuhResult, as Wazuh's
+	// distribute_function sends it; a bare dict is read too.
+	var answer struct {
+		overview
+		Result *struct {
+			Object struct {
+				Result overview `json:"result"`
+			} `json:"__object__"`
+		} `json:"__wazuh_result__"`
+	}
+	if err := decodeDocument(payload, &answer); err != nil {
 		return AgentsDoc{}, fmt.Errorf("agents answer: %w", err)
+	}
+	raw := answer.overview
+	if answer.Result != nil {
+		raw = answer.Result.Object.Result
 	}
 	doc := AgentsDoc{Items: make([]AgentRow, 0, len(raw.Items)), TotalItems: raw.TotalItems}
 	for _, item := range raw.Items {
