@@ -9,7 +9,6 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/clusterd/clusterd/messages"
-	"github.com/clusterd/clusterd/messages/dapi"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -36,17 +35,19 @@ type sweepLocalRelays struct{}
 
 // dapi serves a local dapi request: queued on the master, relayed to the master by a worker.
 func (l *LocalConn) dapi(c actor.Context, f messages.Frame) {
-	if werr := dapi.Admit(f.Payload, len(l.name)+1); werr != nil {
+	req, werr := parseLocalDapi(f.Command, f.Payload, l.name)
+	if werr != nil {
 		l.sess.respondError(f.Counter, werr)
 		return
 	}
 	switch master, worker := l.kit.Directory.Master(), l.kit.Directory.Worker(); {
 	case master != nil:
 		l.sess.respond(f.Counter, messages.CmdOK, []byte(messages.ReplyDapiQueued))
-		c.Send(master.DAPI, &dapiJob{origin: dapiOrigin{handler: c.Self(), node: l.name}, body: f.Payload})
+		c.Send(master.DAPI, &dapiJob{origin: dapiOrigin{handler: c.Self(), node: l.name}, body: req.body})
 	case worker != nil:
-		// A worker does not decode what its API sends: the master does (DAPI §3.3).
-		l.relay(c, f, worker.Master, &ForwardDapi{Body: f.Payload})
+		// A worker does not decode what its API sends: the master does (DAPI §3.3). It waits a
+		// little longer than the master, whose own timeout (3021) is the better answer.
+		l.relay(c, f, worker.Master, &ForwardDapi{Body: req.body}, l.settings.DAPIRequestTimeout+l.settings.RequestTimeout)
 	default:
 		l.sess.respondError(f.Counter, errNoRole())
 	}
@@ -60,22 +61,18 @@ func (l *LocalConn) dapiFwd(c actor.Context, f messages.Frame) {
 		l.sess.respondUnknown(f)
 		return
 	}
-	node, body, ok := messages.SplitFirst(f.Payload)
-	if !ok {
-		l.sess.respondError(f.Counter, messages.ErrInternal.With("not enough values to unpack (expected 2, got 1)"))
+	req, werr := parseLocalDapi(f.Command, f.Payload, l.name)
+	if werr != nil {
+		l.sess.respondError(f.Counter, werr)
 		return
 	}
-	if len(body) > dapi.MaxRequestSize {
-		l.sess.respondError(f.Counter, messages.ErrPayloadTooLarge.With(fmt.Sprintf("DAPI request of %d bytes", len(body))))
-		return
-	}
-	l.relay(c, f, master.Peers, &ForwardDapi{Node: string(node), Body: body})
+	l.relay(c, f, master.Peers, &ForwardDapi{Node: req.node, Body: req.body}, l.settings.DAPIRequestTimeout)
 }
 
 // relay sends m to the actor that forwards it (Peers on the master, the worker's handler) under
 // a request id of this connection: its name, as Wazuh's, then "<name>-<n>" for any further
 // request of the same connection.
-func (l *LocalConn) relay(c actor.Context, f messages.Frame, to *actor.PID, m *ForwardDapi) {
+func (l *LocalConn) relay(c actor.Context, f messages.Frame, to *actor.PID, m *ForwardDapi, timeout time.Duration) {
 	if len(l.relays) >= maxLocalRelays {
 		l.sess.respondError(f.Counter, messages.ErrDistributedAPI.With(fmt.Sprintf("%d requests of this client are waiting already", len(l.relays))))
 		return
@@ -85,7 +82,7 @@ func (l *LocalConn) relay(c actor.Context, f messages.Frame, to *actor.PID, m *F
 		m.ID = l.name + "-" + strconv.Itoa(l.relaySeq)
 	}
 	l.relaySeq++
-	m.Local, m.Timeout, m.ReplyTo = true, l.settings.DAPIRequestTimeout, c.Self()
+	m.Local, m.Timeout, m.ReplyTo = true, timeout, c.Self()
 	if l.relays == nil {
 		l.relays = map[string]*localRelay{}
 	}

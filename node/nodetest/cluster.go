@@ -13,6 +13,7 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/dapi"
 	"github.com/clusterd/clusterd/node"
 	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/gossip"
@@ -46,6 +47,9 @@ type Options struct {
 	// ReceiveBudget, when set, gives each node (at each start) its own bound on receive
 	// buffers in place of the default one.
 	ReceiveBudget func() *wire.ReceiveBudget
+	// DAPI, when set, gives each node (at each start) the executor of its Distributed API
+	// requests in place of the node's own.
+	DAPI func(m *Member) dapi.Executor
 }
 
 // Cluster is a running in-process cluster.
@@ -170,6 +174,9 @@ func (m *Member) Start() error {
 		Network: m.network}
 	if m.opts.ReceiveBudget != nil {
 		opts.ReceiveBudget = m.opts.ReceiveBudget()
+	}
+	if m.opts.DAPI != nil {
+		opts.DAPI = m.opts.DAPI(m)
 	}
 	n, err := node.New(m.cfg, opts)
 	if err != nil {
