@@ -11,6 +11,7 @@ import (
 
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/messages/dapi"
+	"github.com/clusterd/clusterd/wire"
 )
 
 // Bounds of a node's DAPI queue. Wazuh's queues serve one request at a time, so that a request
@@ -18,7 +19,12 @@ import (
 // §7 Q8); here requests run side by side, and what waits for a worker costs a goroutine.
 const (
 	// maxDapiRunning is how many requests are served at once; the others wait in the queue.
-	maxDapiRunning = 64
+	// Each answer is a long string the asker's node holds open until dapi_res names it, and a
+	// clusterd node accepts at most wire.DefaultMaxOpenStrings (64) open strings per
+	// connection: half of them leaves room for the agent-groups and agent-info strings on the
+	// same connection. At 64, a burst of answers to one worker had its agent-groups string
+	// refused, and the err_str that follows a refused new_str dropped another answer's string.
+	maxDapiRunning = wire.DefaultMaxOpenStrings / 2
 	// maxDapiQueued is how many requests may wait for a place.
 	maxDapiQueued = 1024
 	// maxDapiBytes bounds the request bytes the queue holds, waiting and running together:

@@ -52,7 +52,7 @@ func (q *DAPIQueue) resolve(ctx context.Context, job *dapiJob) (result []byte, r
 // to the nodes that can answer it and their answers merged. The error is the exception the
 // request ends with (Request.Fail makes it the answer).
 func (q *DAPIQueue) run(ctx context.Context, req *dapi.Request) (dapi.Result, error) {
-	cluster, err := q.cluster(ctx)
+	cluster, err := q.cluster(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -71,11 +71,11 @@ func (q *DAPIQueue) run(ctx context.Context, req *dapi.Request) (dapi.Result, er
 	return nil, messages.ErrDistributedAPI.With(fmt.Sprintf("a %s request forwarded to worker %s", req.Type, q.settings.NodeName))
 }
 
-// cluster is what routing knows of the cluster: on the master, itself and the workers
-// connected now, in get_nodes order.
-func (q *DAPIQueue) cluster(ctx context.Context) (dapi.Cluster, error) {
+// cluster is what routing knows of the cluster: on the master, itself and, for a request it
+// distributes, the workers connected now, in get_nodes order (only distributing reads them).
+func (q *DAPIQueue) cluster(ctx context.Context, req *dapi.Request) (dapi.Cluster, error) {
 	c := dapi.Cluster{Self: q.settings.NodeName, Master: q.peers != nil}
-	if !c.Master {
+	if !c.Master || req.Type != dapi.DistributedMaster || req.FromCluster {
 		return c, nil
 	}
 	res, err := q.kit.System.Root.RequestFuture(q.peers, &NodesQuery{}, q.settings.RequestTimeout).Result()

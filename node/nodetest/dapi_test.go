@@ -70,7 +70,7 @@ func fromCluster(req []byte) []byte {
 // dapiClient asks a member's local socket as the API does, waiting at most 30 s for a result.
 func dapiClient(m *nodetest.Member) *control.Client {
 	cl := m.Client()
-	cl.ResponseTimeout = 30 * time.Second
+	cl.Timeout, cl.ResponseTimeout = 20*time.Second, 30*time.Second
 	return cl
 }
 
