@@ -23,6 +23,7 @@ import (
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/nodetest"
 	"github.com/clusterd/clusterd/node/tool/control"
+	"github.com/clusterd/clusterd/wire"
 )
 
 // fakeExecutor stands for a node's functions: whatever it is asked to run, it answers one
@@ -486,4 +487,84 @@ func nextDapiAnswer(t testing.TB, answers <-chan messages.Frame) messages.Frame 
 		t.Fatal("no dapi_res or dapi_err within 15 s")
 		return messages.Frame{}
 	}
+}
+
+// The master never has as many answers open on one worker's connection as the long strings a
+// clusterd worker accepts open at once (wire.DefaultMaxOpenStrings): a burst of requests from
+// one worker leaves room for its other strings (agent-groups, agent-info). When the answers
+// filled every place, the next new_str was refused, and the err_str that follows a refused
+// new_str dropped another answer's buffer, whose dapi_res then failed with 3035.
+func TestDAPIAnswersLeaveRoomForAWorkersOtherStrings(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{DAPI: fakeDAPI})
+	p := helloRaw(t, c, "burstworker")
+	const requests = wire.DefaultMaxOpenStrings + 8
+	req := apiRequest(t, "wazuh.cluster", "get_nodes_info", dapi.LocalMaster, nil, false)
+	for i := range requests {
+		p.Send(messages.CmdDapi, append([]byte(fmt.Sprintf("%d ", i)), req...))
+	}
+	// The worker holds its answers to str_upd until the master goes quiet, so that every string
+	// the master has begun stays open: their number is how many answers the master sends at once.
+	_ = p.Conn().SetReadDeadline(time.Time{})
+	frames := make(chan messages.Frame, 256)
+	go func() {
+		defer close(frames)
+		for {
+			f, err := p.ReadFrame()
+			if err != nil {
+				return
+			}
+			frames <- f
+		}
+	}()
+	var held []messages.Frame
+	open, peak, answered, nextID := 0, 0, 0, 0
+	deadline := time.After(60 * time.Second)
+	for answered < requests {
+		var f messages.Frame
+		select {
+		case f = <-frames:
+		case <-time.After(300 * time.Millisecond):
+			peak = max(peak, open)
+			for _, h := range held {
+				if err := p.Write(h); err != nil {
+					t.Fatal(err)
+				}
+			}
+			held = nil
+			continue
+		case <-deadline:
+			t.Fatalf("%d of %d requests answered", answered, requests)
+		}
+		reply := nodetest.WazuhWorkerReply(f)
+		switch f.Command {
+		case messages.CmdOK, messages.CmdErr:
+			continue // the master's answers to our dapi requests
+		case messages.CmdNewStr:
+			open++
+			nextID++
+			reply.Payload = []byte(fmt.Sprint(nextID))
+		case messages.CmdStrUpd:
+			held = append(held, reply)
+			continue
+		case messages.CmdDapiRes, messages.CmdDapiErr:
+			open--
+			answered++
+			if f.Command == messages.CmdDapiErr {
+				t.Errorf("dapi_err %q", f.Payload)
+			}
+		case messages.CmdSynGMW, messages.CmdSynGMWC:
+			open--
+		}
+		if err := p.Write(reply); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = p.Conn().Close()
+	for range frames {
+	}
+	if peak >= wire.DefaultMaxOpenStrings {
+		t.Fatalf("the master had %d answers open at once on one connection; a clusterd worker accepts %d strings",
+			peak, wire.DefaultMaxOpenStrings)
+	}
+	t.Logf("at most %d strings open at once", peak)
 }
