@@ -27,6 +27,8 @@ type localRelay struct {
 	command  string // dapi or dapi_fwd
 	answered bool   // the immediate answer went out
 	deadline time.Time
+	to       *actor.PID // who forwarded it, and is told when the client goes
+	node     string
 }
 
 // sweepLocalRelays ends the relays whose answer never came: a forward lost on its way (its
@@ -87,7 +89,7 @@ func (l *LocalConn) relay(c actor.Context, f messages.Frame, to *actor.PID, m *F
 		l.relays = map[string]*localRelay{}
 	}
 	l.relays[m.ID] = &localRelay{counter: f.Counter, command: f.Command,
-		deadline: l.kit.Now().Add(m.Timeout + l.settings.RequestTimeout)}
+		deadline: l.kit.Now().Add(m.Timeout + l.settings.RequestTimeout), to: to, node: m.Node}
 	c.Send(to, m)
 	l.armRelays(c)
 }
@@ -156,6 +158,15 @@ func (l *LocalConn) sendResult(c actor.Context, data []byte) {
 		_, _ = r.Request(ctx, messages.CmdDapiErr, []byte(messages.ToWazuhError(err).Error()))
 		return nil
 	})
+}
+
+// cancelRelays tells the connections' handlers that nobody waits for this client's relays any
+// more: their places are freed now rather than at their deadline.
+func (l *LocalConn) cancelRelays(c actor.Context) {
+	for id, r := range l.relays {
+		c.Send(r.to, &CancelDapiForward{Node: r.node, ID: id})
+	}
+	l.relays = nil
 }
 
 // sweepRelays ends the relays whose answer is overdue.

@@ -60,3 +60,10 @@ func (p *Peers) forwardDapi(c actor.Context, m *ForwardDapi) {
 	}
 	c.Send(e.pid, m)
 }
+
+// cancelDapiForward passes a cancellation on to the named worker's handler.
+func (p *Peers) cancelDapiForward(c actor.Context, m *CancelDapiForward) {
+	if e, ok := p.workers[m.Node]; ok {
+		c.Send(e.pid, m)
+	}
+}

@@ -41,6 +41,13 @@ type DapiAnswer struct {
 	Refused bool // nothing was sent: Err says why (3022 unknown node, 3023 no master)
 }
 
+// CancelDapiForward tells whoever holds a forward (Peers passes it to the named worker's
+// handler) that its asker is gone: the entry goes, and the peer's late answer is refused.
+type CancelDapiForward struct {
+	Node string
+	ID   string
+}
+
 // sweepDapiRelays makes a handler expire the forwards whose answer is overdue.
 type sweepDapiRelays struct{}
 

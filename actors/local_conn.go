@@ -94,6 +94,7 @@ func (l *LocalConn) Receive(c actor.Context) {
 		c.Stop(c.Self())
 	case *actor.Restarting, *actor.Stopping:
 		l.relayTimer.stop()
+		l.cancelRelays(c)
 		l.work.stop()
 		if l.sess != nil {
 			l.sess.close(c, ErrConnectionLost)

@@ -83,6 +83,8 @@ func (h *MasterHandler) Receive(c actor.Context) {
 		sendDapiForward(c, h.kit, h.sess, &h.dapi, m)
 	case *sweepDapiRelays:
 		h.dapi.sweep(c, h.kit)
+	case *CancelDapiForward:
+		h.dapi.take(m.ID)
 	case *agentInfoApplied:
 		h.agentInfoDone(c, m)
 	case *pushIntegrityCheck:

@@ -133,6 +133,8 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 		w.relayDapi(c, m)
 	case *sweepDapiRelays:
 		w.dapi.sweep(c, w.kit)
+	case *CancelDapiForward:
+		w.dapi.take(m.ID)
 	case *linkClosed:
 		if w.sess != nil && m.link == w.sess.link {
 			w.lost(c, m.err)

@@ -568,3 +568,39 @@ func TestDAPIAnswersLeaveRoomForAWorkersOtherStrings(t *testing.T) {
 	}
 	t.Logf("at most %d strings open at once", peak)
 }
+
+// A dapi_fwd whose local client went away no longer waits: the worker's late answer is refused
+// with 3032, as one for a request nobody asked, and its place in the table is free.
+func TestDAPIForwardOfAGoneClientIsForgotten(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{DAPI: fakeDAPI})
+	w := startWazuhWorker(t, c, "wazuhworker")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := dapiClient(c.Master()).Do(ctx, messages.CmdDapiFwd,
+			append([]byte("wazuhworker "), fromCluster(apiRequest(t, "wazuh.manager", "get_basic_info", dapi.DistributedMaster, nil, false))...))
+		done <- err
+	}()
+	f := nextDapiAnswer(t, w.dapi)
+	id, _, _ := strings.Cut(string(f.Payload), " ")
+	if f.Command != messages.CmdDapi || id == "" {
+		t.Fatalf("the worker got %s %q, want the forwarded dapi", f.Command, f.Payload)
+	}
+	cancel()
+	<-done
+	// The client's connection actor is gone once it told Peers; a round trip through Peers then
+	// puts the cancellation in the handler's mailbox ahead of the worker's answer.
+	kit := c.Master().Node().Kit()
+	nodetest.Eventually(t, 10*time.Second, func() error {
+		if kit.Registry.Lookup(actors.Path(actors.NameLocal) + "/" + id) {
+			return fmt.Errorf("local client %s still connected", id)
+		}
+		return nil
+	})
+	if _, err := kit.System.Root.RequestFuture(kit.System.NewLocalPID(actors.Path(actors.NamePeers)), &actors.NodesQuery{}, 5*time.Second).Result(); err != nil {
+		t.Fatal(err)
+	}
+	if reply := w.ask(t, messages.CmdDapiErr, []byte(id+" Error 1000 - too late")); nodetest.WazuhCode(t, reply) != messages.ErrDAPIForward.Code {
+		t.Fatalf("the worker's late answer got %s %q, want 3032", reply.Command, reply.Payload)
+	}
+}

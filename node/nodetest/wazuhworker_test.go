@@ -29,8 +29,9 @@ type wazuhWorker struct {
 	lastStr int
 	docs    []groupsDoc
 	taken   int // docs handed to the test by nextDoc
-	// dapi receives the master's answers to the worker's dapi requests: dapi_res with the
-	// string it names in place of the string id, and dapi_err.
+	// dapi receives the master's answers to the worker's dapi requests (dapi_res with the
+	// string it names in place of the string id, and dapi_err) and the requests the master
+	// forwards it (dapi).
 	dapi chan messages.Frame
 }
 
@@ -105,6 +106,13 @@ func (w *wazuhWorker) answer(f messages.Frame) {
 			doc.sync, doc.err = messages.ParseAgentGroupsSync(data)
 		}
 		w.docs = append(w.docs, doc)
+	case messages.CmdDapi:
+		// A request the master forwards: queued, for the test to answer.
+		reply(messages.CmdOK, []byte(messages.ReplyDapiQueued))
+		select {
+		case w.dapi <- f:
+		default:
+		}
 	case messages.CmdDapiRes, messages.CmdDapiErr:
 		// Wazuh's worker acknowledges at once and relays to its local client.
 		answer := messages.ReplyForwardedToWorker
