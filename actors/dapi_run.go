@@ -56,7 +56,7 @@ func (q *DAPIQueue) run(ctx context.Context, req *dapi.Request) (dapi.Result, er
 	if err != nil {
 		return nil, err
 	}
-	plan, err := dapi.Route(req, cluster, q.settings.Services.DAPIAgents)
+	plan, err := dapi.Route(req, cluster, q.agents())
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +69,18 @@ func (q *DAPIQueue) run(ctx context.Context, req *dapi.Request) (dapi.Result, er
 	// A worker runs what its master forwards (distributed_master, from_cluster); anything
 	// else belongs to the master, which never sends it.
 	return nil, messages.ErrDistributedAPI.With(fmt.Sprintf("a %s request forwarded to worker %s", req.Type, q.settings.NodeName))
+}
+
+// agents is where routing reads which node an agent reports to: Services.DAPIAgents, else the
+// executor itself when it can say (an executor reading the same agent store).
+func (q *DAPIQueue) agents() dapi.AgentLocator {
+	if l := q.settings.Services.DAPIAgents; l != nil {
+		return l
+	}
+	if l, ok := q.settings.Services.DAPI.(dapi.AgentLocator); ok {
+		return l
+	}
+	return nil
 }
 
 // cluster is what routing knows of the cluster: on the master, itself and, for a request it

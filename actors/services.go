@@ -25,7 +25,7 @@ type Services struct {
 	// nil answers each of them at once with the exception naming its function.
 	DAPI dapi.Executor
 	// DAPIAgents says where agents report, from the master's store: the routing of
-	// distributed_master requests (master).
+	// distributed_master requests (master). nil: the DAPI executor, if it is a locator too.
 	DAPIAgents dapi.AgentLocator
 }
 

@@ -152,9 +152,6 @@ func (n *Node) Start() (err error) {
 			return err
 		}
 	}
-	if n.opts.DAPI != nil {
-		n.settings.Services.DAPI = n.opts.DAPI
-	}
 	if s.IsMaster() {
 		var wrap func(net.Listener) net.Listener
 		if n.opts.Network != nil {
@@ -174,6 +171,9 @@ func (n *Node) Start() (err error) {
 		if err = n.startGossip(); err != nil {
 			return err
 		}
+	}
+	if n.opts.DAPI != nil {
+		n.settings.Services.DAPI = n.opts.DAPI
 	}
 	tree, err := actors.SpawnTree(n.kit, n.settings, n.sockets)
 	if err != nil {
