@@ -17,7 +17,8 @@ type Services struct {
 	Groups GroupsStore
 	// Keys imports etc/client.keys into the store after the master's copy arrives (worker).
 	Keys KeysImporter
-	// Agents counts the active agents of each node for the health report (master).
+	// Agents lists the agents and counts the active ones of each node for the health report
+	// (master).
 	Agents AgentLister
 	// AgentInfo is the agent-info side of the store (both node types).
 	AgentInfo AgentInfoStore
@@ -76,8 +77,11 @@ type KeysImporter interface {
 	ImportKeys(ctx context.Context) error
 }
 
-// AgentLister counts agents for the health report.
+// AgentLister lists and counts the agents of the master's store.
 type AgentLister interface {
+	// AgentsOverview lists every agent, the manager (000) first, as cluster_control -a shows
+	// them.
+	AgentsOverview(ctx context.Context) ([]messages.AgentOverview, error)
 	// ActiveAgentsByNode counts the active agents per node name (cluster_control -i).
 	ActiveAgentsByNode(ctx context.Context) (map[string]int, error)
 }
