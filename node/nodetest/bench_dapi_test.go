@@ -114,6 +114,42 @@ func BenchmarkDAPILocalMasterFromWorker(b *testing.B) {
 	}
 }
 
+// BenchmarkDAPILocalMasterFromWorkerNodeExecutor is BenchmarkDAPILocalMasterFromWorker with
+// the node's own executor running the real functions: wazuh.agent.get_agents for one agent
+// ("agent") and get_agents_summary_status ("summary"). It is skipped where the node does not
+// execute them.
+func BenchmarkDAPILocalMasterFromWorkerNodeExecutor(b *testing.B) {
+	timers := gossip.DefaultTimers()
+	c := nodetest.Start(b, nodetest.Options{Workers: 1, GossipTimers: &timers, Tune: productionTimeouts})
+	const agents = 10_000
+	importAgents(b, c.Master(), agents)
+	requests := map[string]func(i int64) []byte{
+		"agent": func(i int64) []byte {
+			return apiRequest(b, "wazuh.agent", "get_agents", dapi.LocalMaster, messages.Object{
+				{Key: "agent_list", Value: []any{fmt.Sprintf("%03d", 1+i%agents)}}, {Key: "offset", Value: 0},
+				{Key: "limit", Value: 500}, {Key: "filters", Value: messages.Object{}}, {Key: "distinct", Value: false}}, false)
+		},
+		"summary": func(int64) []byte {
+			return apiRequest(b, "wazuh.agent", "get_agents_summary_status", dapi.LocalMaster, messages.Object{}, false)
+		},
+	}
+	for _, fn := range []string{"agent", "summary"} {
+		_, err := dapiClient(c.Workers()[0]).Do(context.Background(), messages.CmdDapi, requests[fn](0))
+		if wazuhCode(err) == messages.ErrDistributedAPI.Code {
+			b.Skipf("the node does not execute %s: %v", fn, err)
+		}
+		for _, clients := range []int{1, 64} {
+			b.Run(fmt.Sprintf("%s/clients=%d", fn, clients), func(b *testing.B) {
+				var n atomic.Int64
+				benchLatency(b, clients, func() error {
+					_, err := dapiClient(c.Workers()[0]).Do(context.Background(), messages.CmdDapi, requests[fn](n.Add(1)))
+					return err
+				})
+			})
+		}
+	}
+}
+
 // BenchmarkClusterControlAgentsOnWorker: cluster_control -a asked on a worker, 50,000 agents in
 // the master's store, with the node's own agents overview: the request relayed to the master,
 // the 5 MB listing back as a long string through the worker.

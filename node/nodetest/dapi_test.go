@@ -314,14 +314,15 @@ func TestDAPIForwardEndsWhenItsWorkerGoes(t *testing.T) {
 }
 
 // A node whose executor does not run a function answers at once with the exception naming it
-// (here the node's own executor, which runs only the agents overview), wherever it is asked.
+// (here the node's own executor, which does not read agents' inventories), wherever it is
+// asked.
 func TestDAPIFunctionNotExecutedIsAnsweredAtOnce(t *testing.T) {
 	c := nodetest.Start(t, nodetest.Options{Workers: 1})
 	start := time.Now()
 	_, err := dapiClient(c.Workers()[0]).Do(context.Background(), messages.CmdDapi,
-		apiRequest(t, "wazuh.cluster", "get_nodes_info", dapi.LocalMaster, nil, false))
+		apiRequest(t, "wazuh.syscollector", "get_item_agent", dapi.LocalMaster, nil, false))
 	var we *messages.WazuhError
-	if !errors.As(err, &we) || we.Code != messages.ErrDistributedAPI.Code || !strings.Contains(we.Error(), "wazuh.cluster.get_nodes_info") {
+	if !errors.As(err, &we) || we.Code != messages.ErrDistributedAPI.Code || !strings.Contains(we.Error(), "wazuh.syscollector.get_item_agent") {
 		t.Fatalf("answer %v, want 3009 naming the function", err)
 	}
 	if took := time.Since(start); took > 5*time.Second {
