@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/messages/dapi"
 	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
@@ -55,6 +56,9 @@ type Options struct {
 	ReceiveBudget *wire.ReceiveBudget
 	// Network, when set, stands between the node and its cluster peers (test partitions).
 	Network Network
+	// DAPI, when set, runs the node's Distributed API requests in place of the functions the
+	// node executes itself (tests give a fake; the manager's framework will be another).
+	DAPI dapi.Executor
 }
 
 // Node is one running clusterd node.
@@ -207,7 +211,11 @@ func (n *Node) Start() (err error) {
 			return err
 		}
 	}
-	n.settings.Services.DAPI = n.dapiExecutor()
+	native := n.dapiExecutor()
+	n.settings.Services.DAPI, n.settings.Services.DAPIAgents = native, native
+	if n.opts.DAPI != nil {
+		n.settings.Services.DAPI = n.opts.DAPI
+	}
 	tree, err := actors.SpawnTree(n.kit, n.settings, n.sockets)
 	if err != nil {
 		return err
