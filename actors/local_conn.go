@@ -17,11 +17,15 @@ import (
 type LocalConn struct {
 	kit      *Kit
 	settings Settings
+	name     string // Wazuh's local client name: the id of what this client asks other nodes
 	nc       *handshakeConn
 	log      *logrus.Entry
 
-	sess *session
-	work *offload
+	sess       *session
+	work       *offload
+	relays     map[string]*localRelay // DAPI requests another node answers, by request id
+	relaySeq   int
+	relayTimer timer
 }
 
 // relayTag remembers which local request a relayed master request answers.
@@ -30,7 +34,7 @@ type relayTag struct{ counter uint32 }
 func newLocalConn(kit *Kit, settings Settings, name string, nc net.Conn) actor.Producer {
 	hc := &handshakeConn{nc: nc}
 	return func() actor.Actor {
-		return &LocalConn{kit: kit, settings: settings, nc: hc, log: kit.Logger("Local "+name, "Main")}
+		return &LocalConn{kit: kit, settings: settings, name: name, nc: hc, log: kit.Logger("Local "+name, "Main")}
 	}
 }
 
@@ -58,12 +62,18 @@ func (l *LocalConn) Receive(c actor.Context) {
 			return
 		}
 		l.sess.respond(tag.counter, messages.CmdOK, payload)
-	case *agentsAnswer:
+	case *localReply:
 		if m.err != nil {
 			l.sess.respondError(m.counter, messages.ToWazuhError(m.err))
 			return
 		}
 		l.sess.respond(m.counter, messages.CmdOK, m.payload)
+	case *DapiForwarded:
+		l.relayForwarded(m)
+	case *DapiAnswer:
+		l.relayAnswered(c, m)
+	case *sweepLocalRelays:
+		l.sweepRelays(c)
 	case *localSendsyncDone:
 		if m.err != nil {
 			l.sess.respond(m.counter, messages.CmdErr, []byte(errorText(m.err)))
@@ -83,6 +93,8 @@ func (l *LocalConn) Receive(c actor.Context) {
 	case *linkClosed:
 		c.Stop(c.Self())
 	case *actor.Restarting, *actor.Stopping:
+		l.relayTimer.stop()
+		l.cancelRelays(c)
 		l.work.stop()
 		if l.sess != nil {
 			l.sess.close(c, ErrConnectionLost)
@@ -97,21 +109,13 @@ func (l *LocalConn) request(c actor.Context, f messages.Frame) {
 	case messages.CmdEchoC:
 		l.sess.respond(f.Counter, messages.CmdOKM, f.Payload)
 	case messages.CmdGetHash:
-		// The ruleset hashes come with file integrity; until then there is nothing to compare.
-		l.sess.respond(f.Counter, messages.CmdOK, []byte("{}"))
+		l.rulesetHashes(c, f.Counter)
 	case messages.CmdSendSync:
 		l.sendsync(c, f)
 	case messages.CmdDapi:
 		l.dapi(c, f)
-	case CmdGetAgents:
-		switch master, worker := l.kit.Directory.Master(), l.kit.Directory.Worker(); {
-		case master != nil:
-			queryAgents(c, l.work, l.settings.Services.Agents, l.settings.RequestTimeout, f.Counter, f.Payload)
-		case worker != nil:
-			c.Request(worker.Master, &SendRequest{Command: f.Command, Payload: f.Payload, Tag: relayTag{counter: f.Counter}, Ack: true})
-		default:
-			l.sess.respondError(f.Counter, errNoRole())
-		}
+	case messages.CmdDapiFwd:
+		l.dapiFwd(c, f)
 	case messages.CmdGetNodes, messages.CmdGetHealth:
 		switch master, worker := l.kit.Directory.Master(), l.kit.Directory.Worker(); {
 		case master != nil:
@@ -129,7 +133,8 @@ func (l *LocalConn) request(c actor.Context, f messages.Frame) {
 }
 
 // relayed handles the master's answer to a relayed query: refused before it was sent (not
-// connected) it is the local request's answer; otherwise it goes back as control_res.
+// connected) it is the local request's answer; otherwise it goes back as control_res, an error
+// as the exception's JSON.
 func (l *LocalConn) relayed(c actor.Context, m *Response) {
 	tag, ok := m.Tag.(relayTag)
 	if !ok {
@@ -142,7 +147,9 @@ func (l *LocalConn) relayed(c actor.Context, m *Response) {
 	}
 	payload := m.Frame.Payload
 	if m.Err != nil {
-		payload = []byte(m.Err.Error())
+		// The exception itself, which the API's control.get_nodes raises as it is: Wazuh's
+		// worker fails to relay it and leaves its client waiting 200 s (DAPI §7 Q2).
+		payload = messages.EncodeException(messages.ToWazuhError(m.Err))
 	}
 	l.sess.request(c, &SendRequest{Command: messages.CmdControlRes, Payload: payload})
 }

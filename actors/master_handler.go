@@ -31,6 +31,7 @@ type MasterHandler struct {
 	dropping      bool // the keepalive check already closed the connection
 	probe         linkProbe
 	work          *offload
+	dapi          dapiRelays // DAPI requests forwarded to the worker, waiting for its answer
 }
 
 // pushIntegrityCheck asks a handler to tell its (clusterd) worker to check integrity now.
@@ -78,8 +79,12 @@ func (h *MasterHandler) Receive(c actor.Context) {
 		h.integrityFinished(c, m)
 	case *integrityReceiveTimeout:
 		h.integrityReceiveTimedOut(c, m)
-	case *agentsAnswer:
-		h.answerAgents(m)
+	case *ForwardDapi:
+		sendDapiForward(c, h.kit, h.sess, &h.dapi, m)
+	case *sweepDapiRelays:
+		h.dapi.sweep(c, h.kit)
+	case *CancelDapiForward:
+		h.dapi.take(m.ID)
 	case *agentInfoApplied:
 		h.agentInfoDone(c, m)
 	case *pushIntegrityCheck:
@@ -91,9 +96,12 @@ func (h *MasterHandler) Receive(c actor.Context) {
 	case *Response:
 		// Answers to the master's own fire-and-forget requests (the integrity push), and to
 		// liveness probes.
-		if tag, ok := m.Tag.(probeTag); ok {
+		switch tag := m.Tag.(type) {
+		case probeTag:
 			settled, alive := h.probe.answered(m, tag)
 			probeOutcome(c, h.log, h.sess, settled, alive, probeTimeout(h.settings))
+		case dapiRelayTag:
+			dapiSent(c, &h.dapi, m, tag)
 		}
 	case *checkKeepalives:
 		if !h.dropping && m.now.Sub(h.lastKeepalive) > m.maxAge {
@@ -162,8 +170,10 @@ func (h *MasterHandler) request(c actor.Context, f messages.Frame) {
 		c.Send(h.role.GroupsSend, &fullGroupsRequest{name: h.conn.info.Name})
 	case messages.CmdSendSync:
 		h.sendsync(c, f)
-	case CmdGetAgents:
-		h.getAgents(c, f)
+	case messages.CmdDapi:
+		h.dapiRequest(c, f)
+	case messages.CmdDapiRes, messages.CmdDapiErr:
+		h.dapiAnswered(c, f)
 	default:
 		if !h.sess.handleCommon(f) {
 			h.sess.respondUnknown(f)
@@ -214,6 +224,8 @@ func (h *MasterHandler) shutdown(c actor.Context) {
 	if h.sess != nil {
 		h.sess.close(c, ErrConnectionLost)
 	}
+	// What waits for this worker's answers ends now, not after timeout_dapi_request.
+	h.dapi.failAll(c, messages.ErrDAPIForward.With(h.conn.info.Name))
 	if h.conn.answered {
 		_ = os.RemoveAll(h.settings.QueueDir(h.conn.info.Name))
 	}

@@ -115,6 +115,10 @@ func (p *Peers) Receive(c actor.Context) {
 		}
 	case *NodesQuery:
 		c.Respond(p.snapshot(m.Tag))
+	case *ForwardDapi:
+		p.forwardDapi(c, m)
+	case *CancelDapiForward:
+		p.cancelDapiForward(c, m)
 	case *workersQuery:
 		list := &workersList{workers: map[string]*actor.PID{}}
 		for name, e := range p.workers {

@@ -50,6 +50,7 @@ type MasterRole struct {
 	GroupsSend     *actor.PID
 	LocalGroups    *actor.PID
 	Sendsync       *actor.PID // the queue of worker requests for the master's daemons
+	DAPI           *actor.PID // the queue of Distributed API requests (local clients and workers)
 }
 
 // WorkerRole is the address book of the worker subtree (node/worker/...).
@@ -62,6 +63,7 @@ type WorkerRole struct {
 	AgentGroups   *actor.PID
 	Keys          *actor.PID
 	AgentInfo     *actor.PID
+	DAPI          *actor.PID // runs the DAPI requests the master forwards
 }
 
 // Addresses are paths, so they stay right across restarts and re-spawns of the actors.
@@ -71,7 +73,7 @@ func masterRole(system *actor.ActorSystem) *MasterRole {
 		Supervisor: system.NewLocalPID(RoleSupervisorPath(RoleMaster)),
 		Peers:      pid(NamePeers), Listener: pid(NameListener), KeepaliveCheck: pid(NameKeepaliveCheck),
 		LocalIntegrity: pid(NameLocalIntegrity), GroupsSend: pid(NameGroupsSend), LocalGroups: pid(NameLocalGroups),
-		Sendsync: pid(NameSendsync),
+		Sendsync: pid(NameSendsync), DAPI: pid(NameDAPI),
 	}
 }
 
@@ -81,6 +83,7 @@ func workerRole(system *actor.ActorSystem) *WorkerRole {
 		Supervisor: system.NewLocalPID(RoleSupervisorPath(RoleWorker)),
 		Master:     pid(NameMaster), Keepalive: pid(NameKeepalive), IntegritySync: pid(NameIntegritySync),
 		Sendsync: pid(NameSendsync), AgentGroups: pid(NameAgentGroups), Keys: pid(NameKeys), AgentInfo: pid(NameAgentInfo),
+		DAPI: pid(NameDAPI),
 	}
 }
 
@@ -104,6 +107,7 @@ func roleSpec(kit *Kit, s Settings, role Role, cluster *Socket) (ChildSpec, erro
 			{Name: NameGroupsSend, Producer: NewGroupsSend(kit, s, a.Peers, a.LocalGroups)},
 			{Name: NameLocalGroups, Producer: NewLocalGroups(kit, s, a.GroupsSend)},
 			{Name: NameSendsync, Producer: NewSendsyncQueue(kit, s)},
+			{Name: NameDAPI, Producer: NewDAPIQueue(kit, s, a.Peers)},
 		}
 	case RoleWorker:
 		a := workerRole(kit.System)
@@ -115,6 +119,7 @@ func roleSpec(kit *Kit, s Settings, role Role, cluster *Socket) (ChildSpec, erro
 			{Name: NameAgentGroups, Producer: NewAgentGroupsRecv(kit, s, a.Master)},
 			{Name: NameKeys, Producer: NewKeysWatch(kit, s)},
 			{Name: NameAgentInfo, Producer: NewAgentInfo(kit, s, a.Master)},
+			{Name: NameDAPI, Producer: NewDAPIQueue(kit, s, nil)},
 		}
 	default:
 		return ChildSpec{}, fmt.Errorf("unknown role %q", role)

@@ -17,12 +17,18 @@ type Services struct {
 	Groups GroupsStore
 	// Keys imports etc/client.keys into the store after the master's copy arrives (worker).
 	Keys KeysImporter
-	// Agents lists the agents for cluster_control -a (master).
+	// Agents lists the agents and counts the active ones of each node for the health report
+	// (master).
 	Agents AgentLister
 	// AgentInfo is the agent-info side of the store (both node types).
 	AgentInfo AgentInfoStore
-	// DAPI runs the distributed API requests this node executes (both node types).
+	// DAPI runs the Distributed API requests that reach this node's queue (both node types);
+	// nil answers each of them at once with the exception naming its function.
 	DAPI dapi.Executor
+	// DAPIAgents says where agents report, from the master's store: the routing of
+	// distributed_master requests (master). nil: the DAPI executor, if it is a locator too.
+	// The node sets its native executor here, so a test that replaces DAPI keeps the routing.
+	DAPIAgents dapi.AgentLocator
 	// Framework starts the process of the manager's Python framework (Wazuh mode, both node
 	// types): node/framework owns it, and DAPI's executor calls it through FrameworkClient for
 	// what clusterd does not execute natively. nil: no such process.
@@ -80,8 +86,10 @@ type KeysImporter interface {
 	ImportKeys(ctx context.Context) error
 }
 
-// AgentLister answers cluster_control -a.
+// AgentLister lists and counts the agents of the master's store.
 type AgentLister interface {
+	// AgentsOverview lists every agent, the manager (000) first, as cluster_control -a shows
+	// them.
 	AgentsOverview(ctx context.Context) ([]messages.AgentOverview, error)
 	// ActiveAgentsByNode counts the active agents per node name (cluster_control -i).
 	ActiveAgentsByNode(ctx context.Context) (map[string]int, error)

@@ -62,6 +62,9 @@ type Settings struct {
 	TimeoutAgentInfo time.Duration
 	// SendsyncTimeout bounds a worker's wait for the master's answer to a sendsync request.
 	SendsyncTimeout time.Duration
+	// DAPIRequestTimeout is timeout_dapi_request: how long a DAPI request sent to another node
+	// waits for its answer before it ends with 3021.
+	DAPIRequestTimeout time.Duration
 
 	// Services are the store and daemons the node hands in.
 	Services Services

@@ -28,10 +28,11 @@ const (
 	NameKeys           = "keys"
 	NameAgentInfo      = "agent-info"
 	NameFramework      = "framework"
+	NameDAPI           = "dapi"
 )
 
-// roleOf names the role subtree of the actors only one role has. Sendsync, which both roles
-// have, is not here: RolePath names it.
+// roleOf names the role subtree of the actors only one role has. Sendsync and DAPI, which both
+// roles have, are not here: RolePath names them.
 var roleOf = map[string]Role{
 	NameListener: RoleMaster, NamePeers: RoleMaster, NameKeepaliveCheck: RoleMaster,
 	NameLocalIntegrity: RoleMaster, NameLocalGroups: RoleMaster, NameGroupsSend: RoleMaster,

@@ -34,6 +34,7 @@ type WorkerHandler struct {
 	work      *offload
 	gen       int
 	probe     linkProbe
+	dapi      dapiRelays // local clients' DAPI requests sent to the master, waiting for its answer
 }
 
 type workerState int
@@ -104,6 +105,8 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 		case probeTag:
 			settled, alive := w.probe.answered(m, tag)
 			probeOutcome(c, w.log, w.sess, settled, alive, probeTimeout(w.settings))
+		case dapiRelayTag:
+			dapiSent(c, &w.dapi, m, tag)
 		}
 	case *probeExpired:
 		probeOutcome(c, w.log, w.sess, w.probe.expired(m), false, probeTimeout(w.settings))
@@ -126,6 +129,12 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 		w.memberEvent(c, m)
 	case *MasterStatus:
 		c.Respond(&MasterStatusReply{Connected: w.state == stateConnected})
+	case *ForwardDapi:
+		w.relayDapi(c, m)
+	case *sweepDapiRelays:
+		w.dapi.sweep(c, w.kit)
+	case *CancelDapiForward:
+		w.dapi.take(m.ID)
 	case *linkClosed:
 		if w.sess != nil && m.link == w.sess.link {
 			w.lost(c, m.err)
@@ -137,6 +146,7 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 		if w.sess != nil {
 			w.sess.close(c, ErrConnectionLost)
 		}
+		w.dapi.failAll(c, messages.ErrWorkerNotConnected.New())
 	}
 }
 
@@ -282,6 +292,10 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 		if err == nil {
 			w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: e.Client, err: &masterDaemonError{text: e.Text}})
 		}
+	case messages.CmdDapi:
+		w.dapiRequest(c, f)
+	case messages.CmdDapiRes, messages.CmdDapiErr:
+		w.dapiAnswered(c, f)
 	default:
 		if !w.sess.handleCommon(f) {
 			w.sess.respondUnknown(f)
@@ -315,6 +329,8 @@ func (w *WorkerHandler) lost(c actor.Context, err error) {
 	w.probe.settle() // a probe of the lost connection must not close the next one
 	w.integTask = ""
 	w.state = stateDisconnected
+	// The local clients' requests end now: their answers would come on this connection only.
+	w.dapi.failAll(c, messages.ErrWorkerNotConnected.New())
 	w.tellTasks(c, &masterLink{up: false})
 	_ = os.RemoveAll(w.settings.QueueDir(w.settings.NodeName))
 	w.log.Infof("Connection with server has been lost. Reconnecting in %s.", seconds(w.settings.ConnectionRetry))

@@ -87,7 +87,8 @@ func (n *Node) openAgents() error {
 			remoted: func(ctx context.Context, message []byte) []byte {
 				return db.assignGroupAnswer(ctx, message, n.groupsChanged)
 			}}
-		services.Agents = agentsOverview{st: st, nodeName: n.settings.NodeName, version: n.settings.Version}
+		overview := agentsOverview{st: st, nodeName: n.settings.NodeName, version: n.settings.Version}
+		services.Agents = overview
 	} else {
 		db.enroll = authd.NewWorker(cfg, masterForwarder{n: n})
 		services.Keys = keys

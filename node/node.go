@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/messages/dapi"
 	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
@@ -56,6 +57,10 @@ type Options struct {
 	ReceiveBudget *wire.ReceiveBudget
 	// Network, when set, stands between the node and its cluster peers (test partitions).
 	Network Network
+	// DAPI, when set, runs the node's Distributed API requests in place of the functions the
+	// node executes itself (tests give a fake); in ModeWazuh the manager's framework still runs what it answers
+	// NotExecuted for.
+	DAPI dapi.Executor
 	// Framework shapes the process of the manager's Python framework in ModeWazuh (tests run a
 	// stand-in; nil: the manager's own interpreter, which finds its packages by itself).
 	Framework *pyframework.Options
@@ -211,7 +216,11 @@ func (n *Node) Start() (err error) {
 			return err
 		}
 	}
-	n.settings.Services.DAPI = n.dapiExecutor()
+	native := n.dapiExecutor()
+	n.settings.Services.DAPI, n.settings.Services.DAPIAgents = native, native
+	if n.opts.DAPI != nil {
+		n.settings.Services.DAPI = n.opts.DAPI
+	}
 	if n.opts.Mode == ModeWazuh {
 		n.useFramework()
 	}

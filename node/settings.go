@@ -56,6 +56,7 @@ func settings(cfg Config, home string) actors.Settings {
 		AgentGroupsMismatchLimit: in.Worker.AgentGroupsMismatchLimit,
 		TimeoutAgentGroups:       in.Worker.TimeoutAgentGroups,
 		SendsyncTimeout:          sendsyncTimeout,
+		DAPIRequestTimeout:       in.Communication.TimeoutDAPIRequest,
 		SyncAgentInfo:            in.Worker.SyncAgentInfo,
 		TimeoutAgentInfo:         in.Master.TimeoutAgentInfo,
 	}

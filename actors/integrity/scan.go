@@ -17,6 +17,9 @@ import (
 type Scanner struct {
 	Home    string // WAZUH_HOME
 	Workers int    // goroutines stating and hashing files; runtime.NumCPU() when zero or less
+	// Keys, when set, limits the scan to the items with these keys (RulesetKeys: the user
+	// ruleset alone); nil scans every item of Items.
+	Keys []string
 
 	mu    sync.Mutex
 	cache scanCache // the files of the last complete scan
@@ -87,7 +90,7 @@ func (s *Scanner) Scan(ctx context.Context, prev Metadata) (Metadata, ScanStats,
 			w.run(jobs)
 		}()
 	}
-	wk := walker{prefix: prefix, jobs: jobs, done: ctx.Done(), buf: make([]byte, direntBufferSize)}
+	wk := walker{prefix: prefix, jobs: jobs, done: ctx.Done(), buf: make([]byte, direntBufferSize), keys: s.Keys}
 	wk.walkItems()
 	close(jobs)
 	wg.Wait()

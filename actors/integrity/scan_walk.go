@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -35,14 +36,19 @@ type walker struct {
 	buf     []byte // getdents buffer
 	skipped int64
 	errs    errorLog
+	keys    []string // the items to walk; nil: all
 }
 
 // direntBufferSize holds a few hundred entries per getdents call.
 const direntBufferSize = 32 << 10
 
-// walkItems walks every item in Items order; it stops early when the scan is cancelled.
+// walkItems walks every item in Items order (those of wk.keys, when set); it stops early when
+// the scan is cancelled.
 func (wk *walker) walkItems() {
 	for i := range Items {
+		if wk.keys != nil && !slices.Contains(wk.keys, Items[i].Key) {
+			continue
+		}
 		if !wk.walkItem(i) {
 			return
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/messages/dapi"
 	"github.com/clusterd/clusterd/node"
 	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/gossip"
@@ -56,6 +57,9 @@ type Options struct {
 	// own stand-in wazuh-db (Member.WazuhDB), running for the whole test, across restarts of
 	// the node.
 	WazuhDB bool
+	// DAPI, when set, gives each node (at each start) the executor of its Distributed API
+	// requests in place of the node's own.
+	DAPI func(m *Member) dapi.Executor
 }
 
 // Cluster is a running in-process cluster.
@@ -224,6 +228,9 @@ func (m *Member) Start() error {
 	}
 	if m.wazuhDB != nil {
 		opts.Mode, opts.WazuhDB, opts.Framework = node.ModeWazuh, testWazuhDBClients(), m.framework
+	}
+	if m.opts.DAPI != nil {
+		opts.DAPI = m.opts.DAPI(m)
 	}
 	n, err := node.New(m.cfg, opts)
 	if err != nil {

@@ -37,6 +37,10 @@ type fakeMaster struct {
 	// answers, when set, replaces the fake master's answer to the worker's requests of those
 	// commands (the counter is filled in).
 	answers map[string]messages.Frame
+	// strs holds the long strings the worker sends (new_str, str_upd), by id; dapi receives
+	// the worker's dapi_res (with the string it names in place of the id) and dapi_err.
+	strs map[string][]byte
+	dapi chan messages.Frame
 }
 
 // answer makes the fake master answer every request command of the worker with reply.
@@ -60,7 +64,7 @@ func startFakeMaster(t testing.TB) *fakeMaster {
 		t.Fatal(err)
 	}
 	fm := &fakeMaster{t: t, ln: ln, cipher: c, hellos: make(chan string, 8), results: make(chan messages.Frame, 8), done: make(chan struct{}),
-		next: 1000, pending: map[uint32]chan messages.Frame{}}
+		next: 1000, pending: map[uint32]chan messages.Frame{}, strs: map[string][]byte{}, dapi: make(chan messages.Frame, 8)}
 	go fm.accept()
 	t.Cleanup(func() {
 		_ = ln.Close()
@@ -132,6 +136,8 @@ func (fm *fakeMaster) deliver(conn *wire.Conn, f messages.Frame) {
 		case fm.results <- f:
 		default:
 		}
+	case messages.CmdNewStr, messages.CmdStrUpd, messages.CmdDapiRes, messages.CmdDapiErr:
+		reply = fm.dapiAnswer(f)
 	default:
 		reply.Command, reply.Payload = messages.CmdErr, messages.UnknownCommand(f.Command)
 	}
@@ -175,4 +181,42 @@ func (fm *fakeMaster) request(command string, payload []byte) messages.Frame {
 		fm.t.Fatalf("request %s: %v", command, err)
 	}
 	return f
+}
+
+// dapiAnswer answers the frames of a worker's DAPI answer as Wazuh's master does (§3.1, §9.2):
+// the long string, then dapi_res naming it ("ok Forwarded response") or dapi_err ("ok DAPI
+// error forwarded to worker"). The test reads them from fm.dapi, dapi_res carrying the string.
+func (fm *fakeMaster) dapiAnswer(f messages.Frame) messages.Frame {
+	reply := messages.Frame{Counter: f.Counter, Command: messages.CmdOK}
+	fm.mu.Lock()
+	defer fm.mu.Unlock()
+	switch f.Command {
+	case messages.CmdNewStr:
+		fm.next++
+		id := fmt.Sprint(fm.next)
+		fm.strs[id] = []byte{}
+		reply.Payload = []byte(id)
+		return reply
+	case messages.CmdStrUpd:
+		id, data, _ := bytes.Cut(f.Payload, []byte(" "))
+		if _, ok := fm.strs[string(id)]; ok {
+			fm.strs[string(id)] = append(fm.strs[string(id)], data...)
+		}
+		reply.Payload = []byte(messages.ReplyStringUpdated)
+		return reply
+	case messages.CmdDapiRes:
+		res, err := messages.ParseDapiResult(f.Payload)
+		if err == nil {
+			f.Payload = append([]byte(res.RequestID+" "), fm.strs[res.StringID]...)
+			delete(fm.strs, res.StringID)
+		}
+		reply.Payload = []byte(messages.ReplyDapiForwarded)
+	default:
+		reply.Payload = []byte(messages.ReplyDapiErrorForwarded)
+	}
+	select {
+	case fm.dapi <- f:
+	default:
+	}
+	return reply
 }

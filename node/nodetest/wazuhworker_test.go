@@ -29,6 +29,10 @@ type wazuhWorker struct {
 	lastStr int
 	docs    []groupsDoc
 	taken   int // docs handed to the test by nextDoc
+	// dapi receives the master's answers to the worker's dapi requests (dapi_res with the
+	// string it names in place of the string id, and dapi_err) and the requests the master
+	// forwards it (dapi).
+	dapi chan messages.Frame
 }
 
 // groupsDoc is one agent-groups document the master named with syn_g_m_w or syn_g_m_w_c.
@@ -43,7 +47,7 @@ type groupsDoc struct {
 func startWazuhWorker(t *testing.T, c *nodetest.Cluster, name string) *wazuhWorker {
 	t.Helper()
 	w := &wazuhWorker{RawPeer: helloRaw(t, c, name), done: make(chan struct{}),
-		waiting: map[uint32]chan messages.Frame{}, strs: map[string][]byte{}}
+		waiting: map[uint32]chan messages.Frame{}, strs: map[string][]byte{}, dapi: make(chan messages.Frame, 8)}
 	_ = w.Conn().SetReadDeadline(time.Time{})
 	go w.serve()
 	t.Cleanup(func() {
@@ -102,6 +106,27 @@ func (w *wazuhWorker) answer(f messages.Frame) {
 			doc.sync, doc.err = messages.ParseAgentGroupsSync(data)
 		}
 		w.docs = append(w.docs, doc)
+	case messages.CmdDapi:
+		// A request the master forwards: queued, for the test to answer.
+		reply(messages.CmdOK, []byte(messages.ReplyDapiQueued))
+		select {
+		case w.dapi <- f:
+		default:
+		}
+	case messages.CmdDapiRes, messages.CmdDapiErr:
+		// Wazuh's worker acknowledges at once and relays to its local client.
+		answer := messages.ReplyForwardedToWorker
+		if f.Command == messages.CmdDapiErr {
+			answer = messages.ReplyDapiErrorForwarded
+		} else if res, err := messages.ParseDapiResult(f.Payload); err == nil {
+			f.Payload = append([]byte(res.RequestID+" "), w.strs[res.StringID]...)
+			delete(w.strs, res.StringID)
+		}
+		reply(messages.CmdOK, []byte(answer))
+		select {
+		case w.dapi <- f:
+		default:
+		}
 	default:
 		reply(messages.CmdErr, []byte("unexpected command "+f.Command))
 	}
