@@ -22,6 +22,7 @@ type nodeRoot struct {
 	log      *logrus.Entry
 	state    *rootState
 
+	roleAt    int          // where the role subtree goes among the children: after the services
 	draining  *actor.PID   // the role subtree being stopped
 	waiters   []*actor.PID // StopRole requests answered when it has
 	drainTime timer
@@ -42,13 +43,21 @@ type roleChanged struct{}
 
 func newNodeRoot(kit *Kit, s Settings, log *logrus.Entry, role Role, socks Sockets) actor.Producer {
 	state := &rootState{role: role, cluster: socks.Cluster}
+	// Started puts the role subtree after the services it calls (the framework's process), so
+	// that they start before it and stop after it.
+	var services []ChildSpec
+	if s.Services.Framework != nil {
+		services = append(services, ChildSpec{Name: NameFramework, Producer: NewFramework(kit, s.Services.Framework, FrameworkOptions{})})
+	}
 	common := []ChildSpec{
 		{Name: NameLocal, Producer: NewLocalServer(kit, s, socks.Local)},
 		{Name: NameMembership, Producer: NewMembership(kit, s)},
 		{Name: NameStats, Producer: NewControlServer(kit, s, socks.Control)},
 	}
 	return func() actor.Actor {
-		return &nodeRoot{sup: &Supervisor{kit: kit, log: log, specs: common}, kit: kit, settings: s, log: log, state: state}
+		specs := append(append([]ChildSpec{}, services...), common...)
+		return &nodeRoot{sup: &Supervisor{kit: kit, log: log, specs: specs}, kit: kit, settings: s, log: log, state: state,
+			roleAt: len(services)}
 	}
 }
 
@@ -56,10 +65,10 @@ func newNodeRoot(kit *Kit, s Settings, log *logrus.Entry, role Role, socks Socke
 func (r *nodeRoot) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
-		// The role subtree starts first and, the children of the root stopping in reverse
-		// order at shutdown, stops last.
+		// The role subtree starts first (after the services its actors call) and, the
+		// children of the root stopping in reverse order at shutdown, stops last (before them).
 		if spec, err := roleSpec(r.kit, r.settings, r.state.role, r.state.cluster); err == nil {
-			r.sup.specs = append([]ChildSpec{spec}, r.sup.specs...)
+			r.sup.specs = append(r.sup.specs[:r.roleAt:r.roleAt], append([]ChildSpec{spec}, r.sup.specs[r.roleAt:]...)...)
 			r.kit.Directory.set(r.kit.System, r.state.role)
 		} else {
 			r.state.role = RoleNone

@@ -29,6 +29,10 @@ type Services struct {
 	// distributed_master requests (master). nil: the DAPI executor, if it is a locator too.
 	// The node sets its native executor here, so a test that replaces DAPI keeps the routing.
 	DAPIAgents dapi.AgentLocator
+	// Framework starts the process of the manager's Python framework (Wazuh mode, both node
+	// types): node/framework owns it, and DAPI's executor calls it through FrameworkClient for
+	// what clusterd does not execute natively. nil: no such process.
+	Framework FrameworkLauncher
 }
 
 // AgentInfoToken identifies what a PendingAgentInfo read, for its confirmation.

@@ -27,6 +27,7 @@ const (
 	NameAgentGroups    = "agent-groups"
 	NameKeys           = "keys"
 	NameAgentInfo      = "agent-info"
+	NameFramework      = "framework"
 	NameDAPI           = "dapi"
 )
 

@@ -13,6 +13,11 @@ package messages
 // fresh exception, ErrWorkerNotConnected.New() or ErrRequestTimeout.With(extra). To add a code,
 // add a row; the tests check that every row has a known class and a message.
 var (
+	// API: < 999. The DAPI executor raises them when the process that runs the framework breaks:
+	// 900 when a request cannot be handed to it, 901 when it ends while running one.
+	ErrAPIPoolBroken    = define(900, ClassWazuhInternalError, "One of the API child processes terminated abruptly. The API process pool is not usable anymore. Please restart the Wazuh API")
+	ErrAPIExecutorBroke = define(901, ClassWazuhInternalError, "API executor subprocess broke. A service restart may be needed")
+
 	// Wazuh: 0999 - 1099
 	ErrIncompatiblePython = define(999, ClassWazuhInternalError, "Incompatible version of Python")
 	ErrInternal           = define(1000, ClassWazuhInternalError, "Wazuh Internal Error",

@@ -22,6 +22,7 @@ import (
 	"github.com/clusterd/clusterd/node/gossip"
 	"github.com/clusterd/clusterd/node/logging"
 	"github.com/clusterd/clusterd/node/manager"
+	"github.com/clusterd/clusterd/node/pyframework"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -57,8 +58,12 @@ type Options struct {
 	// Network, when set, stands between the node and its cluster peers (test partitions).
 	Network Network
 	// DAPI, when set, runs the node's Distributed API requests in place of the functions the
-	// node executes itself (tests give a fake; the manager's framework will be another).
+	// node executes itself (tests give a fake); in ModeWazuh the manager's framework still runs what it answers
+	// NotExecuted for.
 	DAPI dapi.Executor
+	// Framework shapes the process of the manager's Python framework in ModeWazuh (tests run a
+	// stand-in; nil: the manager's own interpreter, which finds its packages by itself).
+	Framework *pyframework.Options
 }
 
 // Node is one running clusterd node.
@@ -215,6 +220,9 @@ func (n *Node) Start() (err error) {
 	n.settings.Services.DAPI, n.settings.Services.DAPIAgents = native, native
 	if n.opts.DAPI != nil {
 		n.settings.Services.DAPI = n.opts.DAPI
+	}
+	if n.opts.Mode == ModeWazuh {
+		n.useFramework()
 	}
 	tree, err := actors.SpawnTree(n.kit, n.settings, n.sockets)
 	if err != nil {

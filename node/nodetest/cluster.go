@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +22,7 @@ import (
 	"github.com/clusterd/clusterd/node/manager"
 	"github.com/clusterd/clusterd/node/nodetest/standin"
 	"github.com/clusterd/clusterd/node/proto/wdb"
+	"github.com/clusterd/clusterd/node/pyframework"
 	"github.com/clusterd/clusterd/node/tool/control"
 	"github.com/clusterd/clusterd/wire"
 )
@@ -80,8 +83,9 @@ type Member struct {
 	node   *node.Node
 	writer *testWriter
 
-	network node.Network // this node's side of the cluster's network (Partition)
-	wazuhDB *standin.WazuhDB
+	network   node.Network // this node's side of the cluster's network (Partition)
+	wazuhDB   *standin.WazuhDB
+	framework *pyframework.Options // the stand-in framework of a node in Wazuh mode
 }
 
 // FastInternal returns Wazuh's internal options with timers short enough for tests.
@@ -171,8 +175,25 @@ func (c *Cluster) newMember(name, ip, masterIP string, port, gossipPort int, mas
 		}
 		c.t.Cleanup(w.Close)
 		m.wazuhDB = w
+		m.framework = standinFramework(c.t, home, name, cl.NodeType)
 	}
 	return m
+}
+
+// standinFramework is the Python framework of a node in Wazuh mode: the stand-in
+// (standin.WriteFramework) under its home, run by the system's python3. Without python3 the
+// node runs the manager's own interpreter, which a test home lacks: its framework keeps
+// failing, which the tests that do not use it ignore.
+func standinFramework(t testing.TB, home, name, typ string) *pyframework.Options {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		return nil
+	}
+	dir := filepath.Join(home, "framework-standin")
+	if err := standin.WriteFramework(dir); err != nil {
+		t.Fatal(err)
+	}
+	return &pyframework.Options{Interpreter: python, Path: []string{dir}, Env: standin.FrameworkEnv(home, name, typ)}
 }
 
 // WazuhDB is the member's stand-in wazuh-db (Options.WazuhDB), nil otherwise.
@@ -206,7 +227,7 @@ func (m *Member) Start() error {
 		opts.ReceiveBudget = m.opts.ReceiveBudget()
 	}
 	if m.wazuhDB != nil {
-		opts.Mode, opts.WazuhDB = node.ModeWazuh, testWazuhDBClients()
+		opts.Mode, opts.WazuhDB, opts.Framework = node.ModeWazuh, testWazuhDBClients(), m.framework
 	}
 	if m.opts.DAPI != nil {
 		opts.DAPI = m.opts.DAPI(m)
