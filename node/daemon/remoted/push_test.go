@@ -305,8 +305,13 @@ func TestMergedPushedAgainWhileStale(t *testing.T) {
 	stalePush(a)
 	stalePush(a) // the next keepalive with the old sum gets it again
 
-	// A new connection (startup, then the old sum) gets it too.
+	// A new connection (startup, then the old sum) gets it too. The server
+	// must have seen the old one close first: a second connection while the
+	// first is live and recent is refused (key in use), as Wazuh's.
 	a.conn.Close()
+	poll.Until(t, waitTimeout, "the server to drop the closed connection", func() bool {
+		return s.keys.Load().byID[1].target().conn == nil
+	})
 	a = newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
 	a.handshake()
 	stalePush(a)
