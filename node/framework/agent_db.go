@@ -39,6 +39,7 @@ const agentColumns = "id, name, ip, register_ip, internal_key, os_name, os_versi
 type agentDB struct {
 	store   Store
 	manager Manager
+	ids     agentIDCache
 }
 
 // managerRow is the manager's values for agentColumns, in their order.

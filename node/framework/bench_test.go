@@ -73,3 +73,37 @@ func BenchmarkGetAgents50k(b *testing.B) {
 		_ = dapi.EncodeResult(res)
 	}
 }
+
+// GET /agents?agents_list=<id> as the administrator with 10,000 agents: what one agent's
+// page costs when the RBAC wildcard covers every agent.
+func BenchmarkGetOneAgent10k(b *testing.B) {
+	n := newTestNode(b)
+	seedAgents(b, n.store, 10000)
+	req := request(b, "wazuh.agent", "get_agents", `{"agent_list": ["005432"], "offset": 0, "limit": 500, "filters": {}, "distinct": false}`,
+		reqOpts{policies: adminPolicies(b)})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := n.native.Execute(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = dapi.EncodeResult(res)
+	}
+}
+
+// GET /agents/summary/status as the administrator with 10,000 agents.
+func BenchmarkAgentsSummaryStatus10k(b *testing.B) {
+	n := newTestNode(b)
+	seedAgents(b, n.store, 10000)
+	req := request(b, "wazuh.agent", "get_agents_summary_status", `{}`, reqOpts{policies: adminPolicies(b)})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := n.native.Execute(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = dapi.EncodeResult(res)
+	}
+}
