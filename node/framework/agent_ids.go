@@ -27,28 +27,26 @@ type agentIDCache struct {
 	cached     *agentIDs
 }
 
-// get returns the agent ids, from the cache when the store has not changed since they were
-// read. Calls that miss at once each read (the store serialises them); the last one stays.
+// sharedAgentIDs returns the agent ids, from the cache when the store has not changed since
+// they were read. One caller reads at a time, the others wait for its list: when a write
+// makes the cache stale, the 32 requests the DAPI runs at once would otherwise read the
+// 10,000 ids 32 times.
 func (db *agentDB) sharedAgentIDs(ctx context.Context) (*agentIDs, error) {
 	g, ok := db.store.(Generational)
 	if !ok {
 		return db.readAgentIDs(ctx)
 	}
-	gen := g.Generation()
 	db.ids.mu.Lock()
+	defer db.ids.mu.Unlock()
+	gen := g.Generation()
 	if db.ids.cached != nil && db.ids.generation == gen {
-		c := db.ids.cached
-		db.ids.mu.Unlock()
-		return c, nil
+		return db.ids.cached, nil
 	}
-	db.ids.mu.Unlock()
 	c, err := db.readAgentIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	db.ids.mu.Lock()
 	db.ids.generation, db.ids.cached = gen, c
-	db.ids.mu.Unlock()
 	return c, nil
 }
 
