@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 
@@ -36,9 +37,17 @@ func nodeError(payload []byte) error {
 	return TextError(payload)
 }
 
+var exceptionKey = []byte(`"__wazuh_exception__"`)
+
 // answerException is the exception a node sent as its answer, which control.py raises when
 // json.loads(..., object_hook=as_wazuh_object) yields one instead of a document.
 func answerException(payload []byte) (*messages.WazuhError, bool) {
+	// Only a document holding the exception key decodes to one: a 5 MB agents listing is not
+	// read twice to find that out. (The key could be spelled with \u escapes: a document
+	// with any escape is read.)
+	if !bytes.Contains(payload, exceptionKey) && !bytes.Contains(payload, []byte(`\u`)) {
+		return nil, false
+	}
 	we, err := messages.DecodeException(payload)
 	return we, err == nil
 }
