@@ -78,11 +78,20 @@ func (n *Node) openAgents() error {
 			return fmt.Errorf("write client.keys: %w", err)
 		}
 		db.keys = startKeysWriter(st, keysFile(home), logging.Tagged(n.log, "Authd", "Main"))
-		db.enroll = authd.NewMaster(cfg, enrollStore{st: st}, func(context.Context) error {
+		afterChange := func(context.Context) error {
 			db.keys.changed()
 			n.groupsChanged()
 			return nil
-		})
+		}
+		if n.replicaIP != "" {
+			// A master-eligible node: it decides while acting, forwards to the acting master
+			// like a worker otherwise; its store follows the replicated log only (no
+			// client.keys import: the log is the one source of registrations).
+			db.enroll = authd.NewReplicated(cfg, replicatedEnrollStore{enrollStore{st: st}, n}, afterChange,
+				masterForwarder{n: n}, func() bool { return n.repl != nil && n.repl.acting() })
+		} else {
+			db.enroll = authd.NewMaster(cfg, enrollStore{st: st}, afterChange)
+		}
 		services.Daemons = daemons{authd: db.enroll, wdb: wazuhdb.NewGlobalCommands(st, db.sharedDir, n.groupsChanged),
 			remoted: func(ctx context.Context, message []byte) []byte {
 				return db.assignGroupAnswer(ctx, message, n.groupsChanged)

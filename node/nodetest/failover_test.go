@@ -1,0 +1,118 @@
+package nodetest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clusterd/clusterd/node/nodetest"
+)
+
+// storeHolds checks that m's store holds the agent name under id.
+func storeHolds(m *nodetest.Member, id, name string) error {
+	n := m.Node()
+	if n == nil {
+		return fmt.Errorf("%s is not running", m.Name)
+	}
+	a, ok, err := n.Store().AgentByName(context.Background(), name)
+	if err != nil || !ok {
+		return fmt.Errorf("%s's store lacks %s (%v)", m.Name, name, err)
+	}
+	if got := fmt.Sprintf("%03d", a.ID); got != id {
+		return fmt.Errorf("%s holds %s as %s, want %s", m.Name, name, got, id)
+	}
+	return nil
+}
+
+// Three master-eligible nodes and a worker: one acts as master, the others are standbys
+// connected to it as workers. Enrollments (on the acting master, and through the worker) are
+// committed on every master-eligible node before they are answered. When the acting master
+// stops, another takes over within the election timeout, the worker connects to it, and every
+// agent enrolled before is known there; new ids follow the old ones.
+func TestActingMasterFailsOver(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Masters: 3, Workers: 1})
+	first := c.Master()
+	if !first.Node().ActingMaster() {
+		t.Fatal("no acting master")
+	}
+	worker := c.Members()[3]
+	enrolled := map[string]string{} // name → id
+	enrolled["agent-m"] = enroll(t, first, "OSSEC A:'agent-m' V:'v4.14.7'")
+	enrolled["agent-w"] = enroll(t, worker, "OSSEC A:'agent-w' V:'v4.14.7'")
+	// Acknowledged means committed: on a majority at once, and applied on every
+	// master-eligible node soon after.
+	nodetest.Eventually(t, 10*time.Second, func() error {
+		for _, m := range c.Masters() {
+			for name, id := range enrolled {
+				if err := storeHolds(m, id, name); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+
+	start := time.Now()
+	if err := first.Stop(); err != nil {
+		t.Fatalf("stop the acting master: %v", err)
+	}
+	stopped := time.Since(start)
+	var next *nodetest.Member
+	nodetest.Eventually(t, 20*time.Second, func() error {
+		for _, m := range c.Masters() {
+			if m != first && m.Node() != nil && m.Node().ActingMaster() {
+				next = m
+				return nil
+			}
+		}
+		return fmt.Errorf("no new acting master")
+	})
+	acting := time.Since(start)
+	nodetest.Eventually(t, 30*time.Second, func() error {
+		ok, err := worker.WorkerConnected()
+		if err != nil || !ok {
+			return fmt.Errorf("the worker is not connected (%v)", err)
+		}
+		got, err := c.ConnectedWorkers()
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(strings.Join(got, ","), worker.Name) {
+			return fmt.Errorf("%s lists %v", next.Name, got)
+		}
+		return nil
+	})
+	t.Logf("stop of the acting master took %s; new acting master %s after %s; worker connected to it after %s",
+		stopped, next.Name, acting, time.Since(start))
+
+	for name, id := range enrolled {
+		if err := storeHolds(next, id, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The new acting master enrolls, never reusing an id, and so does the worker through it.
+	for _, m := range []*nodetest.Member{next, worker} {
+		name := "after-" + m.Name
+		id := enroll(t, m, "OSSEC A:'"+name+"' V:'v4.14.7'")
+		for other, used := range enrolled {
+			if used == id {
+				t.Fatalf("%s got id %s, already %s's", name, id, other)
+			}
+		}
+		enrolled[name] = id
+	}
+	// The old master comes back as a standby and catches up.
+	if err := first.Start(); err != nil {
+		t.Fatalf("restart %s: %v", first.Name, err)
+	}
+	nodetest.Eventually(t, 20*time.Second, func() error {
+		for name, id := range enrolled {
+			if err := storeHolds(first, id, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
