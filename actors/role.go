@@ -3,6 +3,7 @@ package actors
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -96,8 +97,13 @@ func workerRole(system *actor.ActorSystem) *WorkerRole {
 func roleSpec(kit *Kit, s Settings, role Role, cluster *Socket, masterIP string) (ChildSpec, error) {
 	s.NodeType = string(role)
 	if masterIP != "" {
-		// One address given: the worker follows it, never the others of <nodes>.
+		// One address given: the worker follows it, never the others of <nodes>. A standby
+		// master dials it again within a second: the acting master binds its port only once
+		// it acts, a moment after the standbys learnt of its election.
 		s.NodeIP, s.MasterIPs = masterIP, nil
+		if role == RoleWorker {
+			s.ConnectionRetry = min(s.ConnectionRetry, time.Second)
+		}
 	}
 	var specs []ChildSpec
 	switch role {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/sirupsen/logrus"
@@ -187,11 +188,11 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 			return
 		}
 		if errors.Is(m.err, syscall.ECONNREFUSED) {
-			w.log.Errorf("Could not connect to master. Trying again in %s.", seconds(w.settings.ConnectionRetry))
+			w.log.Errorf("Could not connect to master. Trying again in %s.", seconds(w.retryDelay()))
 		} else {
-			w.log.Errorf("Could not connect to master: %v. Trying again in %s.", m.err, seconds(w.settings.ConnectionRetry))
+			w.log.Errorf("Could not connect to master: %v. Trying again in %s.", m.err, seconds(w.retryDelay()))
 		}
-		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+		w.retry.after(w.kit, w.retryDelay(), c.Self(), &connectNow{})
 		return
 	}
 	cfg, err := w.settings.clusterConnConfig(w.kit)
@@ -199,8 +200,8 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		// SpawnTree refuses such a key; the connection is closed rather than left in clear.
 		_ = m.nc.Close()
 		w.state = stateDisconnected
-		w.log.WithError(err).Errorf("Could not connect to master. Trying again in %s.", seconds(w.settings.ConnectionRetry))
-		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+		w.log.WithError(err).Errorf("Could not connect to master. Trying again in %s.", seconds(w.retryDelay()))
+		w.retry.after(w.kit, w.retryDelay(), c.Self(), &connectNow{})
 		return
 	}
 	l := startLink(w.kit, m.nc, cfg, c.Self(), nil)
@@ -346,8 +347,8 @@ func (w *WorkerHandler) lost(c actor.Context, err error) {
 		w.log.Info("Connection with server has been lost. Trying the next master address.")
 		return
 	}
-	w.log.Infof("Connection with server has been lost. Reconnecting in %s.", seconds(w.settings.ConnectionRetry))
-	w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+	w.log.Infof("Connection with server has been lost. Reconnecting in %s.", seconds(w.retryDelay()))
+	w.retry.after(w.kit, w.retryDelay(), c.Self(), &connectNow{})
 }
 
 // masterIP is the address to dial: nodes[0], or in turn each of the master-eligible nodes.
@@ -356,6 +357,17 @@ func (w *WorkerHandler) masterIP() string {
 		return w.settings.MasterIPs[w.next%len(w.settings.MasterIPs)]
 	}
 	return w.settings.NodeIP
+}
+
+// retryDelay is how long the handler waits before it dials again: connection_retry, or with
+// several master-eligible addresses at most a second, so that a worker finds a newly elected
+// acting master within about a second of its election rather than a connection_retry (10 s by
+// default) later. Each round is one refused dial per address.
+func (w *WorkerHandler) retryDelay() time.Duration {
+	if len(w.settings.MasterIPs) > 1 {
+		return min(w.settings.ConnectionRetry, time.Second)
+	}
+	return w.settings.ConnectionRetry
 }
 
 // tryNext moves to the next master address after a failure and dials it at once, unless every
