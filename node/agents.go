@@ -33,7 +33,10 @@ type agentDB struct {
 	serveDone chan struct{}
 	remoted   *remoted.Server
 	keys      *keysWriter // master: client.keys follows the store
-	hold      *groupsHold // master: agent-groups held after a rebuild (nil on a worker)
+	// groups makes the master's changes of groups and assignments: the store, or through the
+	// replicated log on a master-eligible node.
+	groups wazuhdb.GroupsWriter
+	hold   *groupsHold // master: agent-groups held after a rebuild (nil on a worker)
 }
 
 // DBPath is where a node keeps its agent database under home.
@@ -50,6 +53,7 @@ func (n *Node) openAgents() error {
 	}
 	db := &agentDB{st: st, sharedDir: filepath.Join(home, "etc", "shared")}
 	n.agents = db
+	db.groups = n.groupsWriter()
 	ctx, cancel := context.WithTimeout(context.Background(), storeOpenTimeout)
 	defer cancel()
 	if n.settings.IsMaster() {
@@ -92,7 +96,7 @@ func (n *Node) openAgents() error {
 		} else {
 			db.enroll = authd.NewMaster(cfg, enrollStore{st: st}, afterChange)
 		}
-		services.Daemons = daemons{authd: db.enroll, wdb: wazuhdb.NewGlobalCommands(st, db.sharedDir, n.groupsChanged),
+		services.Daemons = daemons{authd: db.enroll, wdb: wazuhdb.NewGlobalCommands(st, db.sharedDir, n.groupsChanged).WithWriter(db.groups),
 			remoted: func(ctx context.Context, message []byte) []byte {
 				return db.assignGroupAnswer(ctx, message, n.groupsChanged)
 			}}

@@ -116,3 +116,37 @@ func (e replicatedEnrollStore) RemoveAgent(ctx context.Context, id int, purge bo
 	}
 	return nil
 }
+
+// replicatedGroups commits the master's changes of groups and assignments through the
+// replicated log (the acting master only), answering once they are applied here.
+type replicatedGroups struct{ n *Node }
+
+func (g replicatedGroups) propose(ctx context.Context, op string, body any) error {
+	m, err := replicatedEnrollStore{n: g.n}.member()
+	if err != nil {
+		return err
+	}
+	_, err = m.Propose(ctx, op, body)
+	return err
+}
+
+func (g replicatedGroups) SetAgentGroups(ctx context.Context, mode wazuhdb.SetMode, syncStatus string, data []wazuhdb.AgentGroups) error {
+	return g.propose(ctx, ha.OpGroupsSet, ha.GroupsSet{Mode: mode, SyncStatus: syncStatus, Data: data})
+}
+
+func (g replicatedGroups) CreateGroup(ctx context.Context, name string) error {
+	return g.propose(ctx, ha.OpGroupCreate, ha.GroupName{Name: name})
+}
+
+func (g replicatedGroups) DeleteGroup(ctx context.Context, name string) error {
+	return g.propose(ctx, ha.OpGroupDelete, ha.GroupName{Name: name})
+}
+
+// groupsWriter is what makes the master's changes of groups and assignments: the store, or on
+// a master-eligible node the replicated log.
+func (n *Node) groupsWriter() wazuhdb.GroupsWriter {
+	if n.replicaIP != "" {
+		return replicatedGroups{n: n}
+	}
+	return n.agents.st
+}

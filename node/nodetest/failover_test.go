@@ -3,11 +3,13 @@ package nodetest_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clusterd/clusterd/node/nodetest"
+	"github.com/clusterd/clusterd/node/tool/control"
 )
 
 // storeHolds checks that m's store holds the agent name under id.
@@ -41,6 +43,18 @@ func TestActingMasterFailsOver(t *testing.T) {
 	enrolled := map[string]string{} // name → id
 	enrolled["agent-m"] = enroll(t, first, "OSSEC A:'agent-m' V:'v4.14.7'")
 	enrolled["agent-w"] = enroll(t, worker, "OSSEC A:'agent-w' V:'v4.14.7'")
+	// A group made and assigned from the worker, and an agent removed from it: committed by
+	// the acting master too.
+	agentGroupsTool(t, worker, "-a", "-g", "web")
+	agentGroupsTool(t, worker, "-a", "-i", enrolled["agent-m"], "-g", "web")
+	removed := enroll(t, first, "OSSEC A:'agent-gone' V:'v4.14.7'")
+	var out, errOut strings.Builder
+	if code := control.RunManageAgents(context.Background(), "manage_agents", []string{"-home", worker.Home, "-r", removed}, &out, &errOut); code != 0 {
+		t.Fatalf("manage_agents -r: %d %s", code, errOut.String())
+	}
+	var idM int
+	fmt.Sscanf(enrolled["agent-m"], "%d", &idM)
+	waitGroups(t, c.Masters(), idM, "web")
 	// Acknowledged means committed: on a majority at once, and applied on every
 	// master-eligible node soon after.
 	nodetest.Eventually(t, 10*time.Second, func() error {
@@ -92,6 +106,13 @@ func TestActingMasterFailsOver(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if got, err := groupsOf(next, idM); err != nil || !slices.Equal(got, []string{"web"}) {
+		t.Fatalf("agent-m's groups on the new acting master: %v (%v)", got, err)
+	}
+	if _, found, _ := next.Node().Store().AgentByName(context.Background(), "agent-gone"); found {
+		t.Fatal("the removed agent is back on the new acting master")
+	}
+	enrolled["agent-gone"] = removed // its id is never given again
 	// The new acting master enrolls, never reusing an id, and so does the worker through it.
 	for _, m := range []*nodetest.Member{next, worker} {
 		name := "after-" + m.Name
@@ -109,6 +130,9 @@ func TestActingMasterFailsOver(t *testing.T) {
 	}
 	nodetest.Eventually(t, 20*time.Second, func() error {
 		for name, id := range enrolled {
+			if name == "agent-gone" {
+				continue
+			}
 			if err := storeHolds(first, id, name); err != nil {
 				return err
 			}
