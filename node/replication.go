@@ -115,9 +115,16 @@ func (n *Node) startReplication(selfIP string) error {
 		}
 		n.groupsChanged()
 	}}
+	// A node bound to one address dials its peers from it, as a worker dials its master: the
+	// peers see which node connects.
+	d := &net.Dialer{Timeout: 2 * time.Second}
+	if ip := net.ParseIP(s.BindAddr); ip != nil && !ip.IsUnspecified() {
+		d.LocalAddr = &net.TCPAddr{IP: ip}
+	}
+	dial := func(ctx context.Context, addr string) (net.Conn, error) { return d.DialContext(ctx, "tcp", addr) }
 	in := n.cfg.Internal.Clusterd.Replication
 	r.member, err = ha.Start(ha.Config{ID: r.self, Peers: peers, Dir: filepath.Join(n.opts.Home, "var", "db", "raft"),
-		Key: s.Key, FSM: fsm, Log: r.log, Tick: in.Tick, ElectionTicks: in.ElectionTicks, Listener: ln})
+		Key: s.Key, FSM: fsm, Log: r.log, Tick: in.Tick, ElectionTicks: in.ElectionTicks, Listener: ln, Dial: dial})
 	if err != nil {
 		_ = ln.Close()
 		return err

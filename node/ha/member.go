@@ -327,7 +327,7 @@ func (m *Member) publish(soft raft.SoftState, leaderSince uint64, hs *pb.HardSta
 		v.Term = hs.GetTerm()
 	}
 	if v.Leader != m.view.Leader && v.Leader != 0 {
-		m.log.Infof("Acting master is raft member %d (term %d)", v.Leader, v.Term)
+		m.log.Debugf("Acting master is raft member %d (term %d)", v.Leader, v.Term)
 	}
 	if v.Leader != m.view.Leader || v.State != m.view.State {
 		close(m.changed)

@@ -140,3 +140,62 @@ func TestActingMasterFailsOver(t *testing.T) {
 		return nil
 	})
 }
+
+// The acting master cut from the other nodes stops acting within the election timeout and
+// refuses enrollments; the majority elects another, which the worker follows. After the heal
+// there is one acting master, and every node holds what the majority committed meanwhile.
+func TestPartitionedActingMasterStepsDown(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Masters: 3, Workers: 1})
+	old := c.Master()
+	worker := c.Members()[3]
+	before := enroll(t, worker, "OSSEC A:'before-cut' V:'v4.14.7'")
+
+	c.Isolate(old)
+	nodetest.Eventually(t, 15*time.Second, func() error {
+		if old.Node().ActingMaster() || old.Node().Replication().IsActing() {
+			return fmt.Errorf("%s still acts on its own", old.Name)
+		}
+		return nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if reply, err := old.Enroll(ctx, "OSSEC A:'on-the-cut-side' V:'v4.14.7'"); err == nil && strings.HasPrefix(reply, "OSSEC K:") {
+		t.Fatalf("the cut-off master enrolled an agent: %q", reply)
+	}
+	var next *nodetest.Member
+	nodetest.Eventually(t, 20*time.Second, func() error {
+		for _, m := range c.Masters() {
+			if m != old && m.Node().ActingMaster() {
+				next = m
+				return nil
+			}
+		}
+		return fmt.Errorf("no acting master on the majority side")
+	})
+	during := enroll(t, worker, "OSSEC A:'during-cut' V:'v4.14.7'")
+
+	c.Heal()
+	nodetest.Eventually(t, 30*time.Second, func() error {
+		acting := 0
+		for _, m := range c.Masters() {
+			if m.Node().ActingMaster() {
+				acting++
+			}
+		}
+		if acting != 1 {
+			return fmt.Errorf("%d acting masters", acting)
+		}
+		for _, m := range c.Masters() {
+			for name, id := range map[string]string{"before-cut": before, "during-cut": during} {
+				if err := storeHolds(m, id, name); err != nil {
+					return err
+				}
+			}
+			if _, found, _ := m.Node().Store().AgentByName(context.Background(), "on-the-cut-side"); found {
+				return fmt.Errorf("%s holds the agent the cut-off master was asked for", m.Name)
+			}
+		}
+		return nil
+	})
+	t.Logf("acting master %s cut off; %s took over", old.Name, next.Name)
+}
