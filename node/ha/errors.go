@@ -9,6 +9,9 @@ var (
 	ErrStopped = errors.New("replication stopped")
 	// ErrUnknownCommand is an FSM's answer to an entry it does not know.
 	ErrUnknownCommand = errors.New("unknown replicated command")
+	// errNotRaft ends a replication connection that sent something else than a raft message
+	// for this member from another member.
+	errNotRaft = errors.New("not a raft message for this member")
 	// ErrInvalidConfig refuses a member configuration.
 	ErrInvalidConfig = errors.New("invalid replication configuration")
 )

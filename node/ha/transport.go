@@ -3,6 +3,7 @@ package ha
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -123,23 +124,29 @@ func (t *transport) accept() {
 // deliver checks one inbound frame and hands its message to the member. A frame that is not a
 // raft message for this member, from a member, ends the connection.
 func (t *transport) deliver(c *wire.Conn, f messages.Frame) {
-	m := &pb.Message{}
-	if f.Command != cmdRaft {
-		t.log.Warnf("Raft connection from %s sent %q; closing it", c.RemoteAddr(), messages.ClipForLog(f.Command))
-		_ = c.Close()
-		return
-	}
-	if err := proto.Unmarshal(f.Payload, m); err != nil {
-		t.log.WithError(err).Warnf("Raft connection from %s sent a message that does not decode; closing it", c.RemoteAddr())
-		_ = c.Close()
-		return
-	}
-	if _, known := t.peers[m.GetFrom()]; !known || m.GetTo() != t.self {
-		t.log.Warnf("Raft connection from %s sent a message from %d to %d; closing it", c.RemoteAddr(), m.GetFrom(), m.GetTo())
+	m, err := decodeMessage(f, t.self, func(id uint64) bool { _, ok := t.peers[id]; return ok })
+	if err != nil {
+		t.log.WithError(err).Warnf("Raft connection from %s closed", c.RemoteAddr())
 		_ = c.Close()
 		return
 	}
 	t.recv(m)
+}
+
+// decodeMessage turns a frame from a peer into the raft message it carries, for member self;
+// isPeer says which ids are the other members.
+func decodeMessage(f messages.Frame, self uint64, isPeer func(uint64) bool) (*pb.Message, error) {
+	if f.Command != cmdRaft {
+		return nil, fmt.Errorf("%w: command %q", errNotRaft, messages.ClipForLog(f.Command))
+	}
+	m := &pb.Message{}
+	if err := proto.Unmarshal(f.Payload, m); err != nil {
+		return nil, fmt.Errorf("%w: %w", errNotRaft, err)
+	}
+	if m.GetTo() != self || !isPeer(m.GetFrom()) {
+		return nil, fmt.Errorf("%w: a message from %d to %d", errNotRaft, m.GetFrom(), m.GetTo())
+	}
+	return m, nil
 }
 
 // send queues each message for its peer; what cannot be queued is reported unreachable.
