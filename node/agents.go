@@ -68,8 +68,11 @@ func (n *Node) openAgents() error {
 			return err
 		}
 	}
-	services := actors.Services{Groups: groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold},
-		AgentInfo: agentInfoStore{st: st, now: time.Now}}
+	var groups actors.GroupsStore = groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold}
+	if n.replicaIP != "" {
+		groups = replicaGroupsStore{groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold}}
+	}
+	services := actors.Services{Groups: groups, AgentInfo: agentInfoStore{st: st, now: time.Now}}
 	cfg, err := n.enrollConfig()
 	if err != nil {
 		return err

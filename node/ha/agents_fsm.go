@@ -113,6 +113,16 @@ func (f *AgentsFSM) apply(ctx context.Context, cmd Command) ([]byte, error) {
 	}
 }
 
+// AppliedIndex implements AppliedIndexer.
+func (f *AgentsFSM) AppliedIndex(ctx context.Context) (uint64, error) {
+	return f.Store.ReplicationApplied(ctx)
+}
+
+// SetAppliedIndex implements AppliedIndexer.
+func (f *AgentsFSM) SetAppliedIndex(ctx context.Context, index uint64) error {
+	return f.Store.SetReplicationApplied(ctx, index)
+}
+
 func (f *AgentsFSM) add(ctx context.Context, a AgentAdd) ([]byte, error) {
 	if a.ID <= 0 {
 		return nil, fmt.Errorf("%s %q: %w: the acting master allocates the id", OpAgentAdd, a.Name, wazuhdb.ErrInvalidAgent)

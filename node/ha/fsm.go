@@ -19,3 +19,12 @@ type Command struct {
 type FSM interface {
 	Apply(ctx context.Context, cmd Command) ([]byte, error)
 }
+
+// AppliedIndexer is an FSM that keeps the index of the last entry applied in its own storage,
+// written after the entry's change: then the index is exactly as durable as the changes it
+// counts (never ahead of them after a crash of the machine), and costs no sync of the log's
+// file. An FSM without it has the index kept in the log's file, synced.
+type AppliedIndexer interface {
+	AppliedIndex(ctx context.Context) (uint64, error)
+	SetAppliedIndex(ctx context.Context, index uint64) error
+}

@@ -144,13 +144,28 @@ func Start(cfg Config) (*Member, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	m := &Member{cfg: cfg, log: cfg.Log, disk: disk, recvc: make(chan *pb.Message, 4096), ctx: ctx, stop: stop,
 		waiters: make(map[uint64]chan applyResult), changed: make(chan struct{})}
-	m.view.Applied = disk.Applied()
+	applied := disk.Applied()
+	if ix, ok := cfg.FSM.(AppliedIndexer); ok {
+		if applied, err = ix.AppliedIndex(ctx); err != nil {
+			stop()
+			_ = disk.Close()
+			_ = ln.Close()
+			return nil, fmt.Errorf("read the applied index: %w", err)
+		}
+		if err := disk.raiseCommit(applied); err != nil {
+			stop()
+			_ = disk.Close()
+			_ = ln.Close()
+			return nil, fmt.Errorf("%w: %w (a store of another group?)", ErrInvalidConfig, err)
+		}
+	}
+	m.view.Applied = applied
 	rc := &raft.Config{
 		ID:                        cfg.ID,
 		ElectionTick:              cfg.ElectionTicks,
 		HeartbeatTick:             cfg.HeartbeatTicks,
 		Storage:                   disk,
-		Applied:                   disk.Applied(),
+		Applied:                   applied,
 		MaxSizePerMsg:             1 << 20,
 		MaxInflightMsgs:           256,
 		MaxUncommittedEntriesSize: 64 << 20,
@@ -222,7 +237,7 @@ func (m *Member) run() {
 		case <-ticker.C:
 			m.node.Tick()
 		case rd := <-m.node.Ready():
-			if err := m.disk.Save(rd.HardState, rd.Entries); err != nil {
+			if err := m.disk.Save(rd.HardState, rd.Entries, rd.MustSync); err != nil {
 				m.fail(err)
 				return
 			}
@@ -282,8 +297,16 @@ func (m *Member) apply(ents []*pb.Entry) error {
 }
 
 func (m *Member) saveApplied(index uint64, conf *pb.ConfState) error {
-	if err := m.disk.SaveApplied(index, conf); err != nil {
-		return err
+	ix, own := m.cfg.FSM.(AppliedIndexer)
+	if conf != nil || !own {
+		if err := m.disk.SaveApplied(index, conf); err != nil {
+			return err
+		}
+	}
+	if own {
+		if err := ix.SetAppliedIndex(m.ctx, index); err != nil {
+			return fmt.Errorf("save the applied index: %w", err)
+		}
 	}
 	m.mu.Lock()
 	m.view.Applied = index

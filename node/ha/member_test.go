@@ -3,6 +3,8 @@ package ha
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -105,5 +107,32 @@ func TestWholeGroupRestartsWithItsState(t *testing.T) {
 		t.Fatalf("id %03d given twice after the restart", a.ID)
 	}
 	want[a.ID] = a
+	g.allHold(10*time.Second, want)
+}
+
+// A member whose store was lost rebuilds it from the log: the applied index lives in the
+// store, so a new store applies every entry again.
+func TestLostStoreIsRebuiltFromTheLog(t *testing.T) {
+	g := newGroup(t, 3)
+	leader := g.acting(10 * time.Second)
+	want := map[int]AgentAdd{}
+	for range 3 {
+		a := g.enroll(leader)
+		want[a.ID] = a
+	}
+	g.allHold(10*time.Second, want)
+	var follower uint64
+	for id := range g.members {
+		if id != leader {
+			follower = id
+		}
+	}
+	g.stop(follower)
+	for _, f := range []string{"global.db", "global.db-wal", "global.db-shm"} {
+		if err := os.Remove(filepath.Join(g.dirs[follower], f)); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	g.start(follower, nil)
 	g.allHold(10*time.Second, want)
 }

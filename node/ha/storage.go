@@ -97,10 +97,10 @@ func (l *diskLog) load() error {
 	if err != nil {
 		return err
 	}
-	if l.applied > l.hard.GetCommit() {
-		return fmt.Errorf("applied index %d beyond the commit index %d", l.applied, l.hard.GetCommit())
+	if err := l.MemoryStorage.SetHardState(l.hard); err != nil {
+		return err
 	}
-	return l.MemoryStorage.SetHardState(l.hard)
+	return l.raiseCommit(l.applied)
 }
 
 // InitialState is raft.Storage's: the hard state and configuration saved last.
@@ -114,6 +114,19 @@ func (l *diskLog) IsEmpty() bool {
 	return last == 0 && raft.IsEmptyHardState(l.hard)
 }
 
+// raiseCommit makes the commit index at least applied: entries the FSM applied were committed,
+// and the commit index is saved only with later entries (Save).
+func (l *diskLog) raiseCommit(applied uint64) error {
+	if applied <= l.hard.GetCommit() {
+		return nil
+	}
+	if last, _ := l.LastIndex(); applied > last {
+		return fmt.Errorf("the state has entries up to %d applied, the log holds only %d", applied, last)
+	}
+	l.hard.Commit = &applied
+	return l.MemoryStorage.SetHardState(l.hard)
+}
+
 // Applied is the index of the last entry the FSM applied, as saved.
 func (l *diskLog) Applied() uint64 { return l.applied }
 
@@ -124,10 +137,16 @@ func indexKey(i uint64) []byte {
 }
 
 // Save writes a Ready's hard state and entries, synced, then makes them visible to raft. An
-// entry at index i replaces every saved entry from i on.
-func (l *diskLog) Save(hs *pb.HardState, ents []*pb.Entry) error {
+// entry at index i replaces every saved entry from i on. A Ready that raft says needs no sync
+// (only the commit index moved, which raft can learn again) is kept in memory until the next
+// write: the commit index is not worth an fsync per commit.
+func (l *diskLog) Save(hs *pb.HardState, ents []*pb.Entry, mustSync bool) error {
 	if (hs == nil || raft.IsEmptyHardState(hs)) && len(ents) == 0 {
 		return nil
+	}
+	if !mustSync && len(ents) == 0 {
+		l.hard = proto.Clone(hs).(*pb.HardState)
+		return l.MemoryStorage.SetHardState(l.hard)
 	}
 	err := l.db.Update(func(tx *bbolt.Tx) error {
 		if len(ents) > 0 {
@@ -148,7 +167,10 @@ func (l *diskLog) Save(hs *pb.HardState, ents []*pb.Entry) error {
 				}
 			}
 		}
-		if hs != nil && !raft.IsEmptyHardState(hs) {
+		if hs == nil || raft.IsEmptyHardState(hs) {
+			hs = l.hard // a commit index kept in memory only so far
+		}
+		if !raft.IsEmptyHardState(hs) {
 			v, err := proto.Marshal(hs)
 			if err != nil {
 				return err
