@@ -3,6 +3,7 @@ package nodetest_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -198,4 +199,78 @@ func TestPartitionedActingMasterStepsDown(t *testing.T) {
 		return nil
 	})
 	t.Logf("acting master %s cut off; %s took over", old.Name, next.Name)
+}
+
+// Rounds of stopping a random master-eligible node (the acting one half of the time) while
+// agents enroll through the worker, then starting it again. After each round: one acting
+// master, every acknowledged agent on every master-eligible node under the id it was given, no
+// id given twice.
+func TestReplicatedMasterChaos(t *testing.T) {
+	if testing.Short() {
+		t.Skip("rounds of stops and starts")
+	}
+	c := nodetest.Start(t, nodetest.Options{Masters: 3, Workers: 1})
+	worker := c.Members()[3]
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(12, seed))
+	acked := map[string]string{} // name → id
+	ids := map[string]string{}   // id → name
+	seq := 0
+	tryEnroll := func() {
+		seq++
+		name := fmt.Sprintf("chaos-%03d", seq)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		reply, err := worker.Enroll(ctx, "OSSEC A:'"+name+"' V:'v4.14.7'")
+		got := enrolledReply.FindStringSubmatch(reply)
+		if err != nil || got == nil {
+			return // refused or unanswered during the change: not acknowledged
+		}
+		if other, used := ids[got[1]]; used {
+			t.Fatalf("id %s given to %s and %s", got[1], other, name)
+		}
+		acked[name], ids[got[1]] = got[1], name
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for round := 1; time.Now().Before(deadline); round++ {
+		victim := c.Masters()[rng.IntN(3)]
+		if rng.IntN(2) == 0 {
+			victim = c.Master()
+		}
+		tryEnroll()
+		if err := victim.Stop(); err != nil {
+			t.Fatalf("round %d: stop %s: %v", round, victim.Name, err)
+		}
+		for range 3 {
+			tryEnroll()
+		}
+		if err := victim.Start(); err != nil {
+			t.Fatalf("round %d: start %s: %v", round, victim.Name, err)
+		}
+		tryEnroll()
+		nodetest.Eventually(t, 30*time.Second, func() error {
+			acting := 0
+			for _, m := range c.Masters() {
+				if m.Node().ActingMaster() {
+					acting++
+				}
+			}
+			if acting != 1 {
+				return fmt.Errorf("round %d: %d acting masters", round, acting)
+			}
+			for _, m := range c.Masters() {
+				for name, id := range acked {
+					if err := storeHolds(m, id, name); err != nil {
+						return fmt.Errorf("round %d: %w", round, err)
+					}
+				}
+			}
+			return nil
+		})
+		t.Logf("round %d: stopped and started %s; %d agents acknowledged", round, victim.Name, len(acked))
+	}
+	if len(acked) == 0 {
+		t.Fatal("no enrollment was acknowledged")
+	}
 }
