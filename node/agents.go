@@ -73,6 +73,9 @@ func (n *Node) openAgents() error {
 		groups = replicaGroupsStore{groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold}}
 	}
 	services := actors.Services{Groups: groups, AgentInfo: agentInfoStore{st: st, now: time.Now}}
+	if n.replicaIP != "" {
+		services.Replication = replicationReporter{n: n}
+	}
 	cfg, err := n.enrollConfig()
 	if err != nil {
 		return err

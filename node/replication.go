@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -337,4 +338,36 @@ func (n *Node) Replication() *ha.Member {
 		return nil
 	}
 	return n.repl.member
+}
+
+// replicationReporter answers actorctl's replication command for a master-eligible node.
+type replicationReporter struct{ n *Node }
+
+func (rr replicationReporter) ReplicationStatus() actors.ReplicationStatus {
+	n := rr.n
+	out := actors.ReplicationStatus{Node: n.settings.NodeName, Address: n.replicaIP, Role: "none"}
+	r := n.repl
+	if r == nil {
+		return out
+	}
+	st := r.member.Status()
+	v, _ := r.member.View()
+	out.Raft, out.Term, out.Commit, out.Applied = st.RaftState.String(), st.HardState.GetTerm(), st.HardState.GetCommit(), v.Applied
+	switch {
+	case v.Leader == r.self:
+		out.Role = "acting master"
+	case v.Leader != 0:
+		out.Role = "standby"
+	}
+	out.Leader = r.ips[v.Leader]
+	last := r.member.LastIndex()
+	for id, pr := range st.Progress {
+		m := actors.ReplicationMember{Address: r.ips[id], Match: pr.Match, Active: pr.RecentActive || id == r.self}
+		if last > pr.Match {
+			m.Lag = last - pr.Match
+		}
+		out.Members = append(out.Members, m)
+	}
+	slices.SortFunc(out.Members, func(a, b actors.ReplicationMember) int { return strings.Compare(a.Address, b.Address) })
+	return out
 }

@@ -104,6 +104,7 @@ type Member struct {
 	mu      sync.Mutex
 	waiters map[uint64]chan applyResult
 	view    View
+	status  raft.Status // as of the last tick
 	changed chan struct{}
 	failure error
 }
@@ -236,6 +237,11 @@ func (m *Member) run() {
 			return
 		case <-ticker.C:
 			m.node.Tick()
+			// Kept for readers that must not wait on raft's goroutine (an actor).
+			st := m.node.Status()
+			m.mu.Lock()
+			m.status = st
+			m.mu.Unlock()
 		case rd := <-m.node.Ready():
 			if err := m.disk.Save(rd.HardState, rd.Entries, rd.MustSync); err != nil {
 				m.fail(err)
@@ -395,8 +401,25 @@ func (m *Member) Err() error {
 	return m.failure
 }
 
-// Status is raft's own account (term, commit, each follower's match index on the leader).
-func (m *Member) Status() raft.Status { return m.node.Status() }
+// Status is raft's own account (term, commit, each follower's match index on the leader), as
+// of the last tick: reading it never waits.
+func (m *Member) Status() raft.Status {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.status
+}
+
+// LastIndex is the index of the last entry in this member's log.
+func (m *Member) LastIndex() uint64 {
+	m.mu.Lock()
+	disk := m.disk
+	m.mu.Unlock()
+	if disk == nil {
+		return 0
+	}
+	last, _ := disk.LastIndex()
+	return last
+}
 
 // Propose commits op with body (JSON-encoded) through the replicated log and returns the FSM's
 // answer once the entry is applied on this member. Only the acting master proposes; others

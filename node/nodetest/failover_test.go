@@ -2,16 +2,31 @@ package nodetest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/node/nodetest"
 	"github.com/clusterd/clusterd/node/tool/control"
 )
+
+// replicationStatus asks m's actorctl socket for its view of the replicated master.
+func replicationStatus(m *nodetest.Member) (actors.ReplicationStatus, error) {
+	var st actors.ReplicationStatus
+	client := &control.Client{SocketPath: filepath.Join(m.Home, "queue", "cluster", "actorctl.sock"), Timeout: 5 * time.Second}
+	payload, err := client.Do(context.Background(), actors.CmdReplication, nil)
+	if err != nil {
+		return st, fmt.Errorf("%s: %w", m.Name, err)
+	}
+	err = json.Unmarshal(payload, &st)
+	return st, err
+}
 
 // storeHolds checks that m's store holds the agent name under id.
 func storeHolds(m *nodetest.Member, id, name string) error {
@@ -63,6 +78,28 @@ func TestActingMasterFailsOver(t *testing.T) {
 			for name, id := range enrolled {
 				if err := storeHolds(m, id, name); err != nil {
 					return err
+				}
+			}
+		}
+		return nil
+	})
+
+	// actorctl replication: the acting master sees every member caught up; a standby names it.
+	nodetest.Eventually(t, 10*time.Second, func() error {
+		for _, m := range c.Masters() {
+			st, err := replicationStatus(m)
+			if err != nil {
+				return err
+			}
+			switch {
+			case m == first && (st.Role != "acting master" || len(st.Members) != 3):
+				return fmt.Errorf("%s: %+v", m.Name, st)
+			case m != first && (st.Role != "standby" || st.Leader != first.IP || st.Applied != st.Commit):
+				return fmt.Errorf("%s: %+v", m.Name, st)
+			}
+			for _, mm := range st.Members {
+				if mm.Lag != 0 || !mm.Active {
+					return fmt.Errorf("%s sees %+v", m.Name, mm)
 				}
 			}
 		}
