@@ -140,13 +140,13 @@ func BenchmarkFailoverActingMasterKill9(b *testing.B) {
 			}
 		}
 		// Ask a worker: it relays -l to whichever master it is connected to.
-		next, named, complete := c.waitActing("worker1", acting, nil, time.Minute)
+		next, named, _ := c.waitActing("worker1", acting, nil, time.Minute)
 		for _, n := range rest {
 			if n != next && strings.HasPrefix(n, "master") {
 				live = append(live, n)
 			}
 		}
-		_, _, complete = c.waitActing("worker1", acting, live, time.Minute)
+		_, _, complete := c.waitActing("worker1", acting, live, time.Minute)
 		toActing = append(toActing, named.Sub(killed))
 		toConnected = append(toConnected, complete.Sub(killed))
 		b.Logf("killed %s; %s acting after %s; every node connected to it after %s", acting, next,

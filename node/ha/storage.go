@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 	"go.etcd.io/raft/v3"
 	pb "go.etcd.io/raft/v3/raftpb"
 	"google.golang.org/protobuf/proto"
@@ -219,7 +220,7 @@ func (l *diskLog) SaveApplied(index uint64, conf *pb.ConfState) error {
 
 // Close closes the file.
 func (l *diskLog) Close() error {
-	if err := l.db.Close(); err != nil && !errors.Is(err, bbolt.ErrDatabaseNotOpen) {
+	if err := l.db.Close(); err != nil && !errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
 		return err
 	}
 	return nil
