@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/node/logging"
 	"github.com/clusterd/clusterd/wire"
 )
 
@@ -28,6 +29,15 @@ const (
 	sendQueueLen = 1024
 	// redialEvery is how often a member dials a peer it has no connection to, at most.
 	redialEvery = 200 * time.Millisecond
+	// inboundPerPeer bounds the connections a member keeps open from others: one per peer,
+	// and room for a peer's new connection while its old one has not been seen to close.
+	inboundPerPeer = 3
+	// receiveBudget is what all the inbound connections of a member may hold in receive
+	// buffers at once (one connection at most a message and its buffer's doubling), so that
+	// connections that do not hold the key cannot make a member hold more.
+	receiveBudget  = 4 * maxMessageSize
+	receivePerConn = maxMessageSize + maxMessageSize/2
+	receiveReserve = 4 << 20
 )
 
 // transport carries raft messages between members: one outbound connection per peer, dialled
@@ -43,7 +53,10 @@ type transport struct {
 	// unreachable tells raft a message to id could not be sent.
 	unreachable func(id uint64)
 
-	ln    net.Listener
+	ln     net.Listener
+	budget *wire.ReceiveBudget
+	// warn bounds what connections without the key can make a member log.
+	warn  *logging.RateLimiter
 	ctx   context.Context
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
@@ -74,7 +87,9 @@ func newTransport(self uint64, addrs map[uint64]string, ln net.Listener, cipher 
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	t := &transport{self: self, cipher: cipher, log: log, dial: dial, ln: ln, ctx: ctx, stop: stop,
-		peers: make(map[uint64]*peer), inbound: make(map[*wire.Conn]struct{})}
+		budget: wire.NewReceiveBudget(receiveBudget, receivePerConn, receiveReserve),
+		warn:   logging.NewRateLimiter(time.Minute, 5, nil),
+		peers:  make(map[uint64]*peer), inbound: make(map[*wire.Conn]struct{})}
 	for id, addr := range addrs {
 		if id != self {
 			t.peers[id] = &peer{t: t, id: id, addr: addr}
@@ -85,7 +100,8 @@ func newTransport(self uint64, addrs map[uint64]string, ln net.Listener, cipher 
 
 func (t *transport) connConfig() wire.ConnConfig {
 	return wire.ConnConfig{Cipher: t.cipher, QueueLen: sendQueueLen, WriteTimeout: 5 * time.Second,
-		PayloadDeadline: 5 * time.Second, Limits: wire.ReaderLimits{MaxTotalSize: maxMessageSize, MaxConcurrentDivided: 1}}
+		PayloadDeadline: 5 * time.Second,
+		Limits:          wire.ReaderLimits{MaxTotalSize: maxMessageSize, MaxConcurrentDivided: 1, Budget: t.budget}}
 }
 
 // start runs the accept loop; recv and unreachable must be set.
@@ -104,13 +120,19 @@ func (t *transport) accept() {
 			}
 			return
 		}
-		c := wire.NewConn(nc, t.connConfig())
 		t.mu.Lock()
 		if t.ctx.Err() != nil {
 			t.mu.Unlock()
 			_ = nc.Close()
 			return
 		}
+		if len(t.inbound) >= inboundPerPeer*len(t.peers) {
+			t.mu.Unlock()
+			t.warn.Logf(t.log, logrus.WarnLevel, "Raft connection from %s refused: %d connections open already", nc.RemoteAddr(), len(t.inbound))
+			_ = nc.Close()
+			continue
+		}
+		c := wire.NewConn(nc, t.connConfig())
 		t.inbound[c] = struct{}{}
 		t.mu.Unlock()
 		c.Start(func(f messages.Frame) { t.deliver(c, f) }, func(error) {
@@ -126,7 +148,7 @@ func (t *transport) accept() {
 func (t *transport) deliver(c *wire.Conn, f messages.Frame) {
 	m, err := decodeMessage(f, t.self, func(id uint64) bool { _, ok := t.peers[id]; return ok })
 	if err != nil {
-		t.log.WithError(err).Warnf("Raft connection from %s closed", c.RemoteAddr())
+		t.warn.Logf(t.log, logrus.WarnLevel, "Raft connection from %s closed: %v", c.RemoteAddr(), err)
 		_ = c.Close()
 		return
 	}

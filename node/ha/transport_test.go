@@ -58,3 +58,41 @@ func TestMemberClosesConnectionsWithoutTheKey(t *testing.T) {
 		t.Logf("acting master moved from %d to %d", leader, got)
 	}
 }
+
+// TestMemberBoundsInboundConnections: connections beyond a few per peer are closed at once,
+// and the group keeps committing.
+func TestMemberBoundsInboundConnections(t *testing.T) {
+	g := newGroup(t, 3)
+	leader := g.acting(10 * time.Second)
+	const extra = 10
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	for range extra {
+		nc, err := net.Dial("tcp", g.peers[leader])
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, nc)
+	}
+	closed := 0
+	for _, nc := range conns {
+		_ = nc.SetReadDeadline(time.Now().Add(time.Second))
+		_, err := nc.Read(make([]byte, 1))
+		var ne net.Error
+		if err != nil && !(errors.As(err, &ne) && ne.Timeout()) {
+			closed++
+		}
+	}
+	// Two peers hold a connection each; the bound is three per peer.
+	if want := extra - (inboundPerPeer*2 - 2); closed < want {
+		t.Fatalf("%d of %d extra connections closed, want at least %d", closed, extra, want)
+	}
+	want := map[int]AgentAdd{}
+	a := g.enroll(leader)
+	want[a.ID] = a
+	g.allHold(10*time.Second, want)
+}
