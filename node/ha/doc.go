@@ -5,8 +5,8 @@
 // brings what the library leaves to its user:
 //
 //   - a durable log (storage.go): every entry and the hard state are written to a bbolt file
-//     and synced before the messages that depend on them are sent; at start the file is read
-//     back into the library's in-memory log;
+//     and synced before the messages that depend on them are sent; the file is the library's
+//     Storage, read as raft needs entries, so the log holds no memory;
 //   - a transport (transport.go): raft messages travel over TCP as frames of the cluster
 //     protocol (wire), encrypted with the cluster key's Fernet like every cluster connection;
 //   - the loop that drives the library (member.go): ticks, persists, sends, applies committed

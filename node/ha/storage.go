@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -26,18 +27,22 @@ var (
 	keyApplied  = []byte("applied")
 )
 
-// diskLog is the member's durable log: a bbolt file that holds every entry, the hard state, the
-// configuration and the index of the last entry applied to the FSM, and the library's
-// MemoryStorage, which raft reads. Writes go to the file first, synced, then to memory; at
-// open the file is read back into memory. The log is never compacted (no snapshots yet): a
-// member that joins late catches up from the first entry.
+// diskLog is the member's durable log, and raft's Storage: a bbolt file that holds every
+// entry, the hard state, the configuration and (for an FSM that keeps none itself) the index of
+// the last entry applied. Raft reads entries from the file as it needs them, so the log costs
+// no memory however long it grows. The log is never compacted (no snapshots yet): a member
+// that joins late catches up from the first entry.
 type diskLog struct {
-	*raft.MemoryStorage
-	db      *bbolt.DB
+	db *bbolt.DB
+
+	mu      sync.Mutex // guards what follows: raft reads on its goroutine while the member writes
 	hard    *pb.HardState
 	conf    *pb.ConfState
 	applied uint64
+	last    uint64 // the index of the last entry, 0 when none
 }
+
+var _ raft.Storage = (*diskLog)(nil)
 
 // openDiskLog opens (or creates) dir/raft.db and loads it.
 func openDiskLog(dir string) (*diskLog, error) {
@@ -49,7 +54,7 @@ func openDiskLog(dir string) (*diskLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	l := &diskLog{MemoryStorage: raft.NewMemoryStorage(), db: db, hard: &pb.HardState{}, conf: &pb.ConfState{}}
+	l := &diskLog{db: db, hard: &pb.HardState{}, conf: &pb.ConfState{}}
 	if err := l.load(); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("load %s: %w", path, err)
@@ -78,27 +83,23 @@ func (l *diskLog) load() error {
 		if v := st.Get(keyApplied); len(v) == 8 {
 			l.applied = binary.BigEndian.Uint64(v)
 		}
-		var ents []*pb.Entry
-		err := tx.Bucket(bucketLog).ForEach(func(k, v []byte) error {
-			e := &pb.Entry{}
-			if err := proto.Unmarshal(v, e); err != nil {
-				return fmt.Errorf("entry %x: %w", k, err)
-			}
-			if n := len(ents); n > 0 && e.GetIndex() != ents[n-1].GetIndex()+1 {
-				return fmt.Errorf("entry %d follows %d", e.GetIndex(), ents[n-1].GetIndex())
-			}
-			ents = append(ents, e)
+		b := tx.Bucket(bucketLog)
+		c := b.Cursor()
+		first, _ := c.First()
+		last, _ := c.Last()
+		if first == nil {
 			return nil
-		})
-		if err != nil {
-			return err
 		}
-		return l.MemoryStorage.Append(ents)
+		if len(first) != 8 || len(last) != 8 || binary.BigEndian.Uint64(first) != 1 {
+			return fmt.Errorf("the log starts at %x, not at entry 1", first)
+		}
+		l.last = binary.BigEndian.Uint64(last)
+		if n := uint64(b.Stats().KeyN); n != l.last {
+			return fmt.Errorf("%d entries from 1 to %d: entries are missing", n, l.last)
+		}
+		return nil
 	})
 	if err != nil {
-		return err
-	}
-	if err := l.MemoryStorage.SetHardState(l.hard); err != nil {
 		return err
 	}
 	return l.raiseCommit(l.applied)
@@ -106,30 +107,132 @@ func (l *diskLog) load() error {
 
 // InitialState is raft.Storage's: the hard state and configuration saved last.
 func (l *diskLog) InitialState() (*pb.HardState, *pb.ConfState, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	return proto.Clone(l.hard).(*pb.HardState), proto.Clone(l.conf).(*pb.ConfState), nil
+}
+
+// Entries is raft.Storage's: the entries [lo, hi), at least one, at most maxSize bytes.
+func (l *diskLog) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
+	l.mu.Lock()
+	last := l.last
+	l.mu.Unlock()
+	if lo < 1 {
+		return nil, raft.ErrCompacted
+	}
+	if hi > last+1 || lo >= hi {
+		return nil, raft.ErrUnavailable
+	}
+	var out []*pb.Entry
+	var size uint64
+	err := l.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketLog).Cursor()
+		next := lo
+		for k, v := c.Seek(indexKey(lo)); k != nil && next < hi; k, v = c.Next() {
+			if binary.BigEndian.Uint64(k) != next {
+				return raft.ErrUnavailable
+			}
+			e := &pb.Entry{}
+			if err := proto.Unmarshal(v, e); err != nil {
+				return fmt.Errorf("entry %d: %w", next, err)
+			}
+			size += uint64(proto.Size(e))
+			if len(out) > 0 && size > maxSize {
+				return nil
+			}
+			out = append(out, e)
+			next++
+		}
+		if len(out) == 0 {
+			return raft.ErrUnavailable
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Term is raft.Storage's: the term of entry i (0 for the dummy entry before the first).
+func (l *diskLog) Term(i uint64) (uint64, error) {
+	if i == 0 {
+		return 0, nil
+	}
+	l.mu.Lock()
+	last := l.last
+	l.mu.Unlock()
+	if i > last {
+		return 0, raft.ErrUnavailable
+	}
+	var term uint64
+	err := l.db.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(bucketLog).Get(indexKey(i))
+		if v == nil {
+			return raft.ErrUnavailable
+		}
+		e := &pb.Entry{}
+		if err := proto.Unmarshal(v, e); err != nil {
+			return fmt.Errorf("entry %d: %w", i, err)
+		}
+		term = e.GetTerm()
+		return nil
+	})
+	return term, err
+}
+
+// LastIndex is raft.Storage's.
+func (l *diskLog) LastIndex() (uint64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.last, nil
+}
+
+// FirstIndex is raft.Storage's: nothing is ever compacted.
+func (l *diskLog) FirstIndex() (uint64, error) { return 1, nil }
+
+// Snapshot is raft.Storage's: there are none (raft never asks, nothing being compacted).
+func (l *diskLog) Snapshot() (*pb.Snapshot, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return pb.EnsureSnapshot(&pb.Snapshot{Metadata: &pb.SnapshotMetadata{ConfState: proto.Clone(l.conf).(*pb.ConfState)}}), nil
 }
 
 // IsEmpty reports whether the log never held anything: a member bootstraps the group then.
 func (l *diskLog) IsEmpty() bool {
-	last, _ := l.LastIndex()
-	return last == 0 && raft.IsEmptyHardState(l.hard)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.last == 0 && raft.IsEmptyHardState(l.hard)
 }
 
 // raiseCommit makes the commit index at least applied: entries the FSM applied were committed,
 // and the commit index is saved only with later entries (Save).
 func (l *diskLog) raiseCommit(applied uint64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if applied <= l.hard.GetCommit() {
 		return nil
 	}
-	if last, _ := l.LastIndex(); applied > last {
-		return fmt.Errorf("the state has entries up to %d applied, the log holds only %d", applied, last)
+	if applied > l.last {
+		return fmt.Errorf("the state has entries up to %d applied, the log holds only %d", applied, l.last)
 	}
 	l.hard.Commit = &applied
-	return l.MemoryStorage.SetHardState(l.hard)
+	return nil
 }
 
-// Applied is the index of the last entry the FSM applied, as saved.
-func (l *diskLog) Applied() uint64 { return l.applied }
+// Applied is the index of the last entry the FSM applied, as saved here.
+func (l *diskLog) Applied() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.applied
+}
+
+// Commit is the commit index as known here.
+func (l *diskLog) Commit() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.hard.GetCommit()
+}
 
 func indexKey(i uint64) []byte {
 	var k [8]byte
@@ -137,17 +240,27 @@ func indexKey(i uint64) []byte {
 	return k[:]
 }
 
-// Save writes a Ready's hard state and entries, synced, then makes them visible to raft. An
-// entry at index i replaces every saved entry from i on. A Ready that raft says needs no sync
-// (only the commit index moved, which raft can learn again) is kept in memory until the next
-// write: the commit index is not worth an fsync per commit.
+// Save writes a Ready's hard state and entries, synced, before raft reads them. An entry at
+// index i replaces every saved entry from i on. A Ready that raft says needs no sync (only the
+// commit index moved, which raft can learn again) is kept in memory until the next write: the
+// commit index is not worth an fsync per commit.
 func (l *diskLog) Save(hs *pb.HardState, ents []*pb.Entry, mustSync bool) error {
-	if (hs == nil || raft.IsEmptyHardState(hs)) && len(ents) == 0 {
+	hasHard := hs != nil && !raft.IsEmptyHardState(hs)
+	if !hasHard && len(ents) == 0 {
 		return nil
 	}
-	if !mustSync && len(ents) == 0 {
+	l.mu.Lock()
+	if hasHard {
 		l.hard = proto.Clone(hs).(*pb.HardState)
-		return l.MemoryStorage.SetHardState(l.hard)
+	}
+	hard := proto.Clone(l.hard).(*pb.HardState)
+	last := l.last
+	l.mu.Unlock()
+	if !mustSync && len(ents) == 0 {
+		return nil
+	}
+	if len(ents) > 0 && ents[0].GetIndex() > last+1 {
+		return fmt.Errorf("save the replicated log: entry %d after %d", ents[0].GetIndex(), last)
 	}
 	err := l.db.Update(func(tx *bbolt.Tx) error {
 		if len(ents) > 0 {
@@ -168,28 +281,24 @@ func (l *diskLog) Save(hs *pb.HardState, ents []*pb.Entry, mustSync bool) error 
 				}
 			}
 		}
-		if hs == nil || raft.IsEmptyHardState(hs) {
-			hs = l.hard // a commit index kept in memory only so far
+		if raft.IsEmptyHardState(hard) {
+			return nil
 		}
-		if !raft.IsEmptyHardState(hs) {
-			v, err := proto.Marshal(hs)
-			if err != nil {
-				return err
-			}
-			return tx.Bucket(bucketState).Put(keyHard, v)
+		v, err := proto.Marshal(hard)
+		if err != nil {
+			return err
 		}
-		return nil
+		return tx.Bucket(bucketState).Put(keyHard, v)
 	})
 	if err != nil {
 		return fmt.Errorf("save the replicated log: %w", err)
 	}
-	if hs != nil && !raft.IsEmptyHardState(hs) {
-		l.hard = proto.Clone(hs).(*pb.HardState)
-		if err := l.MemoryStorage.SetHardState(l.hard); err != nil {
-			return err
-		}
+	if len(ents) > 0 {
+		l.mu.Lock()
+		l.last = ents[len(ents)-1].GetIndex()
+		l.mu.Unlock()
 	}
-	return l.MemoryStorage.Append(ents)
+	return nil
 }
 
 // SaveApplied records that the FSM applied every entry up to index, and the configuration
@@ -211,10 +320,12 @@ func (l *diskLog) SaveApplied(index uint64, conf *pb.ConfState) error {
 	if err != nil {
 		return fmt.Errorf("save the applied index: %w", err)
 	}
+	l.mu.Lock()
 	l.applied = index
 	if conf != nil {
 		l.conf = proto.Clone(conf).(*pb.ConfState)
 	}
+	l.mu.Unlock()
 	return nil
 }
 

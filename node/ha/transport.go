@@ -126,9 +126,9 @@ func (t *transport) accept() {
 			_ = nc.Close()
 			return
 		}
-		if len(t.inbound) >= inboundPerPeer*len(t.peers) {
+		if open := len(t.inbound); open >= inboundPerPeer*len(t.peers) {
 			t.mu.Unlock()
-			t.warn.Logf(t.log, logrus.WarnLevel, "Raft connection from %s refused: %d connections open already", nc.RemoteAddr(), len(t.inbound))
+			t.warn.Logf(t.log, logrus.WarnLevel, "Raft connection from %s refused: %d connections open already", nc.RemoteAddr(), open)
 			_ = nc.Close()
 			continue
 		}
