@@ -70,7 +70,7 @@ type replicatedEnrollStore struct {
 
 func (e replicatedEnrollStore) member() (*ha.Member, error) {
 	if e.n.repl == nil || !e.n.repl.acting() {
-		return nil, errNotActing
+		return nil, ErrNotActingMaster
 	}
 	return e.n.repl.member, nil
 }

@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"net"
@@ -316,9 +315,6 @@ func (r *replication) close() error {
 	}
 	return nil
 }
-
-// errNotActing refuses a change of the master's state on a node that stopped acting.
-var errNotActing = errors.New("this node is not the acting master")
 
 // ActingMaster reports whether the node runs the master role: a single master always, a
 // master-eligible node while it is the acting master.
