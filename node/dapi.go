@@ -41,6 +41,14 @@ func (n *Node) dapiExecutor() *framework.Native {
 			cfg.Groups = groupWriter{st: n.groupsWriter(), changed: n.groupsChanged}
 		}
 	}
+	if n.manager != nil {
+		// Wazuh mode: the same functions over the manager's wazuh-db; the manager's own
+		// daemons run beside clusterd, so none is clusterd's to report.
+		cfg.Store = n.manager.AgentTables()
+		if s.IsMaster() {
+			cfg.Groups = nudgingGroups{Groups: n.manager.GroupAssigner(), changed: n.groupsChanged}
+		}
+	}
 	return framework.New(cfg)
 }
 
@@ -55,6 +63,20 @@ func (g groupWriter) SetAgentGroup(ctx context.Context, id int, group, mode stri
 	err := g.st.SetAgentGroups(ctx, wazuhdb.SetMode(mode), "syncreq", []wazuhdb.AgentGroups{{ID: id, Groups: []string{group}}})
 	if err != nil {
 		return fmt.Errorf("set the groups of agent %03d: %w", id, err)
+	}
+	g.changed()
+	return nil
+}
+
+// nudgingGroups has the master's agent-groups task run at once after an assignment.
+type nudgingGroups struct {
+	framework.Groups
+	changed func()
+}
+
+func (g nudgingGroups) SetAgentGroup(ctx context.Context, id int, group, mode string) error {
+	if err := g.Groups.SetAgentGroup(ctx, id, group, mode); err != nil {
+		return err
 	}
 	g.changed()
 	return nil

@@ -64,6 +64,13 @@ type Resolver interface {
 	Groups() ([]string, error)                    // group:id:* — every group name
 }
 
+// AgentSetResolver is a Resolver that keeps every agent id as a set, ready to share: agent:id:*
+// then costs no list and no set built per request. The set is only read.
+type AgentSetResolver interface {
+	Resolver
+	AgentSet() (map[string]struct{}, error)
+}
+
 // Scope is what the wildcards of a request expand to: node:id:* is the request's Nodes (the
 // cluster as the API saw it), the agent and group wildcards come from Resolver, which may be
 // nil when the resources evaluated are only nodes and *:*:*.

@@ -58,6 +58,17 @@ func (e *evaluator) expand(resource string) (set, error) {
 	case value != "*":
 		values = []string{value}
 	case kind == "agent:id" || kind == "agent:group":
+		if sr, ok := e.sc.Resolver.(AgentSetResolver); ok {
+			all, err := sr.AgentSet()
+			if err != nil {
+				return nil, err
+			}
+			if e.cache == nil {
+				e.cache = map[string]set{}
+			}
+			e.cache[resource] = set(all)
+			return set(all), nil
+		}
 		values, err = e.resolve(Resolver.Agents)
 	case kind == "group:id":
 		values, err = e.resolve(Resolver.Groups)
@@ -158,10 +169,10 @@ func (e *evaluator) apply(m messages.Member, wanted map[string][]string, get fun
 	if err != nil {
 		return err
 	}
-	expanded := make(set, len(base))
-	for v := range base {
-		expanded[v] = struct{}{}
-	}
+	// The values the resource covers: its expansion and, for a wildcard, each named value's
+	// own expansion as the loop meets them (Wazuh's expanded list grows the same way). The
+	// expansions are shared (the evaluator's cache, the executor's agent set): never written.
+	var extra set
 	wildcard := strings.HasSuffix(m.Key, ":*")
 	allowEffect := m.Value == "allow"
 	for _, value := range values {
@@ -170,20 +181,33 @@ func (e *evaluator) apply(m messages.Member, wanted map[string][]string, get fun
 			if err != nil {
 				return err
 			}
+			if extra == nil {
+				extra = set{}
+			}
 			for v := range more {
-				expanded[v] = struct{}{}
+				extra[v] = struct{}{}
 			}
 		}
 		target := get(id)
-		for v := range expanded {
-			if value != "*" && v != value {
-				continue
-			}
+		effect := func(v string) {
 			if allowEffect {
 				target[v] = struct{}{}
 			} else {
 				delete(target, v)
 			}
+		}
+		if value != "*" {
+			// Only the value itself can match: a lookup, not a walk over every agent.
+			if base.has(value) || extra.has(value) {
+				effect(value)
+			}
+			continue
+		}
+		for v := range base {
+			effect(v)
+		}
+		for v := range extra {
+			effect(v)
 		}
 	}
 	return nil

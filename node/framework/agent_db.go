@@ -39,6 +39,7 @@ const agentColumns = "id, name, ip, register_ip, internal_key, os_name, os_versi
 type agentDB struct {
 	store   Store
 	manager Manager
+	ids     agentIDCache
 }
 
 // managerRow is the manager's values for agentColumns, in their order.
@@ -71,12 +72,66 @@ const (
 
 // The agent table of a statement shadows the store's: the store's rows come first in the
 // compound, so that its columns keep the table's affinities (a comparison of id with '001'
-// is numeric), even when they contribute no row.
-var (
-	storeTable   = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE id > 0) "
-	allTable     = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE id > 0 UNION ALL SELECT 0" + strings.Repeat(", ?", 25) + ") "
-	managerTable = "WITH agent AS (SELECT " + agentColumns + " FROM main.agent WHERE 0 UNION ALL SELECT 0" + strings.Repeat(", ?", 25) + ") "
-)
+// is numeric), even when they contribute no row. It holds only the columns the statement
+// names: SQLite copies every column of the compound for every row, and the summaries, which
+// read one column of 10,000 rows, spent most of their time copying the other 25.
+func tableFor(rows tableRows, statement string) (table string, kept []int) {
+	kept = []int{0} // id, always first: the manager's row is SELECT 0, ...
+	names := []string{agentColumnNames[0]}
+	for i, name := range agentColumnNames[1:] {
+		if namesColumn(statement, name) {
+			kept = append(kept, i+1)
+			names = append(names, quoteColumn(name))
+		}
+	}
+	cols := strings.Join(names, ", ")
+	switch rows {
+	case storeRows:
+		return "WITH agent AS (SELECT " + cols + " FROM main.agent WHERE id > 0) ", kept
+	case managerRows:
+		return "WITH agent AS (SELECT " + cols + " FROM main.agent WHERE 0 UNION ALL SELECT 0" +
+			strings.Repeat(", ?", len(kept)-1) + ") ", kept
+	}
+	return "WITH agent AS (SELECT " + cols + " FROM main.agent WHERE id > 0 UNION ALL SELECT 0" +
+		strings.Repeat(", ?", len(kept)-1) + ") ", kept
+}
+
+// agentColumnNames are agentColumns one by one, unquoted.
+var agentColumnNames = func() []string {
+	parts := strings.Split(agentColumns, ",")
+	for i, p := range parts {
+		parts[i] = strings.Trim(strings.TrimSpace(p), "`")
+	}
+	return parts
+}()
+
+func quoteColumn(name string) string {
+	if name == "group" {
+		return "`group`"
+	}
+	return name
+}
+
+// namesColumn reports whether statement mentions column name as a word. Over-inclusion only
+// costs a copied column; the statements are the framework's, their values bound apart.
+func namesColumn(statement, name string) bool {
+	for from := 0; ; {
+		i := strings.Index(statement[from:], name)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(name)
+		if (i == 0 || !isWordByte(statement[i-1])) && (end == len(statement) || !isWordByte(statement[end])) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
 
 // hasManager reports whether the manager's row is part of the table (a zero Manager leaves it
 // out, as a global.db that does not have it).
@@ -85,14 +140,21 @@ func (db *agentDB) hasManager() bool { return db.manager != (Manager{}) }
 // selectAgents runs statement over the agent table. A failure of the statement is what
 // wazuh-db answers then: WazuhError 2003 with its text.
 func (db *agentDB) selectAgents(ctx context.Context, rows tableRows, statement string, args []any, row func([]any) error) error {
-	table, all := storeTable, args
 	switch {
 	case rows == managerRows && !db.hasManager():
 		return nil
-	case rows == managerRows:
-		table, all = managerTable, append(db.managerRow(), args...)
-	case rows == allRows && db.hasManager():
-		table, all = allTable, append(db.managerRow(), args...)
+	case rows == allRows && !db.hasManager():
+		rows = storeRows
+	}
+	table, kept := tableFor(rows, statement)
+	all := args
+	if rows != storeRows {
+		manager := db.managerRow()
+		all = make([]any, 0, len(kept)-1+len(args))
+		for _, c := range kept[1:] {
+			all = append(all, manager[c-1])
+		}
+		all = append(all, args...)
 	}
 	if err := db.store.SelectGlobal(ctx, table+statement, all, row); err != nil {
 		if ctx.Err() != nil {

@@ -29,37 +29,47 @@ func init() {
 // agentReadGate is @expose_resources(actions=["agent:read"], resources=["agent:id:{agent_list}"]).
 var agentReadGate = dapi.Gate{Actions: []string{"agent:read"}, Resource: "agent:id:{agent_list}"}
 
-// systemAgents is get_agents_info, read once per call (the RBAC wildcards expand to it too).
+// systemAgents is get_agents_info (the RBAC wildcards expand to it too): shared by the calls
+// while the store does not change; read only.
 func (c *call) systemAgents() ([]string, error) {
+	all, err := c.allAgents()
+	if err != nil {
+		return nil, err
+	}
+	return all.ids, nil
+}
+
+// knownAgents is get_agents_info as a set; read only.
+func (c *call) knownAgents() (agentSet, error) {
+	all, err := c.allAgents()
+	if err != nil {
+		return nil, err
+	}
+	return all.set, nil
+}
+
+func (c *call) allAgents() (*agentIDs, error) {
 	if c.agents == nil {
-		ids, err := c.n.db.agentIDs(c.ctx)
+		all, err := c.n.db.sharedAgentIDs(c.ctx)
 		if err != nil {
 			return nil, err
 		}
-		c.agents = ids
+		c.agents = all
 	}
 	return c.agents, nil
 }
 
-// knownAgents is get_agents_info as a set.
-func (c *call) knownAgents() (map[string]bool, error) {
-	system, err := c.systemAgents()
-	if err != nil {
-		return nil, err
-	}
-	known := make(map[string]bool, len(system))
-	for _, id := range system {
-		known[id] = true
-	}
-	return known, nil
-}
-
 // rbacFilters is get_rbac_filters: the shorter of the allowed ids (IN) and the system's other
-// ids (NOT IN).
+// ids (NOT IN). The other ids are only listed when they are the shorter: one agent asked for
+// among 10,000 costs a count, not a walk building the 9,999 others.
 func rbacFilters(system, permitted []string) *rbacFilter {
 	allowed := make(map[string]bool, len(permitted))
 	for _, id := range permitted {
 		allowed[id] = true
+	}
+	if len(permitted) < len(system)-len(allowed) {
+		// Fewer permitted than the fewest others there can be (every permitted id a known one).
+		return &rbacFilter{ids: permitted}
 	}
 	var others []string
 	for _, id := range system {
@@ -263,7 +273,7 @@ func (c *call) listAgents(group *string) (*dapi.AffectedItems, error) {
 		return nil, err
 	}
 	for _, id := range agents {
-		if !known[id] {
+		if !known.has(id) {
 			res.AddFailed(id, messages.ErrAgentNotFound.New())
 		}
 	}
@@ -547,7 +557,7 @@ func getAgentsKeys(c *call) (dapi.Result, error) {
 	}
 	var wanted []int
 	for _, id := range agents {
-		if n, ok := agentNumber(id); ok && known[id] && n > 0 {
+		if n, ok := agentNumber(id); ok && known.has(id) && n > 0 {
 			wanted = append(wanted, n)
 		}
 	}
@@ -558,7 +568,7 @@ func getAgentsKeys(c *call) (dapi.Result, error) {
 	for _, id := range agents {
 		n, _ := agentNumber(id)
 		switch key, ok := keys[n]; {
-		case !known[id]:
+		case !known.has(id):
 			res.AddFailed(id, messages.ErrAgentNotFound.New())
 		case id == "000":
 			res.AddFailed(id, messages.ErrManagerAgent.New())

@@ -309,3 +309,25 @@ func TestLocateAgents(t *testing.T) {
 		}
 	}
 }
+
+// GET /agents/summary counts what the caller may read by status, platform and group, the
+// keys of the platform and group objects sorted as wazuh-db writes them.
+func TestAgentsSummaryByStatusOSAndGroup(t *testing.T) {
+	n := agentsNode(t)
+	got := n.run(request(t, "wazuh.agent", "get_agents_summary", `{}`, reqOpts{}))
+	want := `{"__wazuh_result__": {"__class__": "WazuhResult", "__object__": {"str_priority": null, "result": {"data": ` +
+		`{"status": {"active": 2, "disconnected": 1, "never_connected": 1, "pending": 0}, ` +
+		`"os": {"centos": 1, "ubuntu": 1, "windows": 1}, "groups": {"dbs": 1, "default": 3, "mail": 1}}}}}}`
+	if got != want {
+		t.Errorf("summary\n got %s\nwant %s", got, want)
+	}
+	one := n.run(request(t, "wazuh.agent", "get_agents_summary", `{}`,
+		reqOpts{policies: `{"agent:read": {"agent:id:002": "allow"}, "rbac_mode": "white"}`}))
+	if !strings.Contains(one, `{"status": {"active": 0, "disconnected": 1, "never_connected": 0, "pending": 0}, "os": {"centos": 1}, "groups": {"dbs": 1, "default": 1}}`) {
+		t.Errorf("one agent readable: %s", one)
+	}
+	none := n.run(request(t, "wazuh.agent", "get_agents_summary", `{}`, reqOpts{policies: `{"rbac_mode": "white"}`}))
+	if !strings.Contains(none, `{"status": {"active": 0, "disconnected": 0, "never_connected": 0, "pending": 0}, "os": {}, "groups": {}}`) {
+		t.Errorf("no agent readable: %s", none)
+	}
+}

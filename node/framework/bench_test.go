@@ -56,13 +56,12 @@ func BenchmarkAgentsOverview50k(b *testing.B) {
 	}
 }
 
-// GET /agents with the API's defaults (500 agents of 50,000, every field) as the
-// administrator.
-func BenchmarkGetAgents50k(b *testing.B) {
+// benchAdminRequest runs one wazuh.agent function as the administrator over a store of
+// agents agents, the answer encoded as the node sends it.
+func benchAdminRequest(b *testing.B, agents int, function, kwargs string) {
 	n := newTestNode(b)
-	seedAgents(b, n.store, 50000)
-	req := request(b, "wazuh.agent", "get_agents", `{"offset": 0, "limit": 500, "filters": {}, "distinct": false}`,
-		reqOpts{policies: adminPolicies(b)})
+	seedAgents(b, n.store, agents)
+	req := request(b, "wazuh.agent", function, kwargs, reqOpts{policies: adminPolicies(b)})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -72,4 +71,21 @@ func BenchmarkGetAgents50k(b *testing.B) {
 		}
 		_ = dapi.EncodeResult(res)
 	}
+}
+
+// GET /agents with the API's defaults (500 agents of 50,000, every field) as the
+// administrator.
+func BenchmarkGetAgents50k(b *testing.B) {
+	benchAdminRequest(b, 50000, "get_agents", `{"offset": 0, "limit": 500, "filters": {}, "distinct": false}`)
+}
+
+// GET /agents?agents_list=<id> as the administrator with 10,000 agents: what one agent's
+// page costs when the RBAC wildcard covers every agent.
+func BenchmarkGetOneAgent10k(b *testing.B) {
+	benchAdminRequest(b, 10000, "get_agents", `{"agent_list": ["005432"], "offset": 0, "limit": 500, "filters": {}, "distinct": false}`)
+}
+
+// GET /agents/summary/status as the administrator with 10,000 agents.
+func BenchmarkAgentsSummaryStatus10k(b *testing.B) {
+	benchAdminRequest(b, 10000, "get_agents_summary_status", `{}`)
 }

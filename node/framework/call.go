@@ -20,7 +20,7 @@ type call struct {
 	req    *dapi.Request
 	n      *Native
 	kwargs messages.Object
-	agents []string // get_agents_info, once read
+	agents *agentIDs // get_agents_info, once read
 }
 
 // pyError is a Python exception other than a Wazuh one (TypeError, KeyError, ValueError):
@@ -317,6 +317,14 @@ func (r resolver) Agents() ([]string, error) {
 		return []string{"000"}, nil
 	}
 	return r.c.systemAgents()
+}
+
+// AgentSet is agent:id:* as the executor keeps it: no list or set built per request.
+func (r resolver) AgentSet() (map[string]struct{}, error) {
+	if r.c.n.db == nil {
+		return map[string]struct{}{"000": {}}, nil
+	}
+	return r.c.knownAgents()
 }
 
 func (r resolver) AgentsInGroup(group string) ([]string, error) {

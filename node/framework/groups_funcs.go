@@ -255,7 +255,7 @@ func getAgentsSyncGroup(c *call) (dapi.Result, error) {
 		case id == "000":
 			res.AddFailed(id, messages.ErrManagerAgent.New())
 			continue
-		case !known[id]:
+		case !known.has(id):
 			res.AddFailed(id, messages.ErrAgentNotFound.New())
 			continue
 		}
@@ -382,7 +382,7 @@ func (c *call) assignAgents() (*dapi.AffectedItems, error) {
 	}
 	var assigned, found []string
 	for _, id := range dedupeStrings(agents) {
-		if known[id] {
+		if known.has(id) {
 			found = append(found, id)
 		} else {
 			res.AddFailed(id, messages.ErrAgentNotFound.New())
@@ -455,7 +455,7 @@ func removeAgentFromGroup(c *call) (dapi.Result, error) {
 		return nil, err
 	}
 	switch {
-	case !known[id]:
+	case !known.has(id):
 		return nil, messages.ErrAgentNotFound.New()
 	case id == "000":
 		return nil, messages.ErrManagerAgent.New()
@@ -531,7 +531,7 @@ func removeAgentFromGroups(c *call) (dapi.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !known[id] {
+	if !known.has(id) {
 		return nil, messages.ErrAgentNotFound.New()
 	}
 	groups, err := c.listArg("group_list")
@@ -610,7 +610,7 @@ func removeAgentsFromGroup(c *call) (dapi.Result, error) {
 		switch {
 		case id == "000":
 			failure = messages.ErrManagerAgent.New()
-		case !known[id]:
+		case !known.has(id):
 			failure = messages.ErrAgentNotFound.New()
 		default:
 			_, failure = c.unsetGroup(id, group)

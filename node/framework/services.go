@@ -41,6 +41,12 @@ type Store interface {
 	SelectGlobal(ctx context.Context, query string, args []any, row func(values []any) error) error
 }
 
+// Generational is a Store that tells when it changed: the executor keeps the agent ids it read
+// while Generation returns the value it read before them.
+type Generational interface {
+	Generation() uint64
+}
+
 // Group assignment modes of wazuh-db's "global set-agent-groups".
 const (
 	GroupAppend   = "append"

@@ -37,8 +37,10 @@ type Manager struct {
 	http *wdb.HTTPClient
 	log  *logrus.Entry
 	info *agentInfo
-	opts Options
-	home string
+	// tables are the agent tables as the native DAPI functions read them.
+	tables *AgentTables
+	opts   Options
+	home   string
 }
 
 // New returns the store of the Wazuh manager installed at home. Nothing is dialled yet: a
@@ -65,6 +67,7 @@ func New(home string, opts Options) *Manager {
 		opts: opts,
 		home: home,
 	}
+	m.tables = &AgentTables{wdb: m.wdb}
 	m.info = newAgentInfo(m.http, opts.Log, opts.MaxPostBody, opts.HTTP.MaxSyncBody)
 	return m
 }
@@ -99,7 +102,10 @@ func (m *Manager) Daemons() actors.Daemons {
 func (m *Manager) WazuhDB() *wdb.Client { return m.wdb }
 
 // Close drops the idle HTTP connections.
-func (m *Manager) Close() { m.http.Close() }
+func (m *Manager) Close() {
+	m.http.Close()
+	_ = m.tables.Close()
+}
 
 // The implementations the actors are handed.
 var (

@@ -37,11 +37,13 @@ func (s *Server) acceptLoop() {
 		backoff = 0
 		c := newTCPConn(nc)
 		if ok, full := s.registerConn(c); !ok {
-			nc.Close()
 			if !full {
+				nc.Close()
 				return
 			}
+			// Counted before the close, so whoever sees the connection closed sees it counted.
 			s.totals.refused.Add(1)
+			nc.Close()
 			s.limited.warn("max-connections", "Too many agent connections (%d open): closed the one from %s.",
 				s.cfg.MaxConnections, nc.RemoteAddr())
 			continue

@@ -25,7 +25,16 @@ type Store struct {
 	isNew  bool
 	closed atomic.Bool
 	cache  stmtCache
+	// generation moves after every write transaction: what a reader derived from the store
+	// (the DAPI executor's agent ids) stays valid while it does not.
+	generation atomic.Uint64
+	// selects are SelectGlobal's read-only connections.
+	selects selectPool
 }
+
+// Generation changes after every write transaction, committed or not. A value read before
+// reading the store tags what was read: while Generation still returns it, nothing changed.
+func (s *Store) Generation() uint64 { return s.generation.Load() }
 
 // Option changes how Open treats the file it finds.
 type Option func(*openOptions)
@@ -175,6 +184,10 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closeStatements()
+	if err := s.selects.close(); err != nil {
+		_ = s.db.Close()
+		return fmt.Errorf("close store %s: %w", s.path, err)
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store %s: %w", s.path, err)
 	}
@@ -213,6 +226,9 @@ func (s *Store) tx(ctx context.Context, op string, opts *sql.TxOptions, fn func(
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.wrap(op, err)
+	}
+	if opts == nil || !opts.ReadOnly {
+		defer s.generation.Add(1)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

@@ -55,3 +55,38 @@ func FuzzDecodeRows(f *testing.F) {
 		_ = decodeRows(payload, &s)
 	})
 }
+
+// Whatever a broken wazuh-db answers to `global sql`, the row reader never panics and never
+// hands out a row wider than the columns.
+func FuzzDecodeOrderedRows(f *testing.F) {
+	f.Add([]byte(`[{"id":1,"name":"web","id":7},{"id":2}]`))
+	f.Add([]byte(`[{"name":"a","id":1}]`))
+	f.Add([]byte(`[{"id":1e400,"name":{"x":[1]}}]`))
+	cols := []string{"id", "name", "id"}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		values := make([]any, len(cols))
+		_ = decodeOrderedRows(payload, cols, values, func(v []any) error {
+			if len(v) != len(cols) {
+				t.Fatalf("a row of %d values for %d columns", len(v), len(cols))
+			}
+			return nil
+		})
+	})
+}
+
+// Whatever text an argument holds, binding either fails or writes it as one literal: the
+// bound statement has exactly the placeholders' values and nothing of the text escapes its
+// quotes.
+func FuzzBindArgs(f *testing.F) {
+	f.Add("SELECT ? FROM agent WHERE name = ? -- ?", "x' OR 1=1 --", int64(3))
+	f.Add("SELECT '?' , [?], `?`, ?", "a\x00", int64(-1))
+	f.Fuzz(func(t *testing.T, statement, text string, n int64) {
+		got, err := BindArgs(statement, []any{text, n})
+		if err != nil {
+			return
+		}
+		if len(got) < len(statement)-4 {
+			t.Fatalf("bound %q into %q", statement, got)
+		}
+	})
+}
