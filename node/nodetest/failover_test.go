@@ -16,6 +16,38 @@ import (
 	"github.com/clusterd/clusterd/node/tool/control"
 )
 
+// killRoleActor kills one actor of a role subtree of a running master-eligible member other
+// than skip, picked by rng, in a random mode: the role may be changing meanwhile, so the
+// actor may be gone already (not an error).
+func killRoleActor(rng *rand.Rand, masters []*nodetest.Member, skip *nodetest.Member) {
+	var live []*nodetest.Member
+	for _, m := range masters {
+		if m != skip && m.Node() != nil {
+			live = append(live, m)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	m := live[rng.IntN(len(live))]
+	var paths []string
+	for _, p := range killable(m) {
+		for _, role := range []actors.Role{actors.RoleMaster, actors.RoleWorker} {
+			if strings.HasPrefix(p, actors.RoleSupervisorPath(role)+"/") {
+				paths = append(paths, p)
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	mode := actors.KillStop
+	if rng.IntN(2) == 0 {
+		mode = actors.KillPanic
+	}
+	_ = kill(m, paths[rng.IntN(len(paths))], mode)
+}
+
 // replicationStatus asks m's actorctl socket for its view of the replicated master.
 func replicationStatus(m *nodetest.Member) (actors.ReplicationStatus, error) {
 	var st actors.ReplicationStatus
@@ -239,9 +271,10 @@ func TestPartitionedActingMasterStepsDown(t *testing.T) {
 }
 
 // Rounds of stopping a random master-eligible node (the acting one half of the time) while
-// agents enroll through the worker, then starting it again. After each round: one acting
-// master, every acknowledged agent on every master-eligible node under the id it was given, no
-// id given twice.
+// agents enroll through the worker, then starting it again; while the survivors change role,
+// actors of their role subtrees are killed (stopped or made to fail). After each round: one
+// acting master, every acknowledged agent on every master-eligible node under the id it was
+// given, no id given twice.
 func TestReplicatedMasterChaos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("rounds of stops and starts")
@@ -281,6 +314,7 @@ func TestReplicatedMasterChaos(t *testing.T) {
 		}
 		for range 3 {
 			tryEnroll()
+			killRoleActor(rng, c.Masters(), victim)
 		}
 		if err := victim.Start(); err != nil {
 			t.Fatalf("round %d: start %s: %v", round, victim.Name, err)
