@@ -80,6 +80,7 @@ type replication struct {
 
 	cancel context.CancelFunc
 	done   chan struct{}
+	joined chan struct{} // closed when the memberlist join at start has returned
 
 	mu       sync.Mutex
 	role     actors.Role
@@ -141,10 +142,10 @@ func (r *replication) acting() bool { return r.member.IsActing() }
 // run follows the acting master until stop: the role subtree changes with it.
 func (r *replication) run(tree *actors.Tree) {
 	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel, r.done = cancel, make(chan struct{})
+	r.cancel, r.done, r.joined = cancel, make(chan struct{}), make(chan struct{})
+	r.joinGossip()
 	go func() {
 		defer close(r.done)
-		r.joinGossip(ctx)
 		for {
 			v, changed := r.member.View()
 			var retry <-chan time.Time
@@ -163,10 +164,12 @@ func (r *replication) run(tree *actors.Tree) {
 }
 
 // joinGossip makes the master-eligible nodes one memberlist cluster (none of them is a worker
-// that joins the master's).
-func (r *replication) joinGossip(ctx context.Context) {
+// that joins the master's), on a goroutine that close waits for: memberlist's join has no
+// context, and gives up on its own within its TCP timeout.
+func (r *replication) joinGossip() {
 	g := r.n.gossip
 	if g == nil {
+		close(r.joined)
 		return
 	}
 	port := strconv.Itoa(r.n.cfg.Internal.Clusterd.Gossip.Port)
@@ -177,9 +180,9 @@ func (r *replication) joinGossip(ctx context.Context) {
 		}
 	}
 	go func() {
+		defer close(r.joined)
 		// Best effort: memberlist finds the others through the workers too.
 		_, _ = g.Join(seeds)
-		<-ctx.Done()
 	}()
 }
 
@@ -302,6 +305,9 @@ func (r *replication) stopFollowing() {
 
 // close leaves the replication group and closes the cluster port (after the tree stopped).
 func (r *replication) close() error {
+	if r.joined != nil {
+		<-r.joined
+	}
 	err := r.member.Stop()
 	r.mu.Lock()
 	sock := r.sock
