@@ -270,8 +270,9 @@ func TestPartitionedActingMasterStepsDown(t *testing.T) {
 	t.Logf("acting master %s cut off; %s took over", old.Name, next.Name)
 }
 
-// Rounds of stopping a random master-eligible node (the acting one half of the time) while
-// agents enroll through the worker, then starting it again; while the survivors change role,
+// Rounds of stopping a random master-eligible node (the acting one half of the time), or of
+// cutting it off from the others, while agents enroll through the worker, then starting it
+// again or healing the cut; while the survivors change role,
 // actors of their role subtrees are killed (stopped or made to fail). After each round: one
 // acting master, every acknowledged agent on every master-eligible node under the id it was
 // given, no id given twice.
@@ -309,14 +310,19 @@ func TestReplicatedMasterChaos(t *testing.T) {
 			victim = c.Master()
 		}
 		tryEnroll()
-		if err := victim.Stop(); err != nil {
+		cut := rng.IntN(3) == 0 // a third of the rounds cut the victim off instead of stopping it
+		if cut {
+			c.Isolate(victim)
+		} else if err := victim.Stop(); err != nil {
 			t.Fatalf("round %d: stop %s: %v", round, victim.Name, err)
 		}
 		for range 3 {
 			tryEnroll()
 			killRoleActor(rng, c.Masters(), victim)
 		}
-		if err := victim.Start(); err != nil {
+		if cut {
+			c.Heal()
+		} else if err := victim.Start(); err != nil {
 			t.Fatalf("round %d: start %s: %v", round, victim.Name, err)
 		}
 		tryEnroll()
@@ -339,7 +345,11 @@ func TestReplicatedMasterChaos(t *testing.T) {
 			}
 			return nil
 		})
-		t.Logf("round %d: stopped and started %s; %d agents acknowledged", round, victim.Name, len(acked))
+		what := "stopped and started"
+		if cut {
+			what = "cut off and healed"
+		}
+		t.Logf("round %d: %s %s; %d agents acknowledged", round, what, victim.Name, len(acked))
 	}
 	if len(acked) == 0 {
 		t.Fatal("no enrollment was acknowledged")
