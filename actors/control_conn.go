@@ -18,6 +18,8 @@ const (
 	CmdActors = "actors"
 	CmdKill   = "kill"
 	CmdFault  = "fault"
+	// CmdReplication answers the node's ReplicationStatus (a master-eligible node).
+	CmdReplication = "replication"
 )
 
 // Kill modes.
@@ -107,6 +109,12 @@ func (cc *ControlConn) request(f messages.Frame) {
 	case CmdFault:
 		err = cc.fault(f.Payload)
 		payload = []byte("ok")
+	case CmdReplication:
+		if r := cc.settings.Services.Replication; r != nil {
+			payload, err = json.Marshal(r.ReplicationStatus())
+		} else {
+			err = ErrNotReplicated
+		}
 	case messages.CmdEchoC:
 		cc.sess.respond(f.Counter, messages.CmdOKM, f.Payload)
 		return

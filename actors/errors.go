@@ -12,6 +12,8 @@ var (
 	ErrNotConnected = errors.New("not connected")
 	// ErrConnectionLost fails every request still pending when a connection closes.
 	ErrConnectionLost = errors.New("connection lost")
+	// ErrNotReplicated answers a replication query on a node that is not master-eligible.
+	ErrNotReplicated = errors.New("this node is not one of several master-eligible nodes")
 	// ErrUnknownActor is returned by introspection calls that name no live actor.
 	ErrUnknownActor = errors.New("no such actor")
 	// ErrShuttingDown refuses work once the node has begun its shutdown.

@@ -31,8 +31,9 @@ type nodeRoot struct {
 // rootState is what a restart of the root must not forget: the role the node runs now, which
 // is not necessarily the configured one, and the cluster socket of the master role.
 type rootState struct {
-	role    Role
-	cluster *Socket
+	role     Role
+	cluster  *Socket
+	masterIP string
 }
 
 // roleStopOverdue ends a StopRole that took longer than roleStopTimeout.
@@ -67,7 +68,7 @@ func (r *nodeRoot) Receive(c actor.Context) {
 	case *actor.Started:
 		// The role subtree starts first (after the services its actors call) and, the
 		// children of the root stopping in reverse order at shutdown, stops last (before them).
-		if spec, err := roleSpec(r.kit, r.settings, r.state.role, r.state.cluster); err == nil {
+		if spec, err := roleSpec(r.kit, r.settings, r.state.role, r.state.cluster, r.state.masterIP); err == nil {
 			r.sup.specs = append(r.sup.specs[:r.roleAt:r.roleAt], append([]ChildSpec{spec}, r.sup.specs[r.roleAt:]...)...)
 			r.kit.Directory.set(r.kit.System, r.state.role)
 		} else {
@@ -101,7 +102,7 @@ func (r *nodeRoot) startRole(c actor.Context, m *StartRole) error {
 	if r.state.role != RoleNone || r.draining != nil {
 		return ErrRoleRunning
 	}
-	spec, err := roleSpec(r.kit, r.settings, m.Role, m.Cluster)
+	spec, err := roleSpec(r.kit, r.settings, m.Role, m.Cluster, m.MasterIP)
 	if err == nil {
 		_, err = r.settings.clusterCipher()
 	}
@@ -109,7 +110,7 @@ func (r *nodeRoot) startRole(c actor.Context, m *StartRole) error {
 		return err
 	}
 	r.log.Infof("Starting the %s role.", m.Role)
-	r.state.role, r.state.cluster = m.Role, m.Cluster
+	r.state.role, r.state.cluster, r.state.masterIP = m.Role, m.Cluster, m.MasterIP
 	r.kit.Directory.set(r.kit.System, m.Role)
 	r.sup.add(c, spec)
 	r.tellMembership(c)

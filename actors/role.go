@@ -3,6 +3,7 @@ package actors
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 )
@@ -24,10 +25,13 @@ const (
 var ErrRoleRunning = errors.New("a role already runs on this node")
 
 // StartRole asks the node's root to start the subtree of Role; it answers *RoleReply. The
-// master role accepts workers on Cluster, a socket the caller bound.
+// master role accepts workers on Cluster, a socket the caller bound. MasterIP, when set,
+// replaces Settings.NodeIP for this run of the role: the address a worker connects to (a
+// standby master follows the acting one), or the address the master reports as its own.
 type StartRole struct {
-	Role    Role
-	Cluster *Socket
+	Role     Role
+	Cluster  *Socket
+	MasterIP string
 }
 
 // StopRole asks the node's root to stop the role subtree, its actors one at a time (the last
@@ -90,8 +94,17 @@ func workerRole(system *actor.ActorSystem) *WorkerRole {
 // roleSpec is the role subtree of one node: a supervisor named after the role, holding the
 // actors of that role in the order they start (and, reversed, stop). s is the node's settings;
 // the role's actors see it with NodeType set to the role.
-func roleSpec(kit *Kit, s Settings, role Role, cluster *Socket) (ChildSpec, error) {
+func roleSpec(kit *Kit, s Settings, role Role, cluster *Socket, masterIP string) (ChildSpec, error) {
 	s.NodeType = string(role)
+	if masterIP != "" {
+		// One address given: the worker follows it, never the others of <nodes>. A standby
+		// master dials it again within a second: the acting master binds its port only once
+		// it acts, a moment after the standbys learnt of its election.
+		s.NodeIP, s.MasterIPs = masterIP, nil
+		if role == RoleWorker {
+			s.ConnectionRetry = min(s.ConnectionRetry, time.Second)
+		}
+	}
 	var specs []ChildSpec
 	switch role {
 	case RoleMaster:

@@ -33,6 +33,39 @@ type Services struct {
 	// types): node/framework owns it, and DAPI's executor calls it through FrameworkClient for
 	// what clusterd does not execute natively. nil: no such process.
 	Framework FrameworkLauncher
+	// Replication reports the replicated master's state (a master-eligible node; nil
+	// otherwise): actorctl replication.
+	Replication ReplicationReporter
+}
+
+// ReplicationReporter says where a master-eligible node stands in the replicated master.
+type ReplicationReporter interface {
+	ReplicationStatus() ReplicationStatus
+}
+
+// ReplicationStatus is the answer to actorctl's replication command.
+type ReplicationStatus struct {
+	Node    string `json:"node"`
+	Address string `json:"address"`
+	// Role is "acting master", "standby" or "none" (no acting master known); Raft is the raft
+	// state (StateLeader, StateFollower, StateCandidate, StatePreCandidate).
+	Role    string `json:"role"`
+	Raft    string `json:"raft"`
+	Term    uint64 `json:"term"`
+	Leader  string `json:"leader"` // the acting master's address, "" when none is known
+	Commit  uint64 `json:"commit"`
+	Applied uint64 `json:"applied"`
+	// Members are the replication lag of each member as the acting master sees it (empty on a
+	// standby): its log matches the leader's up to Match, Lag entries behind the last.
+	Members []ReplicationMember `json:"members,omitempty"`
+}
+
+// ReplicationMember is one member's replication, on the acting master.
+type ReplicationMember struct {
+	Address string `json:"address"`
+	Match   uint64 `json:"match"`
+	Lag     uint64 `json:"lag"`
+	Active  bool   `json:"active"`
 }
 
 // AgentInfoToken identifies what a PendingAgentInfo read, for its confirmation.

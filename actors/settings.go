@@ -28,6 +28,12 @@ type Settings struct {
 	BindAddr string // master: where the cluster port listens
 	Port     int
 	NodeIP   string // nodes[0]: the master's address; what the master reports as its own IP
+	// MasterIPs are all the addresses of <nodes> when it lists several (master-eligible
+	// nodes): a worker tries them in turn until one accepts it.
+	MasterIPs []string
+	// NoInitialRole starts the tree without a role subtree: a replicated master's role is
+	// decided by the replication (node/ha), which starts one with Tree.Switch.
+	NoInitialRole bool
 
 	KeepAlive                      time.Duration
 	ConnectionRetry                time.Duration

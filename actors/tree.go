@@ -77,7 +77,9 @@ func SpawnTree(kit *Kit, s Settings, socks Sockets) (*Tree, error) {
 		return nil, err
 	}
 	role := Role(s.NodeType)
-	if _, err := roleSpec(kit, s, role, socks.Cluster); err != nil {
+	if s.NoInitialRole {
+		role = RoleNone
+	} else if _, err := roleSpec(kit, s, role, socks.Cluster, ""); err != nil {
 		return nil, err
 	}
 	log := kit.Logger(roleTag(s), "Main")
@@ -97,6 +99,10 @@ func (t *Tree) Notify(e *MemberEvent) { t.kit.System.Root.Send(t.Membership, e) 
 func (t *Tree) StartRole(role Role, cluster *Socket, timeout time.Duration) error {
 	return t.askRoot(&StartRole{Role: role, Cluster: cluster}, timeout)
 }
+
+// Switch starts the role m names, with its socket and master address (a replicated master's
+// change of role).
+func (t *Tree) Switch(m StartRole, timeout time.Duration) error { return t.askRoot(&m, timeout) }
 
 // StopRole stops the role subtree and returns once all its actors have stopped.
 func (t *Tree) StopRole(timeout time.Duration) error { return t.askRoot(&StopRole{}, timeout) }

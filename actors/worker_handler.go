@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/sirupsen/logrus"
@@ -35,6 +36,9 @@ type WorkerHandler struct {
 	gen       int
 	probe     linkProbe
 	dapi      dapiRelays // local clients' DAPI requests sent to the master, waiting for its answer
+	// next is the index in Settings.MasterIPs of the address to dial; tried counts the
+	// addresses that failed in a row since the last wait.
+	next, tried int
 }
 
 type workerState int
@@ -49,9 +53,10 @@ const (
 type connectNow struct{}
 
 type dialed struct {
-	gen int
-	nc  net.Conn
-	err error
+	gen  int
+	nc   net.Conn
+	err  error
+	addr string
 }
 
 // discard closes a connection dialed for a handler that stopped meanwhile.
@@ -157,7 +162,7 @@ func (w *WorkerHandler) dial(c actor.Context) {
 	w.state = stateDialing
 	w.gen++
 	gen := w.gen
-	addr := net.JoinHostPort(w.settings.NodeIP, strconv.Itoa(w.settings.Port))
+	addr := net.JoinHostPort(w.masterIP(), strconv.Itoa(w.settings.Port))
 	var d net.Dialer
 	// A worker bound to one address connects from it, so the master reports that address.
 	if ip := net.ParseIP(w.settings.BindAddr); ip != nil && !ip.IsUnspecified() {
@@ -165,7 +170,7 @@ func (w *WorkerHandler) dial(c actor.Context) {
 	}
 	w.work.Run(c, w.settings.DialTimeout, func(ctx context.Context) any {
 		nc, err := d.DialContext(ctx, "tcp", addr)
-		return &dialed{gen: gen, nc: nc, err: err}
+		return &dialed{gen: gen, nc: nc, err: err, addr: addr}
 	})
 }
 
@@ -178,12 +183,16 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 	}
 	if m.err != nil {
 		w.state = stateDisconnected
-		if errors.Is(m.err, syscall.ECONNREFUSED) {
-			w.log.Errorf("Could not connect to master. Trying again in %s.", seconds(w.settings.ConnectionRetry))
-		} else {
-			w.log.Errorf("Could not connect to master: %v. Trying again in %s.", m.err, seconds(w.settings.ConnectionRetry))
+		if w.tryNext(c) {
+			w.log.Debugf("Could not connect to a master at %s: %v; trying the next address.", m.addr, m.err)
+			return
 		}
-		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+		if errors.Is(m.err, syscall.ECONNREFUSED) {
+			w.log.Errorf("Could not connect to master. Trying again in %s.", seconds(w.retryDelay()))
+		} else {
+			w.log.Errorf("Could not connect to master: %v. Trying again in %s.", m.err, seconds(w.retryDelay()))
+		}
+		w.retry.after(w.kit, w.retryDelay(), c.Self(), &connectNow{})
 		return
 	}
 	cfg, err := w.settings.clusterConnConfig(w.kit)
@@ -191,8 +200,8 @@ func (w *WorkerHandler) dialDone(c actor.Context, m *dialed) {
 		// SpawnTree refuses such a key; the connection is closed rather than left in clear.
 		_ = m.nc.Close()
 		w.state = stateDisconnected
-		w.log.WithError(err).Errorf("Could not connect to master. Trying again in %s.", seconds(w.settings.ConnectionRetry))
-		w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+		w.log.WithError(err).Errorf("Could not connect to master. Trying again in %s.", seconds(w.retryDelay()))
+		w.retry.after(w.kit, w.retryDelay(), c.Self(), &connectNow{})
 		return
 	}
 	l := startLink(w.kit, m.nc, cfg, c.Self(), nil)
@@ -216,6 +225,7 @@ func (w *WorkerHandler) helloAnswered(c actor.Context, m *Response) {
 		return
 	}
 	w.state = stateConnected
+	w.tried = 0
 	if err := os.MkdirAll(w.settings.QueueDir(w.settings.NodeName), 0o770); err != nil {
 		w.log.WithError(err).Error("Could not create the queue folder.")
 	}
@@ -333,8 +343,49 @@ func (w *WorkerHandler) lost(c actor.Context, err error) {
 	w.dapi.failAll(c, messages.ErrWorkerNotConnected.New())
 	w.tellTasks(c, &masterLink{up: false})
 	_ = os.RemoveAll(w.settings.QueueDir(w.settings.NodeName))
-	w.log.Infof("Connection with server has been lost. Reconnecting in %s.", seconds(w.settings.ConnectionRetry))
-	w.retry.after(w.kit, w.settings.ConnectionRetry, c.Self(), &connectNow{})
+	if w.tryNext(c) {
+		w.log.Info("Connection with server has been lost. Trying the next master address.")
+		return
+	}
+	w.log.Infof("Connection with server has been lost. Reconnecting in %s.", seconds(w.retryDelay()))
+	w.retry.after(w.kit, w.retryDelay(), c.Self(), &connectNow{})
+}
+
+// masterIP is the address to dial: nodes[0], or in turn each of the master-eligible nodes.
+func (w *WorkerHandler) masterIP() string {
+	if len(w.settings.MasterIPs) > 1 {
+		return w.settings.MasterIPs[w.next%len(w.settings.MasterIPs)]
+	}
+	return w.settings.NodeIP
+}
+
+// retryDelay is how long the handler waits before it dials again: connection_retry, or with
+// several master-eligible addresses at most a second, so that a worker finds a newly elected
+// acting master within about a second of its election rather than a connection_retry (10 s by
+// default) later. Each round is one refused dial per address.
+func (w *WorkerHandler) retryDelay() time.Duration {
+	if len(w.settings.MasterIPs) > 1 {
+		return min(w.settings.ConnectionRetry, time.Second)
+	}
+	return w.settings.ConnectionRetry
+}
+
+// tryNext moves to the next master address after a failure and dials it at once, unless every
+// address failed in a row since the last wait: then the caller waits connection_retry. Only
+// the acting master of a replicated group accepts workers (the standbys do not listen), so
+// a worker finds it within one round.
+func (w *WorkerHandler) tryNext(c actor.Context) bool {
+	if len(w.settings.MasterIPs) <= 1 {
+		return false
+	}
+	w.next++
+	w.tried++
+	if w.tried >= len(w.settings.MasterIPs) {
+		w.tried = 0
+		return false
+	}
+	w.dial(c)
+	return true
 }
 
 func (w *WorkerHandler) memberEvent(c actor.Context, m *MemberEvent) {

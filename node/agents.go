@@ -33,7 +33,10 @@ type agentDB struct {
 	serveDone chan struct{}
 	remoted   *remoted.Server
 	keys      *keysWriter // master: client.keys follows the store
-	hold      *groupsHold // master: agent-groups held after a rebuild (nil on a worker)
+	// groups makes the master's changes of groups and assignments: the store, or through the
+	// replicated log on a master-eligible node.
+	groups wazuhdb.GroupsWriter
+	hold   *groupsHold // master: agent-groups held after a rebuild (nil on a worker)
 }
 
 // DBPath is where a node keeps its agent database under home.
@@ -50,6 +53,7 @@ func (n *Node) openAgents() error {
 	}
 	db := &agentDB{st: st, sharedDir: filepath.Join(home, "etc", "shared")}
 	n.agents = db
+	db.groups = n.groupsWriter()
 	ctx, cancel := context.WithTimeout(context.Background(), storeOpenTimeout)
 	defer cancel()
 	if n.settings.IsMaster() {
@@ -64,8 +68,14 @@ func (n *Node) openAgents() error {
 			return err
 		}
 	}
-	services := actors.Services{Groups: groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold},
-		AgentInfo: agentInfoStore{st: st, now: time.Now}}
+	var groups actors.GroupsStore = groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold}
+	if n.replicaIP != "" {
+		groups = replicaGroupsStore{groupsStore{st: st, sharedDir: db.sharedDir, hold: db.hold}}
+	}
+	services := actors.Services{Groups: groups, AgentInfo: agentInfoStore{st: st, now: time.Now}}
+	if n.replicaIP != "" {
+		services.Replication = replicationReporter{n: n}
+	}
 	cfg, err := n.enrollConfig()
 	if err != nil {
 		return err
@@ -78,12 +88,21 @@ func (n *Node) openAgents() error {
 			return fmt.Errorf("write client.keys: %w", err)
 		}
 		db.keys = startKeysWriter(st, keysFile(home), logging.Tagged(n.log, "Authd", "Main"))
-		db.enroll = authd.NewMaster(cfg, enrollStore{st: st}, func(context.Context) error {
+		afterChange := func(context.Context) error {
 			db.keys.changed()
 			n.groupsChanged()
 			return nil
-		})
-		services.Daemons = daemons{authd: db.enroll, wdb: wazuhdb.NewGlobalCommands(st, db.sharedDir, n.groupsChanged),
+		}
+		if n.replicaIP != "" {
+			// A master-eligible node: it decides while acting, forwards to the acting master
+			// like a worker otherwise; its store follows the replicated log only (no
+			// client.keys import: the log is the one source of registrations).
+			db.enroll = authd.NewReplicated(cfg, replicatedEnrollStore{enrollStore{st: st}, n}, afterChange,
+				masterForwarder{n: n}, func() bool { return n.repl != nil && n.repl.acting() })
+		} else {
+			db.enroll = authd.NewMaster(cfg, enrollStore{st: st}, afterChange)
+		}
+		services.Daemons = daemons{authd: db.enroll, wdb: wazuhdb.NewGlobalCommands(st, db.sharedDir, n.groupsChanged).WithWriter(db.groups),
 			remoted: func(ctx context.Context, message []byte) []byte {
 				return db.assignGroupAnswer(ctx, message, n.groupsChanged)
 			}}

@@ -72,7 +72,7 @@ func (db *agentDB) assignDefaultGroup(ctx context.Context, id int, changed func(
 	if err := db.hold.check(); err != nil {
 		return nil, err
 	}
-	err := db.st.SetAgentGroups(ctx, wazuhdb.ModeEmptyOnly, "syncreq", []wazuhdb.AgentGroups{{ID: id, Groups: []string{"default"}}})
+	err := db.groups.SetAgentGroups(ctx, wazuhdb.ModeEmptyOnly, "syncreq", []wazuhdb.AgentGroups{{ID: id, Groups: []string{"default"}}})
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (n *Node) dapiExecutor() *framework.Native {
 			cfg.OwnDaemons = append(cfg.OwnDaemons, "wazuh-remoted")
 		}
 		if s.IsMaster() {
-			cfg.Groups = groupWriter{st: n.agents.st, changed: n.groupsChanged}
+			cfg.Groups = groupWriter{st: n.groupsWriter(), changed: n.groupsChanged}
 		}
 	}
 	if n.manager != nil {
@@ -55,7 +55,7 @@ func (n *Node) dapiExecutor() *framework.Native {
 // groupWriter applies the framework's group assignments to the store, as wazuh-db's
 // set-agent-groups with sync_status syncreq, and has them sent to the workers.
 type groupWriter struct {
-	st      *wazuhdb.Store
+	st      wazuhdb.GroupsWriter
 	changed func()
 }
 

@@ -18,6 +18,12 @@ var (
 	// ErrGroupsHeld keeps a master's agent-groups from the workers while its memberships are
 	// unconfirmed (see groupsHold).
 	ErrGroupsHeld = errors.New("agent-groups held")
+	// ErrReplicationConfig refuses a replicated master (several master-eligible nodes) whose
+	// configuration does not say which of <nodes> this node is.
+	ErrReplicationConfig = errors.New("invalid replicated master configuration")
+	// ErrNotActingMaster refuses a change of the master's state on a master-eligible node that
+	// is not (or no longer) the acting master.
+	ErrNotActingMaster = errors.New("this node is not the acting master")
 	// ErrShortPassword refuses an enrollment password of two characters or fewer.
 	ErrShortPassword = errors.New("the enrollment password must be longer than two characters")
 )

@@ -63,9 +63,16 @@ func (n *Node) startGossip() error {
 	}
 	n.gossip = gs
 	if !s.IsMaster() {
-		seed := net.JoinHostPort(s.NodeIP, strconv.Itoa(g.Port))
+		// Every master-eligible node of <nodes> is a seed; a single master is the one.
+		seeds := []string{net.JoinHostPort(s.NodeIP, strconv.Itoa(g.Port))}
+		if len(s.MasterIPs) > 1 {
+			seeds = seeds[:0]
+			for _, ip := range s.MasterIPs {
+				seeds = append(seeds, net.JoinHostPort(ip, strconv.Itoa(g.Port)))
+			}
+		}
 		n.settings.Join = func(ctx context.Context) error {
-			_, err := gs.Join([]string{seed})
+			_, err := gs.Join(seeds)
 			return err
 		}
 	}
@@ -91,6 +98,9 @@ func (n *Node) memberEvent(e gossip.Event) {
 // UDP socket sends nothing; it only asks the system which source address it would use.
 func (n *Node) advertiseAddr() (string, error) {
 	target := n.settings.NodeIP
+	if n.replicaIP != "" {
+		return n.replicaIP, nil
+	}
 	if n.settings.IsMaster() {
 		return target, nil
 	}

@@ -82,6 +82,10 @@ type Node struct {
 	tree      atomic.Pointer[actors.Tree] // read by memberlist's goroutines
 	metrics   *HTTPServer
 	budget    descriptorBudget // the listeners' connection bounds
+	// replicaIP is this node's address among several master-eligible nodes (empty: a single
+	// master, or a worker); repl runs their replication once started.
+	replicaIP string
+	repl      *replication
 
 	stopOnce sync.Once
 	stopErr  error
@@ -182,10 +186,22 @@ func (n *Node) Start() (err error) {
 			if n.gossip != nil {
 				_ = n.gossip.Shutdown()
 			}
+			if n.repl != nil {
+				n.repl.stopFollowing()
+				_ = n.repl.close()
+			}
 			_ = n.closeStore()
 		}
 	}()
 	n.budget = n.descriptorBudget()
+	selfIP, replicated, err := n.replicatedMaster()
+	if err != nil {
+		return err
+	}
+	if replicated {
+		n.replicaIP = selfIP
+		n.settings.NoInitialRole = true
+	}
 	if !n.opts.NoStore {
 		switch n.opts.Mode {
 		case ModeWazuh:
@@ -196,7 +212,12 @@ func (n *Node) Start() (err error) {
 			}
 		}
 	}
-	if s.IsMaster() {
+	if n.replicaIP != "" {
+		// The cluster port is bound while this node acts as master, by the replication.
+		if err = n.startReplication(n.replicaIP); err != nil {
+			return err
+		}
+	} else if s.IsMaster() {
 		var wrap func(net.Listener) net.Listener
 		if n.opts.Network != nil {
 			wrap = n.opts.Network.WrapListener
@@ -229,6 +250,9 @@ func (n *Node) Start() (err error) {
 		return err
 	}
 	n.tree.Store(tree)
+	if n.repl != nil {
+		n.repl.run(tree)
+	}
 	if err = n.startEnrollment(); err != nil {
 		return err
 	}
@@ -273,8 +297,17 @@ func (n *Node) stop() error {
 			n.log.Warnf("Could not announce the leave to memberlist: %v", err)
 		}
 	}
+	if n.repl != nil {
+		n.repl.stopFollowing()
+	}
 	if tree := n.tree.Load(); tree != nil {
 		if err := tree.Stop(n.opts.ShutdownTimeout); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if n.repl != nil {
+		// After the tree (whose actors may still commit) and before the store (the FSM).
+		if err := n.repl.close(); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -309,6 +342,9 @@ func (n *Node) Settings() actors.Settings { return n.settings }
 
 // ClusterAddr is the master's bound cluster address (nil on a worker).
 func (n *Node) ClusterAddr() net.Addr {
+	if n.repl != nil {
+		return n.repl.clusterAddr()
+	}
 	if n.sockets.Cluster == nil {
 		return nil
 	}

@@ -63,6 +63,9 @@ func settings(cfg Config, home string) actors.Settings {
 	if len(c.Nodes) > 0 {
 		s.NodeIP = c.Nodes[0]
 	}
+	if len(c.Nodes) > 1 {
+		s.MasterIPs = append([]string(nil), c.Nodes...)
+	}
 	return s
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
@@ -45,4 +46,24 @@ func formatTree(r actors.ActorsReply) string {
 		}
 	}
 	return out
+}
+
+// formatReplication renders a node's view of the replicated master.
+func formatReplication(st actors.ReplicationStatus) string {
+	var b strings.Builder
+	leader := st.Leader
+	if leader == "" {
+		leader = "none known"
+	}
+	fmt.Fprintf(&b, "%s (%s): %s; raft %s, term %d; acting master %s; commit %d, applied %d\n",
+		st.Node, st.Address, st.Role, st.Raft, st.Term, leader, st.Commit, st.Applied)
+	if len(st.Members) > 0 {
+		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "MEMBER\tMATCH\tLAG\tACTIVE")
+		for _, m := range st.Members {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%v\n", m.Address, m.Match, m.Lag, m.Active)
+		}
+		_ = tw.Flush()
+	}
+	return b.String()
 }

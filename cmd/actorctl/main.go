@@ -4,6 +4,7 @@
 //
 //	actorctl [--home DIR] [--json]               the actor tree
 //	actorctl [--home DIR] kill [--panic] PATH    stop PATH (or make it fail) and let it restart
+//	actorctl [--home DIR] [--json] replication   the replicated master as this node sees it
 package main
 
 import (
@@ -31,7 +32,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for the node")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: actorctl [--home DIR] [--json]\n       actorctl [--home DIR] kill [--panic] PATH")
+		fmt.Fprintln(stderr, "usage: actorctl [--home DIR] [--json]\n       actorctl [--home DIR] kill [--panic] PATH\n       actorctl [--home DIR] [--json] replication")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -44,6 +45,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rest := fs.Args()
 	if len(rest) > 0 && rest[0] == "kill" {
 		return kill(ctx, client, rest[1:], stdout, stderr)
+	}
+	if len(rest) == 1 && rest[0] == "replication" {
+		return replication(ctx, client, *asJSON, stdout, stderr)
 	}
 	if len(rest) > 0 {
 		fs.Usage()
@@ -85,6 +89,23 @@ func kill(ctx context.Context, client *control.Client, args []string, stdout, st
 		return fail(stderr, err)
 	}
 	fmt.Fprintf(stdout, "%s: %s requested\n", req.Path, req.Mode)
+	return 0
+}
+
+func replication(ctx context.Context, client *control.Client, asJSON bool, stdout, stderr io.Writer) int {
+	payload, err := client.Do(ctx, actors.CmdReplication, nil)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if asJSON {
+		fmt.Fprintln(stdout, string(payload))
+		return 0
+	}
+	var st actors.ReplicationStatus
+	if err := json.Unmarshal(payload, &st); err != nil {
+		return fail(stderr, fmt.Errorf("unreadable answer from the node: %w", err))
+	}
+	fmt.Fprint(stdout, formatReplication(st))
 	return 0
 }
 

@@ -40,7 +40,17 @@ func (c Cluster) Validate() (problems []error, warnings []string) {
 	if c.Port <= minPortExclusive || c.Port >= maxPortExclusive {
 		add(ErrInvalidPort, fmt.Sprintf("Port must be higher than %d and lower than %d.", minPortExclusive, maxPortExclusive))
 	}
-	if len(c.Nodes) > 1 {
+	switch {
+	case len(c.Nodes) > 1 && c.NodeType == NodeTypeMaster:
+		// clusterd replicates the master between the nodes listed (standalone mode); Wazuh's
+		// text below would say the opposite.
+		warnings = append(warnings, fmt.Sprintf(
+			"Found more than one node in configuration: %s are master-eligible, one of them acts as master (in Wazuh mode, %s is the master).",
+			strings.Join(c.Nodes, ", "), c.Nodes[0]))
+	case len(c.Nodes) > 1 && c.NodeType == NodeTypeWorker:
+		warnings = append(warnings, fmt.Sprintf(
+			"Found more than one node in configuration: the worker connects to whichever of %s acts as master.", strings.Join(c.Nodes, ", ")))
+	case len(c.Nodes) > 1:
 		warnings = append(warnings, fmt.Sprintf(
 			"Found more than one node in configuration. Only master node should be specified. Using %s as master.", c.Nodes[0]))
 	}

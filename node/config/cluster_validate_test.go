@@ -160,3 +160,20 @@ func TestValidateTheShippedTemplate(t *testing.T) {
 		t.Fatalf("got %q, want %q", messages(problems), want)
 	}
 }
+
+// Several <nodes> are valid: master-eligible nodes on a master, the addresses to try on a
+// worker; the warning says what clusterd does with them.
+func TestValidateSeveralNodesSaysWhatTheyMean(t *testing.T) {
+	for typ, want := range map[string]string{
+		NodeTypeMaster: "Found more than one node in configuration: 10.0.0.1, 10.0.0.2 are master-eligible, one of them acts as master (in Wazuh mode, 10.0.0.1 is the master).",
+		NodeTypeWorker: "Found more than one node in configuration: the worker connects to whichever of 10.0.0.1, 10.0.0.2 acts as master.",
+	} {
+		c := validCluster()
+		c.NodeType = typ
+		c.Nodes = []string{"10.0.0.1", "10.0.0.2"}
+		problems, warnings := c.Validate()
+		if len(problems) != 0 || !reflect.DeepEqual(warnings, []string{want}) {
+			t.Errorf("%s: problems %q, warnings %q", typ, messages(problems), warnings)
+		}
+	}
+}

@@ -75,6 +75,8 @@ type Clusterd struct {
 	// Version is announced in hello; Wazuh masters accept only their exact version.
 	Version string
 	Gossip  Gossip
+	// Replication times the replicated master of several master-eligible nodes (node/ha).
+	Replication Replication
 	// SendQueueLen bounds each connection's outbound frame queue.
 	SendQueueLen int
 	// MetricsAddr is the host:port of the metrics endpoint; empty turns it off.
@@ -96,6 +98,14 @@ const (
 	ModeWazuh      = "wazuh"
 	ModeStandalone = "standalone"
 )
+
+// Replication is the raft clock of a replicated master: a standby that hears no leader for
+// ElectionTicks ticks starts an election. Zero values keep node/ha's defaults (100 ms, 10
+// ticks: an election within 1–2 s of the acting master's loss).
+type Replication struct {
+	Tick          time.Duration
+	ElectionTicks int
+}
 
 // Gossip is clusterd.gossip: memberlist, used only to learn which nodes are alive. A zero
 // timer keeps the tuned default of package gossip.

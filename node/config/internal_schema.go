@@ -93,6 +93,10 @@ func internalSchema(in *Internal) objectSchema {
 					"dead_node_reclaim":  seconds(&g.DeadNodeReclaim),
 					"suspicion_mult":     integer(&g.SuspicionMult),
 				}}),
+				"replication": object(objectSchema{fields: map[string]fieldDecoder{
+					"tick":           seconds(&in.Clusterd.Replication.Tick),
+					"election_ticks": integer(&in.Clusterd.Replication.ElectionTicks),
+				}}),
 				"send_queue_len":           integer(&in.Clusterd.SendQueueLen),
 				"metrics_addr":             text(&in.Clusterd.MetricsAddr),
 				"descriptor_limit":         standalone(integer(&in.Clusterd.DescriptorLimit)),

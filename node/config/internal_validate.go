@@ -45,12 +45,17 @@ func (in Internal) Validate() []error {
 		{"clusterd.gossip.push_pull_interval", g.PushPullInterval},
 		{"clusterd.gossip.gossip_to_the_dead", g.GossipToTheDead},
 		{"clusterd.gossip.dead_node_reclaim", g.DeadNodeReclaim},
+		{"clusterd.replication.tick", in.Clusterd.Replication.Tick},
 	} {
 		if t.d < 0 {
 			v.fail("%s must not be negative, got %s", t.key, t.d)
 		}
 	}
 
+	// Zero keeps node/ha's default; otherwise an election needs more ticks than a heartbeat.
+	if e := in.Clusterd.Replication.ElectionTicks; e != 0 && e < 2 {
+		v.fail("clusterd.replication.election_ticks must be 0 or at least 2, got %d", e)
+	}
 	v.atLeast("intervals.worker.max_failed_keepalive_attempts", in.Worker.MaxFailedKeepaliveAttempts, 1)
 	v.atLeast("intervals.worker.agent_groups_mismatch_limit", in.Worker.AgentGroupsMismatchLimit, 1)
 	v.atLeast("intervals.master.process_pool_size", in.Master.ProcessPoolSize, 1)

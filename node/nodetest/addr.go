@@ -48,3 +48,7 @@ func freePorts(ip string) (int, int, error) {
 	}
 	return ports[0], ports[1], nil
 }
+
+// NextIP is a loopback address no member of a test cluster uses: for a test's own listener (a
+// proxy in front of the masters).
+func NextIP() string { return nextIP() }

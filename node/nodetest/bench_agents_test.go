@@ -74,6 +74,23 @@ func BenchmarkEnrollThroughWorker(b *testing.B) {
 	benchEnroll(b, c.Workers()[0], "bw")
 }
 
+// BenchmarkEnrollOnReplicatedMaster is BenchmarkEnrollOnMaster with three master-eligible
+// nodes: every enrollment is committed through the replicated log (a majority has it on disk)
+// and applied on the acting master before it is answered.
+func BenchmarkEnrollOnReplicatedMaster(b *testing.B) {
+	timers := gossip.DefaultTimers()
+	c := nodetest.Start(b, nodetest.Options{Masters: 3, Workers: 1, GossipTimers: &timers})
+	benchEnroll(b, c.Master(), "br")
+}
+
+// BenchmarkEnrollThroughWorkerReplicated is BenchmarkEnrollThroughWorker with three
+// master-eligible nodes.
+func BenchmarkEnrollThroughWorkerReplicated(b *testing.B) {
+	timers := gossip.DefaultTimers()
+	c := nodetest.Start(b, nodetest.Options{Masters: 3, Workers: 1, GossipTimers: &timers})
+	benchEnroll(b, c.Members()[3], "brw")
+}
+
 // BenchmarkKeyOnEveryWorker measures the time from an enrollment on one worker to the new key
 // being in client.keys and in the store of every other worker (three workers), with
 // production integrity intervals: what makes it fast is the master's push, not a short timer.

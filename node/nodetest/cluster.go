@@ -33,6 +33,9 @@ const Key = "c98b62a9b6169ac5f67dae55ae4a9088"
 // Options shape a test cluster.
 type Options struct {
 	Workers int
+	// Masters is the number of master-eligible nodes ("master1"…), all listed in every node's
+	// <nodes>: a replicated master (node/ha). 0 or 1: one master ("master"), as Wazuh has.
+	Masters int
 	// Tune adjusts the internal options of every node after the fast test defaults are set.
 	Tune func(*config.Internal)
 	// NoGossip runs the nodes without memberlist, as Wazuh nodes are: liveness then rests on
@@ -115,15 +118,25 @@ func Start(t testing.TB, opts Options) *Cluster {
 		t.Fatal(err)
 	}
 	names := []string{"master"}
+	masterIPs := []string{masterIP}
+	if c.masters() > 1 {
+		names = []string{"master1"}
+		for i := 2; i <= c.masters(); i++ {
+			names = append(names, fmt.Sprintf("master%d", i))
+			masterIPs = append(masterIPs, nextIP())
+		}
+	}
 	for i := 1; i <= opts.Workers; i++ {
 		names = append(names, fmt.Sprintf("worker%d", i))
 	}
 	for i, name := range names {
-		ip := masterIP
-		if i > 0 {
+		ip := ""
+		if i < len(masterIPs) {
+			ip = masterIPs[i]
+		} else {
 			ip = nextIP()
 		}
-		m := c.newMember(name, ip, masterIP, port, gossipPort, i == 0)
+		m := c.newMember(name, ip, masterIPs, port, gossipPort, i < len(masterIPs))
 		c.members = append(c.members, m)
 	}
 	t.Cleanup(c.Stop)
@@ -136,7 +149,10 @@ func Start(t testing.TB, opts Options) *Cluster {
 	return c
 }
 
-func (c *Cluster) newMember(name, ip, masterIP string, port, gossipPort int, master bool) *Member {
+// masters is the number of master-eligible members (the first ones).
+func (c *Cluster) masters() int { return max(c.opts.Masters, 1) }
+
+func (c *Cluster) newMember(name, ip string, masterIPs []string, port, gossipPort int, master bool) *Member {
 	home, err := os.MkdirTemp("", "clusterd-")
 	if err != nil {
 		c.t.Fatal(err)
@@ -148,7 +164,7 @@ func (c *Cluster) newMember(name, ip, masterIP string, port, gossipPort int, mas
 	if master {
 		cl.NodeType = "master"
 	}
-	cl.Port, cl.BindAddr, cl.Nodes = port, ip, []string{masterIP}
+	cl.Port, cl.BindAddr, cl.Nodes = port, ip, append([]string(nil), masterIPs...)
 	in := FastInternal()
 	in.Clusterd.Gossip.Enabled = !c.opts.NoGossip
 	in.Clusterd.Gossip.Port = gossipPort
@@ -319,11 +335,35 @@ func (m *Member) WorkerConnected() (bool, error) {
 	return reply.Connected, nil
 }
 
-// Master is the master member.
-func (c *Cluster) Master() *Member { return c.members[0] }
+// Master is the master member; with several master-eligible members, the acting master (the
+// first one while none acts).
+func (c *Cluster) Master() *Member {
+	for _, m := range c.members[:c.masters()] {
+		if n := m.Node(); n != nil && n.ActingMaster() {
+			return m
+		}
+	}
+	return c.members[0]
+}
 
-// Workers are the worker members.
-func (c *Cluster) Workers() []*Member { return c.members[1:] }
+// Masters are the master-eligible members (one unless Options.Masters).
+func (c *Cluster) Masters() []*Member { return c.members[:c.masters()] }
+
+// Workers are the worker members: those configured worker, and with several master-eligible
+// members the standbys, which run the worker role towards the acting master.
+func (c *Cluster) Workers() []*Member {
+	if c.masters() == 1 {
+		return c.members[1:]
+	}
+	acting := c.Master()
+	var out []*Member
+	for _, m := range c.members {
+		if m != acting {
+			out = append(out, m)
+		}
+	}
+	return out
+}
 
 // Members are all members, master first.
 func (c *Cluster) Members() []*Member { return c.members }

@@ -12,7 +12,7 @@ func StartWorkerOf(t testing.TB, masterAddr *net.TCPAddr, opts Options) *Member 
 	t.Helper()
 	opts.NoGossip = true
 	c := &Cluster{t: t, opts: opts}
-	m := c.newMember("worker1", nextIP(), masterAddr.IP.String(), masterAddr.Port, 0, false)
+	m := c.newMember("worker1", nextIP(), []string{masterAddr.IP.String()}, masterAddr.Port, 0, false)
 	t.Cleanup(func() {
 		if err := m.Stop(); err != nil {
 			t.Errorf("stop %s: %v", m.Name, err)

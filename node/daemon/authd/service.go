@@ -26,6 +26,9 @@ type Service struct {
 	store       Store
 	afterChange func(ctx context.Context) error
 	fw          Forwarder
+	// acting, when set (a replicated master), says at each request whether this node is the
+	// acting master, which decides, or a standby, which forwards like a worker.
+	acting func() bool
 	// mu serialises the master's check-then-add so ids stay unique and no decision is lost.
 	mu sync.Mutex
 }
@@ -45,8 +48,15 @@ func NewWorker(cfg Config, fw Forwarder) *Service {
 	return &Service{cfg: cfg, log: loggerOrDiscard(cfg.Log), fw: fw}
 }
 
-// IsWorker reports whether the service forwards to a master.
-func (s *Service) IsWorker() bool { return s.fw != nil }
+// NewReplicated returns the service of a master-eligible node of a replicated master: it
+// decides against st while acting() says the node is the acting master, and forwards with fw
+// like a worker otherwise. st commits every change through the replicated log.
+func NewReplicated(cfg Config, st Store, afterChange func(ctx context.Context) error, fw Forwarder, acting func() bool) *Service {
+	return &Service{cfg: cfg, log: loggerOrDiscard(cfg.Log), store: st, afterChange: afterChange, fw: fw, acting: acting}
+}
+
+// IsWorker reports whether the service forwards to a master (now, for a replicated master).
+func (s *Service) IsWorker() bool { return s.fw != nil && (s.acting == nil || !s.acting()) }
 
 // Enroll handles one request line (with or without its trailing '\n') from sourceIP and returns
 // the exact reply authd writes on the TLS connection: "OSSEC K:'<id> <name> <ip> <key>'" or

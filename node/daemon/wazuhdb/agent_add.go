@@ -110,3 +110,16 @@ func chooseID(ctx context.Context, tx *sql.Tx, requested int) (int, error) {
 	}
 	return last + 1, nil
 }
+
+// NextAgentID is the id AddAgent would allocate now: the highest id ever seen plus one. The
+// replicated master allocates with it before it commits an enrollment, so that every replica
+// stores the agent under the same id.
+func (s *Store) NextAgentID(ctx context.Context) (int, error) {
+	var id int
+	err := s.read(ctx, "next agent id", func(tx *sql.Tx) error {
+		var err error
+		id, err = chooseID(ctx, tx, 0)
+		return err
+	})
+	return id, err
+}

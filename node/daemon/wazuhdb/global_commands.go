@@ -20,7 +20,10 @@ const DefaultAgentConf = "<agent_config>\n\n  <!-- Shared agent configuration he
 // answer form ("ok <payload>" / "err <text>"). It is what a worker's tools reach through
 // sendsync, so assignments are made on the master, whichever node they come from.
 type GlobalCommands struct {
-	st        *Store
+	st *Store
+	// writes makes the changes: the store itself, or (a replicated master) what commits
+	// them through the replicated log first.
+	writes    GroupsWriter
 	sharedDir string
 	// changed is called after assignments or groups changed (the node nudges local-groups).
 	changed func()
@@ -29,7 +32,20 @@ type GlobalCommands struct {
 // NewGlobalCommands serves the commands on st; sharedDir is etc/shared, where each group has its
 // folder, and changed is called after each change of groups or assignments.
 func NewGlobalCommands(st *Store, sharedDir string, changed func()) *GlobalCommands {
-	return &GlobalCommands{st: st, sharedDir: sharedDir, changed: changed}
+	return &GlobalCommands{st: st, writes: st, sharedDir: sharedDir, changed: changed}
+}
+
+// GroupsWriter makes the changes of groups and assignments; *Store is one.
+type GroupsWriter interface {
+	SetAgentGroups(ctx context.Context, mode SetMode, syncStatus string, data []AgentGroups) error
+	CreateGroup(ctx context.Context, name string) error
+	DeleteGroup(ctx context.Context, name string) error
+}
+
+// WithWriter makes the changes through gw instead of the store (reads stay on the store).
+func (w *GlobalCommands) WithWriter(gw GroupsWriter) *GlobalCommands {
+	w.writes = gw
+	return w
 }
 
 // Run executes one command.
@@ -93,7 +109,7 @@ func (w *GlobalCommands) setAgentGroups(ctx context.Context, arg string) error {
 			}
 		}
 	}
-	if err := w.st.SetAgentGroups(ctx, SetMode(req.Mode), req.SyncStatus, req.Data); err != nil {
+	if err := w.writes.SetAgentGroups(ctx, SetMode(req.Mode), req.SyncStatus, req.Data); err != nil {
 		return fmt.Errorf("Cannot execute Global database query; %w", err)
 	}
 	w.changed()
@@ -128,7 +144,7 @@ func (w *GlobalCommands) createGroup(ctx context.Context, name string) error {
 			return err
 		}
 	}
-	if err := w.st.CreateGroup(ctx, name); err != nil {
+	if err := w.writes.CreateGroup(ctx, name); err != nil {
 		return fmt.Errorf("Cannot execute Global database query; %w", err)
 	}
 	w.changed()
@@ -139,7 +155,7 @@ func (w *GlobalCommands) deleteGroup(ctx context.Context, name string) error {
 	if err := w.checkGroup(name, true); err != nil {
 		return err
 	}
-	if err := w.st.DeleteGroup(ctx, name); err != nil {
+	if err := w.writes.DeleteGroup(ctx, name); err != nil {
 		return fmt.Errorf("Cannot execute Global database query; %w", err)
 	}
 	if err := os.RemoveAll(filepath.Join(w.sharedDir, name)); err != nil {

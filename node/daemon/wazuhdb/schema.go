@@ -19,6 +19,7 @@ var migrations = []migration{
 	{name: "initial global schema", apply: execAll(schemaV1)},
 	{name: "agent-info sync sequence", apply: execAll(schemaV2)},
 	{name: "labels digest", apply: execAll(schemaV3)},
+	{name: "replication applied index", apply: execAll(schemaV4)},
 }
 
 // schemaV1 mirrors Wazuh's src/wazuh_db/schema_global.sql (agent, labels,
@@ -129,6 +130,16 @@ var schemaV2 = []string{
 // every other writer of labels sets it so.
 var schemaV3 = []string{
 	`ALTER TABLE agent ADD COLUMN labels_digest BLOB`,
+}
+
+// schemaV4 adds the index of the last replicated-log entry applied to the store (a
+// master-eligible node, node/ha): written in the store, it is exactly as durable as the
+// changes it counts, and written after them, so it never says more was applied than was.
+var schemaV4 = []string{
+	`CREATE TABLE IF NOT EXISTS replication (
+		only INTEGER PRIMARY KEY CHECK (only = 1),
+		applied INTEGER NOT NULL
+	)`,
 }
 
 func execAll(statements []string) func(ctx context.Context, tx *sql.Tx) error {
