@@ -276,7 +276,15 @@ func TestEndToEndUnprivilegedUserOwnsWhatItCreates(t *testing.T) {
 	})
 	pid := onePidFile(t, p.home)
 	sock := filepath.Join(p.home, "queue", "cluster", "c-internal.sock")
-	poll.Eventually(t, 30*time.Second, "c-internal.sock", func() error { _, err := os.Stat(sock); return err })
+	// The socket is bound, then given its mode (inside queue/cluster, 0770, so nobody else can
+	// reach it in between): wait for both.
+	poll.Eventually(t, 30*time.Second, "c-internal.sock with its mode", func() error {
+		fi, err := os.Stat(sock)
+		if err == nil && fi.Mode().Perm() != 0o660 {
+			err = fmt.Errorf("mode %v", fi.Mode())
+		}
+		return err
+	})
 	for path, mode := range map[string]os.FileMode{
 		pidFiles(p.home)[pid]:                        0o640,
 		filepath.Join(p.home, "logs", "cluster.log"): 0o660,
