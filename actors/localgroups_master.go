@@ -35,6 +35,7 @@ type LocalGroups struct {
 	kit      *Kit
 	settings Settings
 	send     *actor.PID
+	scan     *actor.PID // local-integrity, asked for one scan after each rebuild of merged.mg
 	log      *logrus.Entry
 
 	tick     timer
@@ -83,10 +84,11 @@ type groupsBatch struct {
 	entries []messages.AgentGroupsEntry
 }
 
-// NewLocalGroups returns the producer of the master's local-groups actor.
-func NewLocalGroups(kit *Kit, settings Settings, send *actor.PID) actor.Producer {
+// NewLocalGroups returns the producer of the master's local-groups actor. scan is
+// local-integrity (nil: nobody to tell), which the folder watcher does not wake for merged.mg.
+func NewLocalGroups(kit *Kit, settings Settings, send, scan *actor.PID) actor.Producer {
 	return func() actor.Actor {
-		return &LocalGroups{kit: kit, settings: settings, send: send, log: kit.Logger("Master", "Local agent-groups")}
+		return &LocalGroups{kit: kit, settings: settings, send: send, scan: scan, log: kit.Logger("Master", "Local agent-groups")}
 	}
 }
 
@@ -208,9 +210,12 @@ func (l *LocalGroups) start(c actor.Context) {
 	if !read {
 		l.log.Info("No clients connected. Skipping.")
 	}
-	store, log := l.settings.Services.Groups, l.log
+	store, log, root, scan := l.settings.Services.Groups, l.log, l.kit.System.Root, l.scan
 	l.work.Run(c, l.settings.TimeoutAgentGroups, func(ctx context.Context) any {
-		rebuildShared(ctx, store, groups, log)
+		if rebuildShared(ctx, store, groups, log) && scan != nil {
+			// One scan for the whole rebuild, which the watcher ignores, ships what it wrote.
+			root.Send(scan, &RescanIntegrity{})
+		}
 		var batch *groupsBatch
 		if read {
 			batch = readGroupsBatch(ctx, store, log)
@@ -220,13 +225,15 @@ func (l *LocalGroups) start(c actor.Context) {
 }
 
 // rebuildShared rebuilds the merged.mg files of groups (nil: every group), which agents need
-// whether or not a worker is connected.
-func rebuildShared(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) {
-	if groups == nil || len(groups) > 0 {
-		if err := store.RebuildShared(ctx, groups); err != nil && !stopping(err) {
-			log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
-		}
+// whether or not a worker is connected. It reports whether it rebuilt anything.
+func rebuildShared(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) bool {
+	if groups != nil && len(groups) == 0 {
+		return false
 	}
+	if err := store.RebuildShared(ctx, groups); err != nil && !stopping(err) {
+		log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
+	}
+	return ctx.Err() == nil
 }
 
 // readGroupsBatch reads one broadcast; nil when the store failed. It always has a page: the

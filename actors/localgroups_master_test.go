@@ -64,7 +64,7 @@ func TestLocalGroupsPacesBursts(t *testing.T) {
 			c.Respond(&connectedWorkers{n: 1}) // a worker is connected: cycles read
 		}
 	}))
-	pid := k.System.Root.Spawn(actor.PropsFromProducer(NewLocalGroups(k, settings, sink)))
+	pid := k.System.Root.Spawn(actor.PropsFromProducer(NewLocalGroups(k, settings, sink, nil)))
 	t.Cleanup(func() {
 		_ = k.System.Root.StopFuture(pid).Wait()
 		_ = k.System.Root.StopFuture(sink).Wait()
