@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -28,6 +29,9 @@ type masterIntegrity struct {
 	receiveTimer timer
 	running      bool
 	zipLimit     int64
+	// format of the packages for this worker: FormatFramed once it announced CapPackageS2
+	// (CmdCapabilities), Wazuh's otherwise.
+	format integrity.PackageFormat
 }
 
 type integrityReceiveTimeout struct{ task string }
@@ -125,7 +129,7 @@ func (h *MasterHandler) startIntegrity(c actor.Context, rel string) {
 	mi.running = true
 	job := masterIntegrityJob{
 		home: h.settings.Home, worker: h.conn.info.Name, pkg: rel, master: mi.current,
-		zipLimit: mi.zipLimit, settings: h.settings, req: newConnRequester(h.kit, c.Self(), h.conn.link),
+		zipLimit: mi.zipLimit, format: mi.format, settings: h.settings, req: newConnRequester(h.kit, c.Self(), h.conn.link),
 		cancelled: h.sess.cancelled, now: h.kit.Now,
 		checkLog: h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check"),
 		syncLog:  h.kit.Logger("Worker "+h.conn.info.Name, "Integrity sync"),
@@ -170,6 +174,7 @@ type masterIntegrityJob struct {
 	home, worker, pkg string
 	master            integrity.Metadata
 	zipLimit          int64
+	format            integrity.PackageFormat
 	settings          Settings
 	req               *Requester
 	cancelled         *taskSet
@@ -286,7 +291,7 @@ func (j masterIntegrityJob) buildInBackground(diff integrity.Diff, spillDir stri
 	}
 	b := &packageBuild{out: newPackagePipe(), result: make(chan builtPackage, 1)}
 	go func() {
-		sent, stats, err := integrity.BuildMasterPackageTo(b.out, spillDir, j.home, diff,
+		sent, stats, err := integrity.BuildMasterPackageFormat(b.out, j.format, spillDir, j.home, diff,
 			j.settings.CompressLevel, j.zipLimit, j.settings.MaxZipSize)
 		b.out.closeWrite(err) // nil: the reader sees the end of the package
 		b.result <- builtPackage{sent: sent, stats: stats, err: err}
@@ -358,3 +363,22 @@ func taskErrorText(p []byte) string {
 // check your integrity now" instead of at the next sync_integrity tick. It is sent only to
 // peers that memberlist reports as clusterd nodes; Wazuh workers keep their timer.
 const CmdIntegrityNow = "syn_m_i_now"
+
+// CmdCapabilities is clusterd's own request from a worker to its master, sent once after
+// hello: the payload lists what the worker can do beyond Wazuh (space-separated tokens, e.g.
+// integrity.CapPackageS2), and a clusterd master answers ok with those it will use. A Wazuh
+// master answers err (unknown command) and nothing changes: every node keeps Wazuh's formats
+// unless both ends said otherwise.
+const CmdCapabilities = "cd_caps"
+
+// workerCapabilities records what the worker announced and answers with what will be used.
+func (h *MasterHandler) workerCapabilities(f messages.Frame) {
+	var used []string
+	for tok := range strings.FieldsSeq(string(f.Payload)) {
+		if tok == integrity.CapPackageS2 {
+			h.integ.format = integrity.FormatFramed
+			used = append(used, tok)
+		}
+	}
+	h.sess.respond(f.Counter, messages.CmdOK, []byte(strings.Join(used, " ")))
+}

@@ -47,8 +47,8 @@ func BuildMasterPackageTo(w io.Writer, tempDir, home string, diff Diff, level in
 	return BuildMasterPackageFormat(w, FormatWazuh, tempDir, home, diff, level, limit, rawLimit)
 }
 
-// BuildMasterPackageFormat is BuildMasterPackageTo in a chosen format: FormatZstd only for a
-// worker that announced CapPackageZstd.
+// BuildMasterPackageFormat is BuildMasterPackageTo in a chosen format: FormatFramed only for a
+// worker that announced CapPackageS2.
 func BuildMasterPackageFormat(w io.Writer, format PackageFormat, tempDir, home string, diff Diff, level int, limit, rawLimit int64) (sent Diff, stats PackageStats, err error) {
 	sent = Diff{Missing: cloneMetadata(diff.Missing), Extra: cloneMetadata(diff.Extra), Shared: cloneMetadata(diff.Shared)}
 	paths := slices.Sorted(maps.Keys(sent.Missing))

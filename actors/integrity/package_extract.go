@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
 	"io"
 	"os"
 	"path"
@@ -49,7 +49,7 @@ type extraction struct {
 	// metadataLimit bounds the decompressed metadata member (MetadataLimit).
 	metadataLimit int64
 	own           inflater // the reading goroutine's
-	zstd          bool     // a FormatZstd package
+	framed        bool     // a FormatFramed package
 
 	jobs   chan extractJob
 	slots  chan struct{}
@@ -79,10 +79,10 @@ func (x *extraction) run(r io.Reader, workers int) error {
 	for range workers {
 		x.wg.Go(x.work)
 	}
-	x.own.zstd = x.zstd
+	x.own.framed = x.framed
 	defer x.own.close()
 	var err error
-	if x.zstd {
+	if x.framed {
 		err = scanFramed(r.(*bufio.Reader), x.member)
 	} else {
 		err = scanPackage(r, x.member)
@@ -179,7 +179,7 @@ func (x *extraction) create(name string) (*os.File, error) {
 
 // work decompresses bodies handed over by the reading goroutine.
 func (x *extraction) work() {
-	in := inflater{zstd: x.zstd}
+	in := inflater{framed: x.framed}
 	defer in.close()
 	for job := range x.jobs {
 		var err error
@@ -265,39 +265,33 @@ func (p *prefixedBody) ReadByte() (byte, error) {
 // inflater decompresses members, reusing its zlib or zstd reader and buffer; one per
 // goroutine.
 type inflater struct {
-	zstd bool
-	zr   io.ReadCloser
-	zd   *zstd.Decoder
-	buf  []byte
+	framed bool // S2 bodies, not zlib
+	zr     io.ReadCloser
+	sr     *s2.Reader
+	buf    []byte
 }
 
-// close releases the zstd decoder.
+// close releases what the inflater holds.
 func (in *inflater) close() {
-	if in.zd != nil {
-		in.zd.Close()
+	if in.sr != nil {
+		in.sr.Reset(nil)
 	}
 }
 
-// unzstd is inflate for a zstd body: one or more frames up to the end of src.
-func (in *inflater) unzstd(budget *atomic.Int64, name string, w io.Writer, src byteSource) error {
-	if in.zd == nil {
-		zd, err := newZstdDecoder()
-		if err != nil {
-			return fmt.Errorf("extract %s: %w", quotePath(name), err)
-		}
-		in.zd, in.buf = zd, make([]byte, inflateBufferSize)
+// unS2 is inflate for an S2 body: one stream up to the end of src.
+func (in *inflater) unS2(budget *atomic.Int64, name string, w io.Writer, src byteSource) error {
+	if in.sr == nil {
+		in.sr, in.buf = newS2Reader(), make([]byte, inflateBufferSize)
 	}
-	if err := in.zd.Reset(src); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrCorruptMember, quotePath(name), err)
-	}
-	return in.copyOut(budget, name, w, in.zd)
+	in.sr.Reset(src)
+	return in.copyOut(budget, name, w, in.sr)
 }
 
 // inflate writes the plain bytes of src, which must start with one zlib stream, to w, taking
 // them from budget.
 func (in *inflater) inflate(budget *atomic.Int64, name string, w io.Writer, src byteSource) error {
-	if in.zstd {
-		return in.unzstd(budget, name, w, src)
+	if in.framed {
+		return in.unS2(budget, name, w, src)
 	}
 	if in.zr == nil {
 		zr, err := zlib.NewReader(src)

@@ -61,9 +61,9 @@ func ReadPackageFrom(r io.Reader, dest string, maxTotal int64) (files map[string
 
 	x := newExtraction(root, dest, maxTotal)
 	br := bufio.NewReaderSize(r, 256<<10)
-	if head, _ := br.Peek(len(zstdMagic)); string(head) == zstdMagic {
-		_, _ = br.Discard(len(zstdMagic))
-		x.zstd = true
+	if head, _ := br.Peek(len(framedMagic)); string(head) == framedMagic {
+		_, _ = br.Discard(len(framedMagic))
+		x.framed = true
 	}
 	if err := x.run(br, runtime.GOMAXPROCS(0)); err != nil {
 		return nil, nil, err

@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zlib"
-	"github.com/klauspost/compress/zstd"
 	"io"
 	"os"
 	"sync"
@@ -78,19 +78,19 @@ func NewPackageWriter(w io.Writer, level int, limit int64) *PackageWriter {
 // SetTempDir sets where compressed files larger than a few MiB wait to be written (default
 // os.TempDir()); the package's own folder is a good choice.
 // NewPackageWriterFormat is NewPackageWriter for a package of format (level is zlib's, and
-// checked, whatever the format: FormatZstd always uses zstd's fastest level).
+// checked, whatever the format: FormatFramed uses S2).
 func NewPackageWriterFormat(w io.Writer, format PackageFormat, level int, limit int64) *PackageWriter {
 	pw := NewPackageWriter(w, level, limit)
 	pw.format = format
-	if format == FormatZstd && pw.err == nil {
-		_ = pw.write([]byte(zstdMagic))
+	if format == FormatFramed && pw.err == nil {
+		_ = pw.write([]byte(framedMagic))
 	}
 	return pw
 }
 
 // overhead is what a member named rel adds to the package besides its body.
 func (pw *PackageWriter) overhead(rel string, body int64) int64 {
-	if pw.format == FormatZstd {
+	if pw.format == FormatFramed {
 		return memberHeaderLen(rel, body)
 	}
 	return int64(len(rel) + len(pathSeparator) + len(entrySeparator))
@@ -132,10 +132,8 @@ func (pw *PackageWriter) Close(metadataJSON []byte) error {
 	pw.closed = true
 	var body, head []byte
 	var err error
-	if pw.format == FormatZstd {
-		enc := zstdEncoders.Get().(*zstd.Encoder)
-		body = enc.EncodeAll(metadataJSON, nil)
-		zstdEncoders.Put(enc)
+	if pw.format == FormatFramed {
+		body = encodeS2(metadataJSON)
 		head = appendMemberHeader(nil, metadataMember, int64(len(body)))
 	} else {
 		body, err = compressMember(metadataMember, metadataJSON, pw.level)
@@ -207,7 +205,7 @@ func (pw *PackageWriter) commit(rel string, seg *segment, compressErr error) err
 		return ErrZipLimitReached
 	}
 	head := []byte(rel + pathSeparator)
-	if pw.format == FormatZstd {
+	if pw.format == FormatFramed {
 		head = appendMemberHeader(nil, rel, seg.size)
 	}
 	if err := pw.write(head); err != nil {
@@ -218,7 +216,7 @@ func (pw *PackageWriter) commit(rel string, seg *segment, compressErr error) err
 	if err != nil {
 		return pw.fail(fmt.Errorf("%w: %s: %w", ErrPackageWrite, rel, err))
 	}
-	if pw.format != FormatZstd {
+	if pw.format != FormatFramed {
 		if err := pw.write([]byte(entrySeparator)); err != nil {
 			return err
 		}
@@ -260,8 +258,8 @@ func (pw *PackageWriter) compress(src FileSource, seg *segment) error {
 	defer f.Close()
 	buf := copyBuffers.Get().(*[copyBufferSize]byte)
 	defer copyBuffers.Put(buf)
-	if pw.format == FormatZstd {
-		return pw.compressZstd(f, seg, src.Rel, buf[:])
+	if pw.format == FormatFramed {
+		return pw.compressS2(f, seg, src.Rel, buf[:])
 	}
 
 	for i, level := range append([]int{pw.level}, fallbackLevels...) {
@@ -312,11 +310,11 @@ func (pw *PackageWriter) compressAt(level int, r io.Reader, seg *segment, rel st
 
 // compressMember compresses a final member held in memory (files_metadata.json), trying other
 // levels if the result contains the entry separator.
-// compressZstd compresses r into seg as one zstd frame; lengths frame the members of a
-// FormatZstd package, so no separator can get in the way.
-func (pw *PackageWriter) compressZstd(r io.Reader, seg *segment, rel string, buf []byte) error {
-	enc := zstdEncoders.Get().(*zstd.Encoder)
-	defer zstdEncoders.Put(enc)
+// compressS2 compresses r into seg as one S2 stream; lengths frame the members of a
+// FormatFramed package, so no separator can get in the way.
+func (pw *PackageWriter) compressS2(r io.Reader, seg *segment, rel string, buf []byte) error {
+	enc := s2Writers.Get().(*s2.Writer)
+	defer s2Writers.Put(enc)
 	enc.Reset(seg)
 	src := &readErrorTracker{r: r}
 	_, err := io.CopyBuffer(enc, src, buf)
