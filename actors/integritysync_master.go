@@ -25,6 +25,12 @@ type masterIntegrity struct {
 	free         bool
 	lockedAt     time.Time
 	askedInCycle bool
+	// refusedBusy: this cycle's one ask was refused only because a sync held the lock. A
+	// clusterd worker asks at once when told of a change (often while its previous sync still
+	// ends here), so the release gives it back its ask and tells it to use it; otherwise it
+	// would wait for sync_integrity with files the master changed.
+	refusedBusy  bool
+	clusterd     bool // the worker announced capabilities (CmdCapabilities): it obeys CmdIntegrityNow
 	receiveTask  string
 	receiveTimer timer
 	running      bool
@@ -57,7 +63,7 @@ func (mi *masterIntegrity) init(s Settings) {
 // for permission once more.
 func (h *MasterHandler) integrityUpdated(c actor.Context, m *IntegrityUpdated) {
 	h.integ.current = m.Meta
-	h.integ.askedInCycle = false
+	h.integ.askedInCycle, h.integ.refusedBusy = false, false
 }
 
 func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
@@ -75,6 +81,7 @@ func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
 		if !mi.askedInCycle && mi.current != nil {
 			mi.askedInCycle = true
 			granted = mi.free
+			mi.refusedBusy = !granted
 		}
 		h.sess.respond(f.Counter, messages.CmdOK, messages.PermissionReply(granted))
 	case messages.CmdSynIWM:
@@ -109,7 +116,15 @@ func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
 }
 
 func (h *MasterHandler) releaseIntegrity(c actor.Context) {
-	h.integ.free = true
+	mi := &h.integ
+	mi.free = true
+	if mi.refusedBusy && mi.clusterd {
+		// Wazuh counts a refused ask as the cycle's; a Wazuh worker keeps that rule and its
+		// timer. A clusterd worker was refused the check of files that changed while the lock
+		// was held: it gets that check now.
+		mi.refusedBusy, mi.askedInCycle = false, false
+		c.Send(c.Self(), &pushIntegrityCheck{})
+	}
 	h.publishStatus(c)
 }
 
@@ -373,6 +388,7 @@ const CmdCapabilities = "cd_caps"
 
 // workerCapabilities records what the worker announced and answers with what will be used.
 func (h *MasterHandler) workerCapabilities(f messages.Frame) {
+	h.integ.clusterd = true
 	var used []string
 	for tok := range strings.FieldsSeq(string(f.Payload)) {
 		if tok == integrity.CapPackageS2 {

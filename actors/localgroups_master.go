@@ -69,8 +69,13 @@ type GroupsChanged struct{}
 type groupsTick struct{}
 
 // groupsRead is what a cycle read from the store; batch is nil when the store failed or the
-// cycle had no worker to read for.
-type groupsRead struct{ batch *groupsBatch }
+// cycle had no worker to read for. unbuilt is set when the rebuild of groups (nil: all) failed
+// or was cut short: they are rebuilt again by the next cycle.
+type groupsRead struct {
+	batch   *groupsBatch
+	unbuilt bool
+	groups  []string
+}
 
 // connectedWorkers tells local-groups how many workers GroupsSend has; connectedWorkersQuery
 // asks for it (after a restart).
@@ -120,6 +125,9 @@ func (l *LocalGroups) Receive(c actor.Context) {
 		l.workers = m.n
 	case *groupsRead:
 		l.running = false
+		if m.unbuilt {
+			l.remark(m.groups)
+		}
 		now := l.kit.Now()
 		l.earliest = now.Add(max(groupsMinGap, groupsGapFactor*now.Sub(l.started)))
 		if m.batch != nil {
@@ -212,28 +220,42 @@ func (l *LocalGroups) start(c actor.Context) {
 	}
 	store, log, root, scan := l.settings.Services.Groups, l.log, l.kit.System.Root, l.scan
 	l.work.Run(c, l.settings.TimeoutAgentGroups, func(ctx context.Context) any {
-		if rebuildShared(ctx, store, groups, log) && scan != nil {
-			// One scan for the whole rebuild, which the watcher ignores, ships what it wrote.
+		attempted, ok := rebuildShared(ctx, store, groups, log)
+		if attempted && scan != nil {
+			// One scan for the whole rebuild, which the watcher ignores, ships what it wrote;
+			// a failed or cut-short rebuild may have written some files too.
 			root.Send(scan, &RescanIntegrity{})
 		}
 		var batch *groupsBatch
-		if read {
+		if read && ctx.Err() == nil {
 			batch = readGroupsBatch(ctx, store, log)
 		}
-		return &groupsRead{batch: batch}
+		return &groupsRead{batch: batch, unbuilt: attempted && !ok, groups: groups}
 	})
 }
 
-// rebuildShared rebuilds the merged.mg files of groups (nil: every group), which agents need
-// whether or not a worker is connected. It reports whether it rebuilt anything.
-func rebuildShared(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) bool {
-	if groups != nil && len(groups) == 0 {
-		return false
+// remark marks again the groups (nil: all) whose rebuild failed.
+func (l *LocalGroups) remark(groups []string) {
+	if groups == nil {
+		l.all = true
+		return
 	}
-	if err := store.RebuildShared(ctx, groups); err != nil && !stopping(err) {
+	for _, g := range groups {
+		l.rebuild[g] = true
+	}
+}
+
+// rebuildShared rebuilds the merged.mg files of groups (nil: every group), which agents need
+// whether or not a worker is connected. It reports whether it tried, and whether it succeeded.
+func rebuildShared(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) (attempted, ok bool) {
+	if groups != nil && len(groups) == 0 {
+		return false, true
+	}
+	err := store.RebuildShared(ctx, groups)
+	if err != nil && !stopping(err) {
 		log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
 	}
-	return ctx.Err() == nil
+	return true, err == nil && ctx.Err() == nil
 }
 
 // readGroupsBatch reads one broadcast; nil when the store failed. It always has a page: the
