@@ -262,7 +262,7 @@ func (p *prefixedBody) ReadByte() (byte, error) {
 	return c, nil
 }
 
-// inflater decompresses members, reusing its zlib or zstd reader and buffer; one per
+// inflater decompresses members, reusing its zlib or S2 reader and buffer; one per
 // goroutine.
 type inflater struct {
 	framed bool // S2 bodies, not zlib
