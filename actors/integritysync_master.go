@@ -376,14 +376,16 @@ func taskErrorText(p []byte) string {
 
 // CmdIntegrityNow is clusterd's own request from the master to a worker: "my files changed,
 // check your integrity now" instead of at the next sync_integrity tick. It is sent only to
-// peers that memberlist reports as clusterd nodes; Wazuh workers keep their timer.
+// peers that memberlist reports as clusterd nodes, and to a worker that announced
+// capabilities whose ask was refused while the lock was held (§22.2); Wazuh workers keep
+// their timer.
 const CmdIntegrityNow = "syn_m_i_now"
 
 // CmdCapabilities is clusterd's own request from a worker to its master, sent once after
 // hello: the payload lists what the worker can do beyond Wazuh (space-separated tokens, e.g.
 // integrity.CapPackageS2), and a clusterd master answers ok with those it will use. A Wazuh
 // master answers err (unknown command) and nothing changes: every node keeps Wazuh's formats
-// unless both ends said otherwise.
+// unless both ends said otherwise (§22.1).
 const CmdCapabilities = "cd_caps"
 
 // workerCapabilities records what the worker announced and answers with what will be used.

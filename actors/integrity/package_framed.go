@@ -18,7 +18,7 @@ type PackageFormat int
 const (
 	// FormatWazuh is §5.3: separators and zlib bodies, the only format a Wazuh node reads.
 	FormatWazuh PackageFormat = iota
-	// FormatFramed is clusterd's own, used only toward a worker that announced it
+	// FormatFramed is clusterd's own (§22.3), used only toward a worker that announced it
 	// (CapPackageS2): the magic line, then for each member the uvarint length of its name,
 	// the name, the uvarint length of its body and the body, one S2 stream; the metadata
 	// member last. Lengths instead of separators, so no body ever needs recompressing. S2
