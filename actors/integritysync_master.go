@@ -265,7 +265,11 @@ func (j masterIntegrityJob) sync(ctx context.Context, diff integrity.Diff, done 
 	interrupted := func() bool { return j.cancelled.has(task) }
 	start := j.now()
 	pkg := j.buildInBackground(diff, filepath.Dir(filepath.Join(j.home, rel)))
-	bytesSent, err := sendPackage(ctx, j.req, pkg.out, rel, messages.CmdSynMCE, task, interrupted)
+	window := 1 // a Wazuh worker gets Wazuh's transfer: one piece, then its answer
+	if j.format == integrity.FormatFramed {
+		window = clusterdPiecesInFlight
+	}
+	bytesSent, err := sendPackage(ctx, j.req, pkg.out, rel, messages.CmdSynMCE, task, window, interrupted)
 	built := pkg.wait(err)
 	done.zipLimit = j.adaptZipLimit(j.cancelled.has(task), bytesSent, j.now().Sub(start))
 	j.cancelled.remove(task)
@@ -373,6 +377,12 @@ func taskErrorText(p []byte) string {
 		return messages.ClipForLog(string(te.Raw))
 	}
 }
+
+// clusterdPiecesInFlight is how many file_upd pieces of a package the master keeps in flight
+// toward a clusterd worker (one that announced capabilities, §22.1): the worker writes one
+// piece while the next ones cross the connection, instead of the link idling for a round trip
+// and a write per 5 MiB. Four pieces bound the memory to 20 MiB per sync.
+const clusterdPiecesInFlight = 4
 
 // CmdIntegrityNow is clusterd's own request from the master to a worker: "my files changed,
 // check your integrity now" instead of at the next sync_integrity tick. It is sent only to
