@@ -177,3 +177,34 @@ func TestLocalIntegrityCoalescesChangesDuringAScan(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalIntegrityRebuildDuringAScanGetsOneMore: local-groups' request after a rebuild of
+// merged.mg (which the watcher ignores) that arrives while a scan runs makes one more scan, even
+// though the running scan may have read the folder before the write; the last metadata has
+// the rebuilt file.
+func TestLocalIntegrityRebuildDuringAScanGetsOneMore(t *testing.T) {
+	r := newIntegrityRig(t)
+	r.hold.Store(true)
+	r.k.System.Root.Send(r.pid, &RescanIntegrity{})
+	select {
+	case <-r.entered:
+	case <-time.After(2 * waitTimeout):
+		t.Fatal("no scan started")
+	}
+	r.hold.Store(false)
+	r.writeAtomic("etc/shared/default/merged.mg", "#default rebuilt\n")
+	r.k.System.Root.Send(r.pid, &RescanIntegrity{}) // what local-groups sends after the rebuild
+	poll.Until(t, 2*waitTimeout, "the request noted during the scan", func() bool {
+		q := r.query()
+		return q.Running && q.Pending
+	})
+	close(r.release)
+	if scans := r.idle("the scan after the held one", 3); scans != 3 {
+		t.Fatalf("%d scans, want 3: the first, the held one, and one for the rebuild", scans)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.last.Meta["etc/shared/default/merged.mg"]; !ok {
+		t.Fatal("the last scan has no etc/shared/default/merged.mg")
+	}
+}
