@@ -12,7 +12,7 @@ COMMANDS     := clusterd cluster_control actorctl agent_groups manage_agents age
 
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test test-short run bench fuzz lint tidy-check package clean
+.PHONY: all build test test-short run bench bench-e2e fuzz lint tidy-check package clean
 
 all: build
 
@@ -44,6 +44,11 @@ package:
 ## bench: benchmarks (figures go to docs/benchmarks.md)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -timeout 30m $(PKGS)
+
+## bench-e2e: real-process benchmarks (a full integrity sync master → empty worker over
+## generated ruleset text and random bytes); needs RULESET or WAZUH_REPO, see the script
+bench-e2e:
+	./deploy/bench-e2e.sh
 
 ## fuzz: every fuzz target, FUZZTIME each
 fuzz:

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -24,10 +25,19 @@ type masterIntegrity struct {
 	free         bool
 	lockedAt     time.Time
 	askedInCycle bool
+	// refusedBusy: this cycle's one ask was refused only because a sync held the lock. A
+	// clusterd worker asks at once when told of a change (often while its previous sync still
+	// ends here), so the release gives it back its ask and tells it to use it; otherwise it
+	// would wait for sync_integrity with files the master changed.
+	refusedBusy  bool
+	clusterd     bool // the worker announced capabilities (CmdCapabilities): it obeys CmdIntegrityNow
 	receiveTask  string
 	receiveTimer timer
 	running      bool
 	zipLimit     int64
+	// format of the packages for this worker: FormatFramed once it announced CapPackageS2
+	// (CmdCapabilities), Wazuh's otherwise.
+	format integrity.PackageFormat
 }
 
 type integrityReceiveTimeout struct{ task string }
@@ -53,7 +63,7 @@ func (mi *masterIntegrity) init(s Settings) {
 // for permission once more.
 func (h *MasterHandler) integrityUpdated(c actor.Context, m *IntegrityUpdated) {
 	h.integ.current = m.Meta
-	h.integ.askedInCycle = false
+	h.integ.askedInCycle, h.integ.refusedBusy = false, false
 }
 
 func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
@@ -71,6 +81,7 @@ func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
 		if !mi.askedInCycle && mi.current != nil {
 			mi.askedInCycle = true
 			granted = mi.free
+			mi.refusedBusy = !granted
 		}
 		h.sess.respond(f.Counter, messages.CmdOK, messages.PermissionReply(granted))
 	case messages.CmdSynIWM:
@@ -105,7 +116,15 @@ func (h *MasterHandler) integrityRequest(c actor.Context, f messages.Frame) {
 }
 
 func (h *MasterHandler) releaseIntegrity(c actor.Context) {
-	h.integ.free = true
+	mi := &h.integ
+	mi.free = true
+	if mi.refusedBusy && mi.clusterd {
+		// Wazuh counts a refused ask as the cycle's; a Wazuh worker keeps that rule and its
+		// timer. A clusterd worker was refused the check of files that changed while the lock
+		// was held: it gets that check now.
+		mi.refusedBusy, mi.askedInCycle = false, false
+		c.Send(c.Self(), &pushIntegrityCheck{})
+	}
 	h.publishStatus(c)
 }
 
@@ -125,7 +144,7 @@ func (h *MasterHandler) startIntegrity(c actor.Context, rel string) {
 	mi.running = true
 	job := masterIntegrityJob{
 		home: h.settings.Home, worker: h.conn.info.Name, pkg: rel, master: mi.current,
-		zipLimit: mi.zipLimit, settings: h.settings, req: newConnRequester(h.kit, c.Self(), h.conn.link),
+		zipLimit: mi.zipLimit, format: mi.format, settings: h.settings, req: newConnRequester(h.kit, c.Self(), h.conn.link),
 		cancelled: h.sess.cancelled, now: h.kit.Now,
 		checkLog: h.kit.Logger("Worker "+h.conn.info.Name, "Integrity check"),
 		syncLog:  h.kit.Logger("Worker "+h.conn.info.Name, "Integrity sync"),
@@ -170,6 +189,7 @@ type masterIntegrityJob struct {
 	home, worker, pkg string
 	master            integrity.Metadata
 	zipLimit          int64
+	format            integrity.PackageFormat
 	settings          Settings
 	req               *Requester
 	cancelled         *taskSet
@@ -245,7 +265,11 @@ func (j masterIntegrityJob) sync(ctx context.Context, diff integrity.Diff, done 
 	interrupted := func() bool { return j.cancelled.has(task) }
 	start := j.now()
 	pkg := j.buildInBackground(diff, filepath.Dir(filepath.Join(j.home, rel)))
-	bytesSent, err := sendPackage(ctx, j.req, pkg.out, rel, messages.CmdSynMCE, task, interrupted)
+	window := 1 // a Wazuh worker gets Wazuh's transfer: one piece, then its answer
+	if j.format == integrity.FormatFramed {
+		window = clusterdPiecesInFlight
+	}
+	bytesSent, err := sendPackage(ctx, j.req, pkg.out, rel, messages.CmdSynMCE, task, window, interrupted)
 	built := pkg.wait(err)
 	done.zipLimit = j.adaptZipLimit(j.cancelled.has(task), bytesSent, j.now().Sub(start))
 	j.cancelled.remove(task)
@@ -286,7 +310,7 @@ func (j masterIntegrityJob) buildInBackground(diff integrity.Diff, spillDir stri
 	}
 	b := &packageBuild{out: newPackagePipe(), result: make(chan builtPackage, 1)}
 	go func() {
-		sent, stats, err := integrity.BuildMasterPackageTo(b.out, spillDir, j.home, diff,
+		sent, stats, err := integrity.BuildMasterPackageFormat(b.out, j.format, spillDir, j.home, diff,
 			j.settings.CompressLevel, j.zipLimit, j.settings.MaxZipSize)
 		b.out.closeWrite(err) // nil: the reader sees the end of the package
 		b.result <- builtPackage{sent: sent, stats: stats, err: err}
@@ -354,7 +378,35 @@ func taskErrorText(p []byte) string {
 	}
 }
 
+// clusterdPiecesInFlight is how many file_upd pieces of a package the master keeps in flight
+// toward a clusterd worker (one that announced capabilities, §22.1): the worker writes one
+// piece while the next ones cross the connection, instead of the link idling for a round trip
+// and a write per 5 MiB. Four pieces bound the memory to 20 MiB per sync.
+const clusterdPiecesInFlight = 4
+
 // CmdIntegrityNow is clusterd's own request from the master to a worker: "my files changed,
 // check your integrity now" instead of at the next sync_integrity tick. It is sent only to
-// peers that memberlist reports as clusterd nodes; Wazuh workers keep their timer.
+// peers that memberlist reports as clusterd nodes, and to a worker that announced
+// capabilities whose ask was refused while the lock was held (§22.2); Wazuh workers keep
+// their timer.
 const CmdIntegrityNow = "syn_m_i_now"
+
+// CmdCapabilities is clusterd's own request from a worker to its master, sent once after
+// hello: the payload lists what the worker can do beyond Wazuh (space-separated tokens, e.g.
+// integrity.CapPackageS2), and a clusterd master answers ok with those it will use. A Wazuh
+// master answers err (unknown command) and nothing changes: every node keeps Wazuh's formats
+// unless both ends said otherwise (§22.1).
+const CmdCapabilities = "cd_caps"
+
+// workerCapabilities records what the worker announced and answers with what will be used.
+func (h *MasterHandler) workerCapabilities(f messages.Frame) {
+	h.integ.clusterd = true
+	var used []string
+	for tok := range strings.FieldsSeq(string(f.Payload)) {
+		if tok == integrity.CapPackageS2 {
+			h.integ.format = integrity.FormatFramed
+			used = append(used, tok)
+		}
+	}
+	h.sess.respond(f.Counter, messages.CmdOK, []byte(strings.Join(used, " ")))
+}

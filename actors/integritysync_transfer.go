@@ -19,16 +19,18 @@ func sendPackageFile(ctx context.Context, r wire.Requester, home, rel, endComman
 		return 0, fmt.Errorf("open package: %w", err)
 	}
 	defer f.Close()
-	return sendPackage(ctx, r, f, rel, endCommand, taskID, interrupted)
+	return sendPackage(ctx, r, f, rel, endCommand, taskID, 1, interrupted)
 }
 
 // sendPackage sends the package read from src to the peer as the file home/rel with the file
 // sub-protocol and then announces it with "<endCommand> <taskID> <rel>" (§3.2, §5.6).
 // interrupted reports a cancel_task from the peer. It returns the bytes sent. A read error from
 // src ends the transfer before file_end, so the peer never takes a partial package for a whole
-// one.
-func sendPackage(ctx context.Context, r wire.Requester, src io.Reader, rel, endCommand, taskID string, interrupted func() bool) (int64, error) {
-	sent, err := wire.SendFileCounting(ctx, r, "/"+rel, src, wire.RequestChunk, interrupted)
+// one. window is how many file_upd pieces may be in flight at once (wire.SendFileWindow).
+func sendPackage(ctx context.Context, r wire.Requester, src io.Reader, rel, endCommand, taskID string, window int,
+	interrupted func() bool,
+) (int64, error) {
+	sent, err := wire.SendFileWindow(ctx, r, "/"+rel, src, wire.RequestChunk, window, interrupted)
 	if err != nil {
 		return sent, fmt.Errorf("send package: %w", err)
 	}

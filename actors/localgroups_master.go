@@ -35,6 +35,7 @@ type LocalGroups struct {
 	kit      *Kit
 	settings Settings
 	send     *actor.PID
+	scan     *actor.PID // local-integrity, asked for one scan after each rebuild of merged.mg
 	log      *logrus.Entry
 
 	tick     timer
@@ -68,8 +69,13 @@ type GroupsChanged struct{}
 type groupsTick struct{}
 
 // groupsRead is what a cycle read from the store; batch is nil when the store failed or the
-// cycle had no worker to read for.
-type groupsRead struct{ batch *groupsBatch }
+// cycle had no worker to read for. unbuilt is set when the rebuild of groups (nil: all) failed
+// or was cut short: they are rebuilt again by the next cycle.
+type groupsRead struct {
+	batch   *groupsBatch
+	unbuilt bool
+	groups  []string
+}
 
 // connectedWorkers tells local-groups how many workers GroupsSend has; connectedWorkersQuery
 // asks for it (after a restart).
@@ -83,10 +89,11 @@ type groupsBatch struct {
 	entries []messages.AgentGroupsEntry
 }
 
-// NewLocalGroups returns the producer of the master's local-groups actor.
-func NewLocalGroups(kit *Kit, settings Settings, send *actor.PID) actor.Producer {
+// NewLocalGroups returns the producer of the master's local-groups actor. scan is
+// local-integrity (nil: nobody to tell), which the folder watcher does not wake for merged.mg.
+func NewLocalGroups(kit *Kit, settings Settings, send, scan *actor.PID) actor.Producer {
 	return func() actor.Actor {
-		return &LocalGroups{kit: kit, settings: settings, send: send, log: kit.Logger("Master", "Local agent-groups")}
+		return &LocalGroups{kit: kit, settings: settings, send: send, scan: scan, log: kit.Logger("Master", "Local agent-groups")}
 	}
 }
 
@@ -118,6 +125,9 @@ func (l *LocalGroups) Receive(c actor.Context) {
 		l.workers = m.n
 	case *groupsRead:
 		l.running = false
+		if m.unbuilt {
+			l.remark(m.groups)
+		}
 		now := l.kit.Now()
 		l.earliest = now.Add(max(groupsMinGap, groupsGapFactor*now.Sub(l.started)))
 		if m.batch != nil {
@@ -208,25 +218,44 @@ func (l *LocalGroups) start(c actor.Context) {
 	if !read {
 		l.log.Info("No clients connected. Skipping.")
 	}
-	store, log := l.settings.Services.Groups, l.log
+	store, log, root, scan := l.settings.Services.Groups, l.log, l.kit.System.Root, l.scan
 	l.work.Run(c, l.settings.TimeoutAgentGroups, func(ctx context.Context) any {
-		rebuildShared(ctx, store, groups, log)
+		attempted, ok := rebuildShared(ctx, store, groups, log)
+		if attempted && scan != nil {
+			// One scan for the whole rebuild, which the watcher ignores, ships what it wrote;
+			// a failed or cut-short rebuild may have written some files too.
+			root.Send(scan, &RescanIntegrity{})
+		}
 		var batch *groupsBatch
-		if read {
+		if read && ctx.Err() == nil {
 			batch = readGroupsBatch(ctx, store, log)
 		}
-		return &groupsRead{batch: batch}
+		return &groupsRead{batch: batch, unbuilt: attempted && !ok, groups: groups}
 	})
 }
 
-// rebuildShared rebuilds the merged.mg files of groups (nil: every group), which agents need
-// whether or not a worker is connected.
-func rebuildShared(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) {
-	if groups == nil || len(groups) > 0 {
-		if err := store.RebuildShared(ctx, groups); err != nil && !stopping(err) {
-			log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
-		}
+// remark marks again the groups (nil: all) whose rebuild failed.
+func (l *LocalGroups) remark(groups []string) {
+	if groups == nil {
+		l.all = true
+		return
 	}
+	for _, g := range groups {
+		l.rebuild[g] = true
+	}
+}
+
+// rebuildShared rebuilds the merged.mg files of groups (nil: every group), which agents need
+// whether or not a worker is connected. It reports whether it tried, and whether it succeeded.
+func rebuildShared(ctx context.Context, store GroupsStore, groups []string, log *logrus.Entry) (attempted, ok bool) {
+	if groups != nil && len(groups) == 0 {
+		return false, true
+	}
+	err := store.RebuildShared(ctx, groups)
+	if err != nil && !stopping(err) {
+		log.WithError(err).Error("Could not rebuild the groups' merged.mg files.")
+	}
+	return true, err == nil && ctx.Err() == nil
 }
 
 // readGroupsBatch reads one broadcast; nil when the store failed. It always has a page: the

@@ -2,7 +2,9 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,7 +66,7 @@ func TestLocalGroupsPacesBursts(t *testing.T) {
 			c.Respond(&connectedWorkers{n: 1}) // a worker is connected: cycles read
 		}
 	}))
-	pid := k.System.Root.Spawn(actor.PropsFromProducer(NewLocalGroups(k, settings, sink)))
+	pid := k.System.Root.Spawn(actor.PropsFromProducer(NewLocalGroups(k, settings, sink, nil)))
 	t.Cleanup(func() {
 		_ = k.System.Root.StopFuture(pid).Wait()
 		_ = k.System.Root.StopFuture(sink).Wait()
@@ -98,5 +100,63 @@ func TestLocalGroupsPacesBursts(t *testing.T) {
 	store.mu.Unlock()
 	if gap < groupsMinGap {
 		t.Fatalf("cycles %s apart, want at least %s", gap, groupsMinGap)
+	}
+}
+
+// failingRebuild is a countingGroups whose first rebuild of merged.mg fails (after writing some
+// files, as a real failure may); every rebuild is recorded.
+type failingRebuild struct {
+	countingGroups
+	rmu      sync.Mutex
+	rebuilds [][]string
+}
+
+func (g *failingRebuild) RebuildShared(_ context.Context, groups []string) error {
+	g.rmu.Lock()
+	defer g.rmu.Unlock()
+	g.rebuilds = append(g.rebuilds, groups)
+	if len(g.rebuilds) == 1 {
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+func (g *failingRebuild) calls() [][]string {
+	g.rmu.Lock()
+	defer g.rmu.Unlock()
+	return append([][]string(nil), g.rebuilds...)
+}
+
+// TestLocalGroupsFailedRebuildIsScannedAndRetried: a rebuild of merged.mg that fails may have
+// written part of the files, which the folder watcher ignores: local-integrity is still asked
+// for a scan, and the groups are rebuilt again by the next cycle rather than forgotten.
+func TestLocalGroupsFailedRebuildIsScannedAndRetried(t *testing.T) {
+	k := newTestKit(t)
+	store := &failingRebuild{}
+	settings := Settings{SyncAgentGroups: time.Hour, AgentGroupStartDelay: time.Millisecond,
+		TimeoutAgentGroups: time.Minute, Services: Services{Groups: store}}
+	var rescans atomic.Int32
+	sink := k.System.Root.Spawn(actor.PropsFromFunc(func(c actor.Context) {
+		switch c.Message().(type) {
+		case *connectedWorkersQuery:
+			c.Respond(&connectedWorkers{n: 1})
+		case *RescanIntegrity:
+			rescans.Add(1)
+		}
+	}))
+	pid := k.System.Root.Spawn(actor.PropsFromProducer(NewLocalGroups(k, settings, sink, sink)))
+	t.Cleanup(func() {
+		_ = k.System.Root.StopFuture(pid).Wait()
+		_ = k.System.Root.StopFuture(sink).Wait()
+	})
+	poll.Until(t, waitTimeout, "the failed first rebuild and its scan", func() bool {
+		return len(store.calls()) == 1 && rescans.Load() == 1 && store.count() == 1
+	})
+	poll.Until(t, 2*waitTimeout, "the rebuild retried by the next cycle", func() bool {
+		k.System.Root.Send(pid, &GroupsChanged{})
+		return len(store.calls()) >= 2 && rescans.Load() >= 2
+	})
+	if again := store.calls()[1]; again != nil {
+		t.Fatalf("the retry rebuilt %q, want every group (nil) as the failed rebuild", again)
 	}
 }

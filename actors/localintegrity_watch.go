@@ -18,6 +18,9 @@ import (
 // rescan.
 const watchDebounce = 100 * time.Millisecond
 
+// mergedName is the file a group's (or a multigroup's) shared files are merged into.
+const mergedName = "merged.mg"
+
 // folderWatch follows the master's synced folders with inotify, so that a change reaches the
 // workers within about a second rather than at the next recalculate_integrity tick. The
 // periodic scan stays the safety net: when the system refuses more watches, the caller logs
@@ -28,8 +31,8 @@ type folderWatch struct {
 }
 
 // watchSyncedFolders calls changed (at most once per watchDebounce) whenever a synced file or
-// folder changes, until ctx ends.
-func watchSyncedFolders(ctx context.Context, home string, changed func()) error {
+// folder changes, with the time it saw the last change of the burst, until ctx ends.
+func watchSyncedFolders(ctx context.Context, home string, now func() time.Time, changed func(seen time.Time)) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
@@ -39,7 +42,10 @@ func watchSyncedFolders(ctx context.Context, home string, changed func()) error 
 	if err := fw.addAll(); err != nil {
 		return err
 	}
-	var debounce <-chan time.Time
+	var (
+		debounce <-chan time.Time
+		seen     time.Time
+	)
 	for {
 		select {
 		case <-ctx.Done():
@@ -54,8 +60,11 @@ func watchSyncedFolders(ctx context.Context, home string, changed func()) error 
 					return err
 				}
 			}
-			if fw.relevant(ev.Name) && debounce == nil {
-				debounce = time.After(watchDebounce)
+			if fw.relevant(ev.Name) {
+				seen = now()
+				if debounce == nil {
+					debounce = time.After(watchDebounce)
+				}
 			}
 		case err, ok := <-w.Errors:
 			if !ok {
@@ -64,7 +73,7 @@ func watchSyncedFolders(ctx context.Context, home string, changed func()) error 
 			return err
 		case <-debounce:
 			debounce = nil
-			changed()
+			changed(seen)
 		}
 	}
 }
@@ -111,8 +120,16 @@ func (fw *folderWatch) add(dir string) error {
 	return fw.w.Add(dir)
 }
 
-// relevant reports whether a change at path can change the synced files.
+// relevant reports whether a change at path can change the synced files. Temporary and
+// excluded files never can. Nor, for the watcher, can merged.mg: the master writes those itself
+// (local-groups rebuilds a group's after its files change, and asks for one scan when it is
+// done; remoted writes a multigroup's when an agent connects), and a scan per write is the
+// storm this watcher must not cause. A merged.mg written by anyone else is found by the
+// recalculate_integrity scan, as Wazuh finds every change.
 func (fw *folderWatch) relevant(path string) bool {
+	if base := filepath.Base(path); base == mergedName || integrity.Excluded(base) {
+		return false
+	}
 	for _, it := range integrity.Items {
 		root := filepath.Join(fw.home, filepath.FromSlash(it.Key))
 		switch {

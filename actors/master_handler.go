@@ -174,6 +174,8 @@ func (h *MasterHandler) request(c actor.Context, f messages.Frame) {
 		h.dapiRequest(c, f)
 	case messages.CmdDapiRes, messages.CmdDapiErr:
 		h.dapiAnswered(c, f)
+	case CmdCapabilities:
+		h.workerCapabilities(f)
 	default:
 		if !h.sess.handleCommon(f) {
 			h.sess.respondUnknown(f)

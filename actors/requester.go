@@ -21,7 +21,7 @@ type Requester struct {
 	conn    *link // nil: whatever connection the handler has when the request arrives
 }
 
-var _ wire.Requester = (*Requester)(nil)
+var _ wire.Pipeliner = (*Requester)(nil)
 
 // NewRequester returns a Requester that sends through handler (a MasterHandler or the
 // WorkerHandler).
@@ -37,23 +37,32 @@ func newConnRequester(kit *Kit, handler *actor.PID, conn *link) *Requester {
 
 // Request sends one request and waits for its answer or for ctx.
 func (r *Requester) Request(ctx context.Context, command string, payload []byte) (messages.Frame, error) {
+	return r.Start(ctx, command, payload)()
+}
+
+// Start sends one request and returns the function that waits for its answer or for ctx
+// (wire.Pipeliner). Requests started one after another from one goroutine reach the handler's
+// mailbox, and so the connection, in that order.
+func (r *Requester) Start(ctx context.Context, command string, payload []byte) func() (messages.Frame, error) {
 	reply := make(chan *Response, 1)
 	r.root.Send(r.handler, &SendRequest{Command: command, Payload: payload, Reply: reply, Conn: r.conn})
-	select {
-	case resp := <-reply:
-		var werr *messages.WazuhError
-		switch {
-		case resp.Err == nil:
-			return resp.Frame, nil
-		case resp.Frame.Command == messages.CmdErr:
-			return resp.Frame, nil
-		case errors.As(resp.Err, &werr) && errors.Is(werr, messages.ErrRequestTimeout):
-			return messages.Frame{}, requestTimeout{werr}
-		default:
-			return messages.Frame{}, fmt.Errorf("%s: %w", command, resp.Err)
+	return func() (messages.Frame, error) {
+		select {
+		case resp := <-reply:
+			var werr *messages.WazuhError
+			switch {
+			case resp.Err == nil:
+				return resp.Frame, nil
+			case resp.Frame.Command == messages.CmdErr:
+				return resp.Frame, nil
+			case errors.As(resp.Err, &werr) && errors.Is(werr, messages.ErrRequestTimeout):
+				return messages.Frame{}, requestTimeout{werr}
+			default:
+				return messages.Frame{}, fmt.Errorf("%s: %w", command, resp.Err)
+			}
+		case <-ctx.Done():
+			return messages.Frame{}, fmt.Errorf("%s: %w", command, ctx.Err())
 		}
-	case <-ctx.Done():
-		return messages.Frame{}, fmt.Errorf("%s: %w", command, ctx.Err())
 	}
 }
 

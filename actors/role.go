@@ -118,7 +118,7 @@ func roleSpec(kit *Kit, s Settings, role Role, cluster *Socket, masterIP string)
 			{Name: NameKeepaliveCheck, Producer: NewKeepaliveCheck(kit, s, a.Peers)},
 			{Name: NameLocalIntegrity, Producer: NewLocalIntegrity(kit, s, a.Peers)},
 			{Name: NameGroupsSend, Producer: NewGroupsSend(kit, s, a.Peers, a.LocalGroups)},
-			{Name: NameLocalGroups, Producer: NewLocalGroups(kit, s, a.GroupsSend)},
+			{Name: NameLocalGroups, Producer: NewLocalGroups(kit, s, a.GroupsSend, a.LocalIntegrity)},
 			{Name: NameSendsync, Producer: NewSendsyncQueue(kit, s)},
 			{Name: NameDAPI, Producer: NewDAPIQueue(kit, s, a.Peers)},
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/sirupsen/logrus"
 
+	"github.com/clusterd/clusterd/actors/integrity"
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/wire"
 )
@@ -68,6 +69,9 @@ func (d *dialed) discard() {
 
 type helloTag struct{}
 
+// capsTag marks the answer to CmdCapabilities.
+type capsTag struct{}
+
 // MasterStatus asks the worker handler whether it is connected; it answers *MasterStatusReply.
 type MasterStatus struct{}
 
@@ -107,6 +111,10 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 		switch tag := m.Tag.(type) {
 		case helloTag:
 			w.helloAnswered(c, m)
+		case capsTag:
+			if m.Err == nil && m.Frame.Command == messages.CmdOK {
+				w.log.Debugf("The master uses: %s", messages.ClipForLog(string(m.Frame.Payload)))
+			} // a Wazuh master does not know the command: Wazuh's formats it is
 		case probeTag:
 			settled, alive := w.probe.answered(m, tag)
 			probeOutcome(c, w.log, w.sess, settled, alive, probeTimeout(w.settings))
@@ -230,6 +238,8 @@ func (w *WorkerHandler) helloAnswered(c actor.Context, m *Response) {
 		w.log.WithError(err).Error("Could not create the queue folder.")
 	}
 	w.log.Info("Successfully connected to master.")
+	// Before any integrity check: the master handles a connection's requests in order.
+	w.sess.request(c, &SendRequest{Command: CmdCapabilities, Payload: []byte(integrity.CapPackageS2), Tag: capsTag{}, ReplyTo: c.Self()})
 	w.tellTasks(c, &masterLink{up: true})
 }
 

@@ -20,6 +20,16 @@ type Requester interface {
 	Request(ctx context.Context, command string, payload []byte) (messages.Frame, error)
 }
 
+// Pipeliner is a Requester that can also start a request and wait for its answer later, so that
+// several requests are in flight at once. Requests started one after another from one goroutine
+// reach the peer in that order.
+type Pipeliner interface {
+	Requester
+	// Start sends one request and returns the function that waits for its answer, with
+	// Request's results.
+	Start(ctx context.Context, command string, payload []byte) (wait func() (messages.Frame, error))
+}
+
 // IsRequestTimeout reports whether err is a request timeout (Wazuh error 3020) as described on
 // Requester.
 func IsRequestTimeout(err error) bool {

@@ -44,6 +44,12 @@ func BuildMasterPackage(w io.Writer, home string, diff Diff, level int, limit, r
 // the package goes out while it is built), with compressed files larger than a few MiB waiting
 // in tempDir ("" for os.TempDir()).
 func BuildMasterPackageTo(w io.Writer, tempDir, home string, diff Diff, level int, limit, rawLimit int64) (sent Diff, stats PackageStats, err error) {
+	return BuildMasterPackageFormat(w, FormatWazuh, tempDir, home, diff, level, limit, rawLimit)
+}
+
+// BuildMasterPackageFormat is BuildMasterPackageTo in a chosen format: FormatFramed only for a
+// worker that announced CapPackageS2.
+func BuildMasterPackageFormat(w io.Writer, format PackageFormat, tempDir, home string, diff Diff, level int, limit, rawLimit int64) (sent Diff, stats PackageStats, err error) {
 	sent = Diff{Missing: cloneMetadata(diff.Missing), Extra: cloneMetadata(diff.Extra), Shared: cloneMetadata(diff.Shared)}
 	paths := slices.Sorted(maps.Keys(sent.Missing))
 	for rel := range sent.Shared {
@@ -63,7 +69,7 @@ func BuildMasterPackageTo(w io.Writer, tempDir, home string, diff Diff, level in
 	for i, rel := range paths {
 		srcs[i] = FileSource{Rel: rel, Path: filepath.Join(home, filepath.FromSlash(rel))}
 	}
-	pw := NewPackageWriter(w, level, limit)
+	pw := NewPackageWriterFormat(w, format, level, limit)
 	pw.SetTempDir(tempDir)
 	outcomes, err := pw.AddFiles(srcs)
 	if err != nil {

@@ -1,9 +1,11 @@
 package integrity
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zlib"
 	"io"
 	"os"
@@ -47,6 +49,7 @@ type extraction struct {
 	// metadataLimit bounds the decompressed metadata member (MetadataLimit).
 	metadataLimit int64
 	own           inflater // the reading goroutine's
+	framed        bool     // a FormatFramed package
 
 	jobs   chan extractJob
 	slots  chan struct{}
@@ -76,7 +79,15 @@ func (x *extraction) run(r io.Reader, workers int) error {
 	for range workers {
 		x.wg.Go(x.work)
 	}
-	if err := scanPackage(r, x.member); err != nil {
+	x.own.framed = x.framed
+	defer x.own.close()
+	var err error
+	if x.framed {
+		err = scanFramed(r.(*bufio.Reader), x.member)
+	} else {
+		err = scanPackage(r, x.member)
+	}
+	if err != nil {
 		x.fail(err)
 	}
 	close(x.jobs)
@@ -97,7 +108,7 @@ func (x *extraction) fail(err error) {
 }
 
 // member handles one member on the reading goroutine.
-func (x *extraction) member(name string, body *packageScanner) error {
+func (x *extraction) member(name string, body byteSource) error {
 	if x.failed.Load() {
 		return errExtractionStopped
 	}
@@ -168,7 +179,8 @@ func (x *extraction) create(name string) (*os.File, error) {
 
 // work decompresses bodies handed over by the reading goroutine.
 func (x *extraction) work() {
-	var in inflater
+	in := inflater{framed: x.framed}
+	defer in.close()
 	for job := range x.jobs {
 		var err error
 		if !x.failed.Load() {
@@ -250,15 +262,37 @@ func (p *prefixedBody) ReadByte() (byte, error) {
 	return c, nil
 }
 
-// inflater decompresses members, reusing its zlib reader and buffer; one per goroutine.
+// inflater decompresses members, reusing its zlib or S2 reader and buffer; one per
+// goroutine.
 type inflater struct {
-	zr  io.ReadCloser
-	buf []byte
+	framed bool // S2 bodies, not zlib
+	zr     io.ReadCloser
+	sr     *s2.Reader
+	buf    []byte
+}
+
+// close releases what the inflater holds.
+func (in *inflater) close() {
+	if in.sr != nil {
+		in.sr.Reset(nil)
+	}
+}
+
+// unS2 is inflate for an S2 body: one stream up to the end of src.
+func (in *inflater) unS2(budget *atomic.Int64, name string, w io.Writer, src byteSource) error {
+	if in.sr == nil {
+		in.sr, in.buf = newS2Reader(), make([]byte, inflateBufferSize)
+	}
+	in.sr.Reset(src)
+	return in.copyOut(budget, name, w, in.sr)
 }
 
 // inflate writes the plain bytes of src, which must start with one zlib stream, to w, taking
 // them from budget.
 func (in *inflater) inflate(budget *atomic.Int64, name string, w io.Writer, src byteSource) error {
+	if in.framed {
+		return in.unS2(budget, name, w, src)
+	}
 	if in.zr == nil {
 		zr, err := zlib.NewReader(src)
 		if err != nil {
@@ -268,7 +302,12 @@ func (in *inflater) inflate(budget *atomic.Int64, name string, w io.Writer, src 
 	} else if err := in.zr.(zlib.Resetter).Reset(src, nil); err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrCorruptMember, quotePath(name), err)
 	}
-	plain := &readErrorTracker{r: in.zr}
+	return in.copyOut(budget, name, w, in.zr)
+}
+
+// copyOut copies what a decompressor yields to w within budget.
+func (in *inflater) copyOut(budget *atomic.Int64, name string, w io.Writer, r io.Reader) error {
+	plain := &readErrorTracker{r: r}
 	_, err := io.CopyBuffer(&budgetWriter{w: w, budget: budget}, plain, in.buf)
 	switch {
 	case plain.err != nil:

@@ -22,6 +22,14 @@ func FuzzReadPackage(f *testing.F) {
 	f.Add(rawPackage([2][]byte{[]byte("etc/a"), zlibAt(f, make([]byte, 1<<20), 1)}, meta))
 	f.Add(append(rawPackage(meta), entrySeparator...))
 	f.Add([]byte("etc/a|//@@//|@@//@@|"))
+	// clusterd's framed S2 format, which the same reader recognises by its magic line.
+	framed := func(name string, body []byte) []byte {
+		return append(appendMemberHeader(nil, name, int64(len(body))), body...)
+	}
+	fmeta := framed(metadataMember, encodeS2([]byte("{}")))
+	f.Add(append(append([]byte(framedMagic), framed("etc/a", encodeS2([]byte("abc")))...), fmeta...))
+	f.Add(append(append([]byte(framedMagic), framed("../evil", encodeS2([]byte("x")))...), fmeta...))
+	f.Add(append([]byte(framedMagic), appendMemberHeader(nil, "etc/a", 1<<40)...))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		base := t.TempDir()
@@ -33,6 +41,9 @@ func FuzzReadPackage(f *testing.F) {
 				t.Fatalf("dest left after error %v", err)
 			}
 			return
+		}
+		if bytes.HasPrefix(data, []byte(framedMagic)) {
+			return // clusterd's own format: only the bounds above apply, Wazuh never reads it
 		}
 		naive, err := naiveParse(data)
 		if err != nil {

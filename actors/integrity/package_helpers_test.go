@@ -133,7 +133,7 @@ type scannedMember struct {
 func scanMembers(t testing.TB, data []byte) []scannedMember {
 	t.Helper()
 	var out []scannedMember
-	err := scanPackage(bytes.NewReader(data), func(name string, body *packageScanner) error {
+	err := scanPackage(bytes.NewReader(data), func(name string, body byteSource) error {
 		counted := &countingByteReader{r: body}
 		zr, err := zlib.NewReader(counted)
 		if err != nil {

@@ -1,6 +1,7 @@
 package integrity
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -59,7 +60,12 @@ func ReadPackageFrom(r io.Reader, dest string, maxTotal int64) (files map[string
 	defer root.Close()
 
 	x := newExtraction(root, dest, maxTotal)
-	if err := x.run(r, runtime.GOMAXPROCS(0)); err != nil {
+	br := bufio.NewReaderSize(r, 256<<10)
+	if head, _ := br.Peek(len(framedMagic)); string(head) == framedMagic {
+		_, _ = br.Discard(len(framedMagic))
+		x.framed = true
+	}
+	if err := x.run(br, runtime.GOMAXPROCS(0)); err != nil {
 		return nil, nil, err
 	}
 	if !x.sawMeta {
@@ -87,7 +93,7 @@ func ensureDir(dir string) (created bool, err error) {
 
 // scanPackage calls visit for each member in order, with the member's compressed body, and
 // checks that visit read the body exactly to its end.
-func scanPackage(r io.Reader, visit func(name string, body *packageScanner) error) error {
+func scanPackage(r io.Reader, visit func(name string, body byteSource) error) error {
 	s := newPackageScanner(r)
 	defer s.release()
 	for {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zlib"
 	"io"
 	"os"
@@ -42,6 +43,7 @@ type FileSource struct {
 // used by one goroutine (AddFiles compresses on several internally).
 type PackageWriter struct {
 	out     *bufio.Writer
+	format  PackageFormat
 	level   int
 	limit   int64
 	tempDir string
@@ -75,6 +77,25 @@ func NewPackageWriter(w io.Writer, level int, limit int64) *PackageWriter {
 
 // SetTempDir sets where compressed files larger than a few MiB wait to be written (default
 // os.TempDir()); the package's own folder is a good choice.
+// NewPackageWriterFormat is NewPackageWriter for a package of format (level is zlib's, and
+// checked, whatever the format: FormatFramed uses S2).
+func NewPackageWriterFormat(w io.Writer, format PackageFormat, level int, limit int64) *PackageWriter {
+	pw := NewPackageWriter(w, level, limit)
+	pw.format = format
+	if format == FormatFramed && pw.err == nil {
+		_ = pw.write([]byte(framedMagic))
+	}
+	return pw
+}
+
+// overhead is what a member named rel adds to the package besides its body.
+func (pw *PackageWriter) overhead(rel string, body int64) int64 {
+	if pw.format == FormatFramed {
+		return memberHeaderLen(rel, body)
+	}
+	return int64(len(rel) + len(pathSeparator) + len(entrySeparator))
+}
+
 func (pw *PackageWriter) SetTempDir(dir string) { pw.tempDir = dir }
 
 // Size returns the number of bytes written so far.
@@ -109,11 +130,19 @@ func (pw *PackageWriter) Close(metadataJSON []byte) error {
 		return err
 	}
 	pw.closed = true
-	body, err := compressMember(metadataMember, metadataJSON, pw.level)
+	var body, head []byte
+	var err error
+	if pw.format == FormatFramed {
+		body = encodeS2(metadataJSON)
+		head = appendMemberHeader(nil, metadataMember, int64(len(body)))
+	} else {
+		body, err = compressMember(metadataMember, metadataJSON, pw.level)
+		head = []byte(metadataMember + pathSeparator)
+	}
 	if err != nil {
 		return err
 	}
-	if err := pw.write([]byte(metadataMember + pathSeparator)); err != nil {
+	if err := pw.write(head); err != nil {
 		return err
 	}
 	if err := pw.write(body); err != nil {
@@ -170,12 +199,16 @@ func (pw *PackageWriter) commit(rel string, seg *segment, compressErr error) err
 	case compressErr != nil:
 		return compressErr
 	}
-	entry := int64(len(rel)+len(pathSeparator)+len(entrySeparator)) + seg.size
+	entry := pw.overhead(rel, seg.size) + seg.size
 	if pw.limit > 0 && pw.written.Load()+entry > pw.limit {
 		pw.full.Store(true)
 		return ErrZipLimitReached
 	}
-	if err := pw.write([]byte(rel + pathSeparator)); err != nil {
+	head := []byte(rel + pathSeparator)
+	if pw.format == FormatFramed {
+		head = appendMemberHeader(nil, rel, seg.size)
+	}
+	if err := pw.write(head); err != nil {
 		return err
 	}
 	n, err := seg.WriteTo(pw.out)
@@ -183,8 +216,10 @@ func (pw *PackageWriter) commit(rel string, seg *segment, compressErr error) err
 	if err != nil {
 		return pw.fail(fmt.Errorf("%w: %s: %w", ErrPackageWrite, rel, err))
 	}
-	if err := pw.write([]byte(entrySeparator)); err != nil {
-		return err
+	if pw.format != FormatFramed {
+		if err := pw.write([]byte(entrySeparator)); err != nil {
+			return err
+		}
 	}
 	pw.written.Add(entry)
 	pw.files++
@@ -211,7 +246,7 @@ func (pw *PackageWriter) compress(src FileSource, seg *segment) error {
 	}
 	if pw.limit > 0 {
 		// The entry can only fit in what is left now: the package never shrinks.
-		seg.budget = pw.limit - pw.written.Load() - int64(len(src.Rel)+len(pathSeparator)+len(entrySeparator))
+		seg.budget = pw.limit - pw.written.Load() - pw.overhead(src.Rel, fi.Size())
 		if seg.budget <= 0 {
 			return ErrZipLimitReached
 		}
@@ -223,6 +258,9 @@ func (pw *PackageWriter) compress(src FileSource, seg *segment) error {
 	defer f.Close()
 	buf := copyBuffers.Get().(*[copyBufferSize]byte)
 	defer copyBuffers.Put(buf)
+	if pw.format == FormatFramed {
+		return pw.compressS2(f, seg, src.Rel, buf[:])
+	}
 
 	for i, level := range append([]int{pw.level}, fallbackLevels...) {
 		if i > 0 {
@@ -272,6 +310,27 @@ func (pw *PackageWriter) compressAt(level int, r io.Reader, seg *segment, rel st
 
 // compressMember compresses a final member held in memory (files_metadata.json), trying other
 // levels if the result contains the entry separator.
+// compressS2 compresses r into seg as one S2 stream; lengths frame the members of a
+// FormatFramed package, so no separator can get in the way.
+func (pw *PackageWriter) compressS2(r io.Reader, seg *segment, rel string, buf []byte) error {
+	enc := s2Writers.Get().(*s2.Writer)
+	defer s2Writers.Put(enc)
+	enc.Reset(seg)
+	src := &readErrorTracker{r: r}
+	_, err := io.CopyBuffer(enc, src, buf)
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	enc.Reset(nil)
+	switch {
+	case src.err != nil:
+		return fmt.Errorf("%w: %s: %w", ErrUnreadableFile, rel, src.err)
+	case errors.Is(err, errOverBudget):
+		return ErrZipLimitReached
+	}
+	return err
+}
+
 func compressMember(name string, data []byte, level int) ([]byte, error) {
 	for i, l := range append([]int{level}, fallbackLevels...) {
 		if i > 0 && l == level {

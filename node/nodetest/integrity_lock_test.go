@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
+	"github.com/clusterd/clusterd/actors/integrity"
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/node/config"
 	"github.com/clusterd/clusterd/node/nodetest"
@@ -115,5 +116,94 @@ func TestIntegrityPermissionAndLock(t *testing.T) {
 	f = p.Call(messages.CmdSynIWME, []byte("not-a-task queue/cluster/rawworker/x.zip"))
 	if got := nodetest.WazuhCode(t, f); got != 3027 {
 		t.Fatalf("syn_i_w_m_e for an unknown task: code %d", got)
+	}
+}
+
+// A clusterd worker told of a change asks at once, often while its previous sync still holds
+// the master's lock. That ask is refused, and Wazuh's rule counts it as the cycle's: the worker
+// would then wait for sync_integrity with files the master changed. The master gives such a
+// worker its ask back when the lock is released, and tells it to check (syn_m_i_now). A Wazuh
+// worker keeps Wazuh's rule.
+func TestIntegrityAskRefusedWhileLockedIsGivenBackToClusterdWorkers(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 0, Tune: func(in *config.Internal) {
+		in.Master.RecalculateIntegrity = time.Hour
+	}})
+	m := c.Master()
+	kit := m.Node().Kit()
+	localIntegrity := kit.System.NewLocalPID(actors.Path(actors.NameLocalIntegrity))
+	scans := func() int {
+		res, err := kit.System.Root.RequestFuture(localIntegrity, &actors.IntegrityQuery{}, 5*time.Second).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := res.(*actors.IntegrityQueryReply)
+		if q.Running || q.Pending {
+			return -1
+		}
+		return q.Scans
+	}
+	// newCycle changes a file on the master and waits for the scan that saw it.
+	newCycle := func(i int) {
+		t.Helper()
+		before := scans()
+		if err := m.WriteFile("etc/rules/local_rules.xml", fmt.Sprintf("<group name=\"n%d\"/>\n", i)); err != nil {
+			t.Fatal(err)
+		}
+		nodetest.Eventually(t, 5*time.Second, func() error {
+			if n := scans(); n <= before {
+				return fmt.Errorf("%d scans, want more than %d", n, before)
+			}
+			return nil
+		})
+	}
+	for _, tc := range []struct {
+		name     string
+		clusterd bool
+	}{{"clusterd", true}, {"wazuh", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := helloRaw(t, c, tc.name+"worker")
+			p.AnswerWith(nodetest.WazuhWorkerReply)
+			if tc.clusterd {
+				if f := p.Call(actors.CmdCapabilities, []byte(integrity.CapPackageS2)); f.Command != messages.CmdOK {
+					t.Fatalf("cd_caps answered %s %q", f.Command, f.Payload)
+				}
+			}
+			nodetest.Eventually(t, 5*time.Second, func() error {
+				if got := permission(t, p); got != "True" {
+					newCycle(0)
+					return fmt.Errorf("permission %s", got)
+				}
+				return nil
+			})
+			f := p.Call(messages.CmdSynIWM, nil)
+			if f.Command != messages.CmdOK {
+				t.Fatalf("syn_i_w_m answered %s %q", f.Command, f.Payload)
+			}
+			task := string(f.Payload)
+			// The master's files change while the lock is held; the worker's ask of the new
+			// cycle is refused. Asked a few times, to be sure one ask falls in the new cycle.
+			newCycle(1)
+			for range 5 {
+				if got := permission(t, p); got != "False" {
+					t.Fatalf("permission %s while locked", got)
+				}
+			}
+			exc := messages.EncodeException(messages.NewClusterError(3016, "test"))
+			if f := p.Call(messages.CmdSynIWMR, append([]byte(task+" "), exc...)); f.Command != messages.CmdOK {
+				t.Fatalf("syn_i_w_m_r answered %s %q", f.Command, f.Payload)
+			}
+			if !tc.clusterd {
+				if got := permission(t, p); got != "False" {
+					t.Fatalf("a Wazuh worker's second ask of a cycle: %s, want False as Wazuh answers", got)
+				}
+				return
+			}
+			if _, err := p.Await(func(f messages.Frame) bool { return f.Command == actors.CmdIntegrityNow }); err != nil {
+				t.Fatalf("no %s after the lock was released: %v", actors.CmdIntegrityNow, err)
+			}
+			if got := permission(t, p); got != "True" {
+				t.Fatalf("permission %s after the release, want True: the worker would miss the change", got)
+			}
+		})
 	}
 }

@@ -24,19 +24,19 @@ import (
 // beforehand, so no constraint can fail halfway.
 
 // applySyncreqSQL updates the keepalive-derived columns, as wazuh-db's
-// syncreq update does, and returns the ids it updated. One row is not
-// taken: an agent that is not active, reported by another node than the one
-// the master holds it active on. A worker that restarts sends what it never
-// saw confirmed, as disconnected rows, and those must not undo the agent's
-// move to another node meanwhile. Only the nodes' views decide, never their
-// clocks: an active row always applies (the agent is there now), and so does
-// every row from the agent's own node; a connection_status or group_config_status the table
-// does not accept (bound as NULL) keeps the stored value. VALUES columns are
+// syncreq update does. One row is not taken: an agent that is not active,
+// reported by another node than the one the master holds it active on. A
+// worker that restarts sends what it never saw confirmed, as disconnected
+// rows, and those must not undo the agent's move to another node meanwhile.
+// Only the nodes' views decide, never their clocks: an active row always
+// applies (the agent is there now), and so does every row from the agent's
+// own node; a connection_status or group_config_status the table does not
+// accept (bound as NULL) keeps the stored value. VALUES columns are
 // column1..column20: id, os_name, os_version, os_major, os_minor,
 // os_codename, os_build, os_platform, os_uname, os_arch, version,
 // config_sum, merged_sum, manager_host, node_name, last_keepalive,
 // connection_status, disconnection_time, group_config_status, status_code.
-const applySyncreqSQL = `UPDATE OR FAIL agent SET
+var applySyncreqSQL = `UPDATE OR FAIL agent SET
 		os_name = v.column2, os_version = v.column3, os_major = v.column4,
 		os_minor = v.column5, os_codename = v.column6, os_build = v.column7,
 		os_platform = v.column8, os_uname = v.column9, os_arch = v.column10,
@@ -46,23 +46,42 @@ const applySyncreqSQL = `UPDATE OR FAIL agent SET
 		disconnection_time = v.column18,
 		group_config_status = COALESCE(v.column19, agent.group_config_status),
 		status_code = v.column20
-	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1
-		AND (agent.node_name IS v.column15 OR agent.connection_status != 'active'
-			OR COALESCE(v.column17, agent.connection_status) = 'active')
-	RETURNING agent.id`
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1 AND ` +
+	syncreqTaken("v.column15", "v.column17")
 
 const applySyncreqWidth = 20
 
-// applyIdentitySQL sets name and ip, and sync_status 'synced', on the rows
-// where one of them changes; an empty name keeps the stored one (the column
-// can never be blank). VALUES columns: id, name, ip.
-const applyIdentitySQL = `UPDATE OR FAIL agent SET
-		name = COALESCE(NULLIF(v.column2, ''), agent.name), ip = v.column3, sync_status = 'synced'
-	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1
-		AND (agent.name IS NOT COALESCE(NULLIF(v.column2, ''), agent.name)
-			OR agent.ip IS NOT v.column3 OR agent.sync_status != 'synced')`
+// syncreqTaken is the row rule of applySyncreqSQL, given the reported node
+// and connection status. It holds as well after that statement ran as
+// before: a row it took now has the reported node, and a row it left is
+// unchanged. So applyFollowSQL, run after it with the same node and status,
+// takes exactly the same rows, and the first statement needs no RETURNING
+// clause.
+func syncreqTaken(node, status string) string {
+	return `(agent.node_name IS ` + node + ` OR agent.connection_status != 'active'
+			OR COALESCE(` + status + `, agent.connection_status) = 'active')`
+}
 
-const applyIdentityWidth = 3
+// applyFollowSQL finishes the rows applySyncreqSQL took, in one pass: name
+// and ip, sync_status 'synced' and the labels digest, only on the rows where
+// one of them changes, whose ids it returns (their labels are rewritten).
+// These columns are kept out of applySyncreqSQL because SQLite rewrites the
+// entries of every index whose column a statement assigns, even to the same
+// value, and name, ip and sync_status are indexed; a row whose labels alone
+// changed has its three entries rewritten, which is rare. An empty name
+// keeps the stored one (the column can never be blank). VALUES columns:
+// id, name, ip, labels digest, node_name, connection_status.
+var applyFollowSQL = `UPDATE OR FAIL agent SET
+		name = COALESCE(NULLIF(v.column2, ''), agent.name), ip = v.column3, sync_status = 'synced',
+		labels_digest = v.column4
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1 AND ` +
+	syncreqTaken("v.column5", "v.column6") + `
+		AND (agent.name IS NOT COALESCE(NULLIF(v.column2, ''), agent.name)
+			OR agent.ip IS NOT v.column3 OR agent.sync_status != 'synced'
+			OR agent.labels_digest IS NOT v.column4)
+	RETURNING agent.id`
+
+const applyFollowWidth = 6
 
 // markSyncedSQL leaves the listed rows 'synced'; the sync_status index finds
 // the few that are not.
@@ -141,15 +160,14 @@ type AgentInfoWriter struct {
 	now     int64
 	updated int64
 
-	syncreq, identity, digests, clearLabels, insertLabels *rowsStatement
-	keepalive, status, synced                             *rowsStatement
+	syncreq, follow, clearLabels, insertLabels *rowsStatement
+	keepalive, status, synced                  *rowsStatement
 }
 
 func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
 	return &AgentInfoWriter{ctx: ctx, tx: tx, now: now,
 		syncreq:      newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth),
-		identity:     newRowsStatement(ctx, tx, applyIdentitySQL, applyIdentityWidth),
-		digests:      newRowsStatement(ctx, tx, updateLabelsDigestSQL, 2),
+		follow:       newRowsStatement(ctx, tx, applyFollowSQL, applyFollowWidth),
 		clearLabels:  newRowsStatement(ctx, tx, clearLabelsSQL, 1),
 		insertLabels: newRowsStatement(ctx, tx, insertLabelsSQL, 3),
 		keepalive:    newRowsStatement(ctx, tx, applyKeepaliveSQL, applyKeepaliveWidth),
@@ -159,7 +177,7 @@ func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWr
 }
 
 func (w *AgentInfoWriter) close() {
-	for _, st := range []*rowsStatement{w.syncreq, w.identity, w.digests, w.clearLabels, w.insertLabels,
+	for _, st := range []*rowsStatement{w.syncreq, w.follow, w.clearLabels, w.insertLabels,
 		w.keepalive, w.status, w.synced} {
 		st.close()
 	}
@@ -219,7 +237,7 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 	if len(agents) == 0 {
 		return 0, nil
 	}
-	updatedIDs, err := w.syncreq.queryIDs(len(agents), func(i int, dst []any) {
+	updated, err := w.syncreq.exec(len(agents), func(i int, dst []any) {
 		a := &agents[i]
 		dst[0], dst[1], dst[2] = a.ID, nullString(a.OSName), nullString(a.OSVersion)
 		dst[3], dst[4], dst[5] = nullString(a.OSMajor), nullString(a.OSMinor), nullString(a.OSCodename)
@@ -233,17 +251,23 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("update agents: %w", err)
 	}
-	agents = onlyIDs(agents, updatedIDs)
-	_, err = w.identity.exec(len(agents), func(i int, dst []any) {
-		dst[0], dst[1], dst[2] = agents[i].ID, reportedName(agents[i].Name), nullString(agents[i].IP)
+	if updated == 0 {
+		return 0, nil
+	}
+	changedIDs, err := w.follow.queryIDs(len(agents), func(i int, dst []any) {
+		a := &agents[i]
+		dst[0], dst[1], dst[2], dst[3] = a.ID, reportedName(a.Name), nullString(a.IP), labelsDigest(a.Labels)
+		dst[4], dst[5] = nullString(a.NodeName), knownConnectionStatus(a.ConnectionStatus)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("update agent names and sync status: %w", err)
+		return 0, fmt.Errorf("update agent names, sync status and labels digests: %w", err)
 	}
-	if err := w.applyLabels(agents); err != nil {
-		return 0, err
+	if len(changedIDs) > 0 {
+		if err := w.replaceLabels(onlyIDs(agents, changedIDs)); err != nil {
+			return 0, err
+		}
 	}
-	return int64(len(updatedIDs)), nil
+	return updated, nil
 }
 
 // reportedName is the name a worker reported for an agent, or "" (keep the stored one) when it

@@ -8,31 +8,6 @@ import (
 	"strings"
 )
 
-// updateLabelsDigestSQL stores each agent's labels digest where it differs
-// from the stored one and returns those agents' ids: the ones whose labels
-// must be rewritten. VALUES columns: id, digest.
-const updateLabelsDigestSQL = `UPDATE OR FAIL agent SET labels_digest = v.column2
-	FROM (VALUES ` + valuesPlaceholder + `) AS v
-	WHERE agent.id = v.column1 AND agent.labels_digest IS NOT v.column2
-	RETURNING agent.id`
-
-// applyLabels gives every listed agent exactly its Labels, rewriting only
-// the agents whose labels differ from what the master last stored for
-// them: comparing one digest per agent is far cheaper than deleting and
-// inserting every label, and a keepalive repeats unchanged labels.
-func (w *AgentInfoWriter) applyLabels(agents []Agent) error {
-	changedIDs, err := w.digests.queryIDs(len(agents), func(i int, dst []any) {
-		dst[0], dst[1] = agents[i].ID, labelsDigest(agents[i].Labels)
-	})
-	if err != nil {
-		return fmt.Errorf("compare labels: %w", err)
-	}
-	if len(changedIDs) == 0 {
-		return nil
-	}
-	return w.replaceLabels(onlyIDs(agents, changedIDs))
-}
-
 // labelsDigest identifies a set of labels as replaceLabels stores it: a key
 // listed twice keeps its last value, and order does not matter. It is the
 // first 16 bytes of a SHA-256 over the length-prefixed keys and values in
