@@ -144,4 +144,27 @@ func TestEndToEndEnrollmentsSurviveKillOfTheActingMaster(t *testing.T) {
 		}
 		return nil
 	})
+	// cluster_control -a is the same on every node (the master's view, relayed), and lists
+	// every acknowledged agent.
+	poll.Every(250*time.Millisecond).Eventually(t, time.Minute, "the same cluster_control -a everywhere", func() error {
+		first := ""
+		for _, n := range all {
+			out, code := c.control(n, "-a")
+			if code != 0 {
+				return fmt.Errorf("cluster_control -a on %s exited %d: %s", n, code, out)
+			}
+			if first == "" {
+				first = out
+				for id, line := range acked {
+					name := strings.Fields(line)[1]
+					if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(id) + `\s+` + regexp.QuoteMeta(name) + `\s`).MatchString(out) {
+						return fmt.Errorf("cluster_control -a on %s lacks %s %s", n, id, name)
+					}
+				}
+			} else if out != first {
+				return fmt.Errorf("cluster_control -a differs on %s:\n%s\nand %s:\n%s", all[0], first, n, out)
+			}
+		}
+		return nil
+	})
 }
