@@ -117,9 +117,17 @@ func TestNewActingMasterNeverPushesAnOlderTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	next := actingMaster(t, c)
-	if next.Logged("holding them back") {
-		t.Fatalf("%s held back the tree it had received", next.Name)
-	}
+	// It gives the worker permission to check its files against the tree: it did not hold
+	// it back. (A change made before this first decision would be taken for an older tree.)
+	nodetest.Eventually(t, 20*time.Second, func() error {
+		if next.Logged("holding them back") {
+			t.Fatalf("%s held back the tree it had received", next.Name)
+		}
+		if !next.Logged("[Worker " + worker.Name + "] [Integrity check] Finished") {
+			return fmt.Errorf("%s has not checked %s's files", next.Name, worker.Name)
+		}
+		return nil
+	})
 	writeRules(t, next, "<group name=\"v2\"/>\n")
 	gen2 := waitRecorded(t, c, gen1+1)
 	if err := first.Start(); err != nil {
