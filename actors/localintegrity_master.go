@@ -31,6 +31,8 @@ type LocalIntegrity struct {
 
 	scanner    *integrity.Scanner
 	current    integrity.Metadata
+	sent       integrity.Metadata // the last metadata handed to the peers (nil: none yet)
+	held       bool               // the gate holds the current tree back
 	tick       timer
 	tickGen    uint64 // the integrityTick a stale shot carries is ignored
 	work       *offload
@@ -87,6 +89,8 @@ type scanDone struct {
 	stats integrity.ScanStats
 	err   error
 	start time.Time
+	held  bool // the tree gate did not let this tree out
+	gate  error
 }
 
 // NewLocalIntegrity returns the producer of the master's local-integrity actor.
@@ -181,7 +185,7 @@ func (l *LocalIntegrity) scan(c actor.Context) {
 	l.running, l.soon = true, false
 	l.scans++
 	l.log.Info("Starting.")
-	scanner, prev, before := l.scanner, l.current, l.beforeScan
+	scanner, prev, before, gate := l.scanner, l.current, l.beforeScan, l.settings.TreeGate
 	l.started = l.kit.Now()
 	start := l.started
 	l.work.Run(c, 0, func(ctx context.Context) any {
@@ -189,7 +193,12 @@ func (l *LocalIntegrity) scan(c actor.Context) {
 			before(ctx)
 		}
 		meta, stats, err := scanner.Scan(ctx, prev)
-		return &scanDone{meta: meta, stats: stats, err: err, start: start}
+		done := &scanDone{meta: meta, stats: stats, err: err, start: start}
+		if err == nil && gate != nil {
+			ok, gerr := gate.Distribute(ctx, TreeDigest(meta))
+			done.held, done.gate = !ok, gerr
+		}
+		return done
 	})
 }
 
@@ -200,11 +209,10 @@ func (l *LocalIntegrity) done(c actor.Context, m *scanDone) {
 	if m.err != nil {
 		l.log.Errorf("Error calculating local file integrity: %v", m.err)
 	} else {
-		changed := l.current == nil || !sameMetadata(l.current, m.meta)
 		l.current = m.meta
 		l.scannedAt = l.kit.Now()
 		l.log.Infof("Finished in %.3fs. Calculated metadata of %d files.", l.kit.Now().Sub(m.start).Seconds(), len(m.meta))
-		c.Send(l.peers, &IntegrityUpdated{Meta: m.meta, Changed: changed, At: l.kit.Now()})
+		l.distribute(c, m)
 	}
 	if l.again {
 		l.again = false
@@ -213,6 +221,30 @@ func (l *LocalIntegrity) done(c actor.Context, m *scanDone) {
 		return
 	}
 	l.arm(c, l.settings.RecalculateIntegrity)
+}
+
+// distribute hands a scan to the peers unless the tree gate held it back: then the workers
+// keep their files, and are given no permission to synchronise.
+func (l *LocalIntegrity) distribute(c actor.Context, m *scanDone) {
+	switch {
+	case m.gate != nil:
+		l.log.Errorf("Not distributing the files: their generation could not be recorded (%v); trying again at the next scan.", m.gate)
+		return
+	case m.held:
+		if !l.held {
+			l.log.Error("Not distributing the files: they are not the tree the previous acting master distributed " +
+				"(older, or missing). Workers keep theirs until the same tree, or a change made on this node, is here.")
+		}
+		l.held = true
+		return
+	}
+	if l.held {
+		l.log.Info("The files are distributed again.")
+	}
+	l.held = false
+	changed := l.sent == nil || !sameMetadata(l.sent, m.meta)
+	l.sent = m.meta
+	c.Send(l.peers, &IntegrityUpdated{Meta: m.meta, Changed: changed, At: l.kit.Now()})
 }
 
 // sameMetadata reports whether two scans found the same files with the same contents.

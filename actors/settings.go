@@ -78,6 +78,10 @@ type Settings struct {
 	// ConfigJSON is the answer to the local get_config command.
 	ConfigJSON []byte
 
+	// TreeGate, when set (a replicated master), decides whether the master may distribute the
+	// file tree it scanned.
+	TreeGate TreeGate
+
 	// Join asks memberlist to join the master's gossip address (worker side; nil when gossip
 	// is off). It blocks, so actors call it from a goroutine.
 	Join func(ctx context.Context) error

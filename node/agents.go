@@ -31,6 +31,9 @@ type agentDB struct {
 	server    *authd.Server
 	listener  net.Listener
 	serveDone chan struct{}
+	// stopServe cuts the enrollments in progress at stop: one forwarded to a master that is
+	// gone would otherwise hold the stop for the whole sendsync timeout.
+	stopServe context.CancelFunc
 	remoted   *remoted.Server
 	keys      *keysWriter // master: client.keys follows the store
 	// groups makes the master's changes of groups and assignments: the store, or through the
@@ -200,9 +203,11 @@ func (n *Node) startEnrollment() error {
 	db.listener = ln
 	db.server = authd.NewServer(db.enroll, cert, logging.Tagged(n.log, "Authd", "Main"), opts)
 	db.serveDone = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	db.stopServe = cancel
 	go func() {
 		defer close(db.serveDone)
-		if err := db.server.Serve(context.Background(), ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, authd.ErrServerClosed) {
+		if err := db.server.Serve(ctx, ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, authd.ErrServerClosed) {
 			n.log.WithError(err).Error("The enrollment listener stopped.")
 		}
 	}()
@@ -216,6 +221,7 @@ func (n *Node) stopEnrollment() error {
 	if db == nil || db.server == nil {
 		return nil
 	}
+	db.stopServe()
 	err := db.server.Close()
 	<-db.serveDone
 	db.server = nil

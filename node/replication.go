@@ -81,6 +81,7 @@ type replication struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	joined chan struct{} // closed when the memberlist join at start has returned
+	tree   *treeGate
 
 	mu       sync.Mutex
 	role     actors.Role
@@ -130,6 +131,8 @@ func (n *Node) startReplication(selfIP string) error {
 		_ = ln.Close()
 		return err
 	}
+	r.tree = &treeGate{store: db.st, member: func() *ha.Member { return r.member }, log: r.log}
+	n.settings.TreeGate = r.tree
 	n.repl = r
 	r.log.Infof("Master-eligible node %s (raft member %d) of %v; replication on port %d.", selfIP, r.self,
 		n.cfg.Cluster.Nodes, s.Port+RaftPortOffset)
@@ -225,6 +228,7 @@ func (r *replication) becomeMaster(tree *actors.Tree) error {
 	if err != nil {
 		return err
 	}
+	r.tree.takeover()
 	if err := tree.Switch(actors.StartRole{Role: actors.RoleMaster, Cluster: sock, MasterIP: r.selfIP}, roleSwitchTimeout); err != nil {
 		sock.Close()
 		return err

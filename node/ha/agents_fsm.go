@@ -16,6 +16,7 @@ const (
 	OpGroupsSet   = "groups_set"
 	OpGroupCreate = "group_create"
 	OpGroupDelete = "group_delete"
+	OpFileTree    = "file_tree"
 )
 
 // AgentAdd registers an agent. ID is chosen by the acting master (Store.NextAgentID), never 0,
@@ -47,6 +48,13 @@ type GroupsSet struct {
 // GroupName names a group to create or delete.
 type GroupName struct {
 	Name string `json:"name"`
+}
+
+// FileTree records the file tree (etc/shared, rules, decoders, lists) the acting master is
+// about to distribute: its Generation (one more than the last) and the Digest of its metadata.
+type FileTree struct {
+	Generation uint64 `json:"generation"`
+	Digest     string `json:"digest"`
 }
 
 // AgentAdded is the answer to OpAgentAdd.
@@ -108,6 +116,12 @@ func (f *AgentsFSM) apply(ctx context.Context, cmd Command) ([]byte, error) {
 			return nil, f.Store.CreateGroup(ctx, g.Name)
 		}
 		return nil, f.Store.DeleteGroup(ctx, g.Name)
+	case OpFileTree:
+		var t FileTree
+		if err := json.Unmarshal(cmd.Body, &t); err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd.Op, err)
+		}
+		return nil, f.Store.SetFileTree(ctx, t.Generation, t.Digest)
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownCommand, cmd.Op)
 	}

@@ -68,3 +68,23 @@ func TestCommandsAppliedTwiceChangeNothing(t *testing.T) {
 		t.Fatalf("an unknown command: %v", err)
 	}
 }
+
+// TestFileTreeKeepsTheNewestGeneration: an older generation applied again (after a crash)
+// does not bring back an older tree's digest.
+func TestFileTreeKeepsTheNewestGeneration(t *testing.T) {
+	st, err := wazuhdb.Open(filepath.Join(t.TempDir(), "global.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	f := &AgentsFSM{Store: st}
+	for _, ft := range []FileTree{{1, "d1"}, {2, "d2"}, {1, "d1"}, {2, "d2"}} {
+		if _, err := f.Apply(ctx, Command{Op: OpFileTree, Body: mustJSON(t, ft)}); err != nil {
+			t.Fatalf("file tree %+v: %v", ft, err)
+		}
+	}
+	if gen, digest, err := st.FileTree(ctx); err != nil || gen != 2 || digest != "d2" {
+		t.Fatalf("file tree %d %q (%v), want 2 d2", gen, digest, err)
+	}
+}

@@ -28,3 +28,28 @@ func (s *Store) SetReplicationApplied(ctx context.Context, index uint64) error {
 		return err
 	})
 }
+
+// FileTree is the generation and digest of the file tree the acting master last distributed
+// (generation 0: none recorded).
+func (s *Store) FileTree(ctx context.Context) (generation uint64, digest string, err error) {
+	var gen int64
+	err = s.read(ctx, "read the replicated file tree", func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT generation, digest FROM file_tree WHERE only = 1`).Scan(&gen, &digest)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	return uint64(gen), digest, err
+}
+
+// SetFileTree records a generation of the distributed file tree; an older generation than the
+// one stored changes nothing (an entry applied again after a crash).
+func (s *Store) SetFileTree(ctx context.Context, generation uint64, digest string) error {
+	return s.write(ctx, "save the replicated file tree", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO file_tree (only, generation, digest) VALUES (1, ?, ?)
+			ON CONFLICT (only) DO UPDATE SET generation = excluded.generation, digest = excluded.digest
+			WHERE excluded.generation > file_tree.generation`, int64(generation), digest)
+		return err
+	})
+}

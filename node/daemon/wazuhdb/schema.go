@@ -20,6 +20,7 @@ var migrations = []migration{
 	{name: "agent-info sync sequence", apply: execAll(schemaV2)},
 	{name: "labels digest", apply: execAll(schemaV3)},
 	{name: "replication applied index", apply: execAll(schemaV4)},
+	{name: "replicated file tree", apply: execAll(schemaV5)},
 }
 
 // schemaV1 mirrors Wazuh's src/wazuh_db/schema_global.sql (agent, labels,
@@ -139,6 +140,17 @@ var schemaV4 = []string{
 	`CREATE TABLE IF NOT EXISTS replication (
 		only INTEGER PRIMARY KEY CHECK (only = 1),
 		applied INTEGER NOT NULL
+	)`,
+}
+
+// schemaV5 adds the generation and digest of the file tree (etc/shared, rules, decoders,
+// lists) the acting master last distributed, replicated like the agents: a new acting master
+// distributes its own tree only if it is that one.
+var schemaV5 = []string{
+	`CREATE TABLE IF NOT EXISTS file_tree (
+		only INTEGER PRIMARY KEY CHECK (only = 1),
+		generation INTEGER NOT NULL,
+		digest TEXT NOT NULL
 	)`,
 }
 
