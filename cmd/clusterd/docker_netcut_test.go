@@ -113,22 +113,23 @@ func (d *dockerCluster) replicationOf(node string) (actors.ReplicationStatus, er
 	return st, nil
 }
 
-// waitRole polls node's actorctl replication until ok and returns how long after since.
+// waitRole polls node's actorctl replication until ok and returns how long after since the
+// poll that saw it began (so the time docker exec takes on a loaded machine is not counted).
 func (d *dockerCluster) waitRole(node string, since time.Time, timeout time.Duration, ok func(actors.ReplicationStatus) bool) time.Duration {
 	d.t.Helper()
-	var last actors.ReplicationStatus
-	var lastErr error
+	var began time.Time
 	poll.Every(dockerPoll).Eventually(d.t, timeout, node+"'s replication role", func() error {
-		last, lastErr = d.replicationOf(node)
-		if lastErr != nil {
-			return lastErr
+		began = time.Now()
+		st, err := d.replicationOf(node)
+		if err != nil {
+			return err
 		}
-		if !ok(last) {
-			return fmt.Errorf("%s: %+v", node, last)
+		if !ok(st) {
+			return fmt.Errorf("%s: %+v", node, st)
 		}
 		return nil
 	})
-	return time.Since(since)
+	return began.Sub(since)
 }
 
 // waitOneActing polls the nodes' actorctl replication until exactly one of them is the acting
