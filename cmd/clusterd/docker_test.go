@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,11 @@ const (
 	dockerBuildTimeout = 3 * time.Minute
 )
 
+// dockerIPs is the last octet of each compose service's fixed address (compose.yml and
+// compose.ha.yml).
+var dockerIPs = map[string]int{"master": 10, "worker1": 11, "worker2": 12, "master2": 13, "master3": 14}
+
+// dockerNodes is compose.yml's cluster: one master and two workers.
 var dockerNodes = []string{"master", "worker1", "worker2"}
 
 type dockerCluster struct {
@@ -40,22 +46,15 @@ type dockerCluster struct {
 	subnet     string   // first three octets
 	state      string   // <node>/etc of every node, bind-mounted read-only
 	uid, gid   int
+	nodes      []string          // the services started (each one's node_name is its service name)
+	masters    []string          // the master-eligible ones, listed in every node's <nodes>
 	containers map[string]string // service name → container ID
 	network    string
 }
 
 func TestDockerMultiHost(t *testing.T) {
-	if testing.Short() {
-		t.Skip("Docker multi-host test")
-	}
-	if os.Getenv("CLUSTERD_DOCKER") == "0" {
-		t.Skip("CLUSTERD_DOCKER=0")
-	}
-	compose, why := dockerAvailable()
-	if compose == nil {
-		t.Skip(why)
-	}
-	d := newDockerCluster(t, compose)
+	compose := dockerOrSkip(t)
+	d := newDockerCluster(t, compose, dockerNodes, []string{"master"})
 	d.buildImage()
 	start := time.Now()
 	d.up()
@@ -88,6 +87,23 @@ func TestDockerMultiHost(t *testing.T) {
 	t.Logf("both workers listed again %s after docker restart of the master", took)
 }
 
+// dockerOrSkip skips the test with -short, with CLUSTERD_DOCKER=0, or when Docker does not
+// answer, and returns the compose command otherwise.
+func dockerOrSkip(t *testing.T) []string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("Docker multi-host test")
+	}
+	if os.Getenv("CLUSTERD_DOCKER") == "0" {
+		t.Skip("CLUSTERD_DOCKER=0")
+	}
+	compose, why := dockerAvailable()
+	if compose == nil {
+		t.Skip(why)
+	}
+	return compose
+}
+
 // dockerAvailable returns the compose command, or nil and why the test cannot run.
 func dockerAvailable() ([]string, string) {
 	if _, err := exec.LookPath("docker"); err != nil {
@@ -107,18 +123,26 @@ func dockerAvailable() ([]string, string) {
 	return nil, "neither docker compose nor docker-compose is installed"
 }
 
-func newDockerCluster(t *testing.T, compose []string) *dockerCluster {
+// newDockerCluster runs nodes (compose services) with masters as the master-eligible ones;
+// extra compose files (beside deploy/docker) add services to compose.yml.
+func newDockerCluster(t *testing.T, compose, nodes, masters []string, extra ...string) *dockerCluster {
 	t.Helper()
 	raw := make([]byte, 4)
 	if _, err := rand.Read(raw); err != nil {
 		t.Fatal(err)
 	}
 	d := &dockerCluster{t: t, id: hex.EncodeToString(raw), containers: map[string]string{}, state: t.TempDir(),
+		nodes: nodes, masters: masters,
 		// No buildx here, and FROM scratch needs nothing BuildKit adds.
 		env: []string{"DOCKER_BUILDKIT=0"}}
 	composeFile, err := filepath.Abs("../../deploy/docker/compose.yml")
 	must(t, err)
 	d.compose = append(append([]string(nil), compose...), "-p", d.project(), "-f", composeFile)
+	for _, f := range extra {
+		path, err := filepath.Abs(filepath.Join("../../deploy/docker", f))
+		must(t, err)
+		d.compose = append(d.compose, "-f", path)
+	}
 	// As root the daemon runs as 1000:1000 and reads its configuration through the group, as
 	// deploy/docker/run.sh does; otherwise it runs as the caller, who owns the configuration.
 	d.uid, d.gid = os.Getuid(), os.Getgid()
@@ -132,13 +156,11 @@ func (d *dockerCluster) project() string { return "clusterdtest" + d.id }
 func (d *dockerCluster) image() string   { return "clusterd-test:" + d.id }
 
 func (d *dockerCluster) ip(node string) string {
-	for i, n := range dockerNodes {
-		if n == node {
-			return fmt.Sprintf("%s.%d", d.subnet, 10+i)
-		}
+	last, ok := dockerIPs[node]
+	if !ok {
+		d.t.Fatalf("unknown node %s", node)
 	}
-	d.t.Fatalf("unknown node %s", node)
-	return ""
+	return fmt.Sprintf("%s.%d", d.subnet, last)
 }
 
 // command runs one docker (or compose) command under its own deadline and returns its combined
@@ -210,7 +232,7 @@ func (d *dockerCluster) up() {
 		d.subnet = fmt.Sprintf("172.28.%d", 1+mrand.IntN(254))
 		d.writeConfigs()
 		d.env = append(d.env[:1:1], "CLUSTERD_IMAGE="+d.image(), "CLUSTERD_SUBNET="+d.subnet, "CLUSTERD_STATE="+d.state)
-		if _, err = d.composeCmd(2*time.Minute, "up", "-d"); err == nil {
+		if _, err = d.composeCmd(2*time.Minute, append([]string{"up", "-d"}, d.nodes...)...); err == nil {
 			break
 		}
 		if !strings.Contains(err.Error(), "overlaps") {
@@ -219,7 +241,7 @@ func (d *dockerCluster) up() {
 		_, _ = d.composeCmd(time.Minute, "down", "-v")
 	}
 	must(t, err)
-	for _, n := range dockerNodes {
+	for _, n := range d.nodes {
 		out, err := d.composeCmd(dockerCmdTimeout, "ps", "-q", n)
 		must(t, err)
 		if d.containers[n] = strings.TrimSpace(out); d.containers[n] == "" {
@@ -227,12 +249,12 @@ func (d *dockerCluster) up() {
 		}
 	}
 	out, err := d.command(dockerCmdTimeout, "docker", "inspect", "-f",
-		"{{range $name, $net := .NetworkSettings.Networks}}{{$name}} {{end}}", d.containers["master"])
+		"{{range $name, $net := .NetworkSettings.Networks}}{{$name}} {{end}}", d.containers[d.nodes[0]])
 	must(t, err)
 	if nets := strings.Fields(out); len(nets) == 1 {
 		d.network = nets[0]
 	} else {
-		t.Fatalf("the master is on networks %q, want exactly one", nets)
+		t.Fatalf("%s is on networks %q, want exactly one", d.nodes[0], nets)
 	}
 }
 
@@ -255,9 +277,13 @@ func (d *dockerCluster) down() {
 func (d *dockerCluster) writeConfigs() {
 	t := d.t
 	t.Helper()
-	for _, n := range dockerNodes {
+	nodes := ""
+	for _, m := range d.masters {
+		nodes += "<node>" + d.ip(m) + "</node>"
+	}
+	for _, n := range d.nodes {
 		typ := "worker"
-		if n == "master" {
+		if slices.Contains(d.masters, n) {
 			typ = "master"
 		}
 		conf := fmt.Sprintf(`<ossec_config>
@@ -268,12 +294,12 @@ func (d *dockerCluster) writeConfigs() {
     <key>%s</key>
     <port>1516</port>
     <bind_addr>%s</bind_addr>
-    <nodes><node>%s</node></nodes>
+    <nodes>%s</nodes>
     <hidden>no</hidden>
     <disabled>no</disabled>
   </cluster>
 </ossec_config>
-`, n, typ, e2eKey, d.ip(n), d.ip("master"))
+`, n, typ, e2eKey, d.ip(n), nodes)
 		internal := `{"intervals": {"worker": {"keep_alive": 5, "connection_retry": 1},
   "master": {"check_worker_lastkeepalive": 5, "max_allowed_time_without_keepalive": 30}},
   "clusterd": {"gossip": {"port": 1517}}}
@@ -297,21 +323,21 @@ func (d *dockerCluster) shareWithContainer(path string) {
 	}
 }
 
-// control runs cluster_control on the master inside its container.
-func (d *dockerCluster) control(timeout time.Duration, args ...string) (string, error) {
-	argv := append([]string{"docker", "exec", d.containers["master"], "/usr/bin/cluster_control", "--home", "/var/ossec"}, args...)
+// exec runs one of the image's tools (cluster_control, actorctl) on node inside its container.
+func (d *dockerCluster) exec(node string, timeout time.Duration, tool string, args ...string) (string, error) {
+	argv := append([]string{"docker", "exec", d.containers[node], "/usr/bin/" + tool, "--home", "/var/ossec"}, args...)
 	return d.command(timeout, argv...)
 }
 
-// pollListed polls the master's cluster_control -l every dockerPoll until exactly want are
-// listed. It returns how long after since the first poll that saw it had begun (lo) and had
+// pollListed polls node's cluster_control -l every dockerPoll until exactly want (sorted) are
+// listed as workers. It returns how long after since the first poll that saw it had begun (lo) and had
 // ended (hi): the change happened before hi, and after the previous poll had begun.
-func (d *dockerCluster) pollListed(since time.Time, timeout time.Duration, want ...string) (lo, hi time.Duration, last string, err error) {
+func (d *dockerCluster) pollListed(node string, since time.Time, timeout time.Duration, want ...string) (lo, hi time.Duration, last string, err error) {
 	deadline := since.Add(timeout)
 	prev := since
 	for {
 		began := time.Now()
-		out, cerr := d.control(min(10*time.Second, max(time.Until(deadline), time.Second)), "-l")
+		out, cerr := d.exec(node, min(10*time.Second, max(time.Until(deadline), time.Second)), "cluster_control", "-l")
 		last = out
 		if cerr == nil && listsExactly(out, want) {
 			return prev.Sub(since), time.Since(since), last, nil
@@ -328,12 +354,19 @@ func (d *dockerCluster) pollListed(since time.Time, timeout time.Duration, want 
 	}
 }
 
-// waitListed waits until exactly want are listed and returns how long after since that was.
+// waitListed waits until the master lists exactly want and returns how long after since that
+// was.
 func (d *dockerCluster) waitListed(since time.Time, timeout time.Duration, want ...string) time.Duration {
 	d.t.Helper()
-	_, hi, last, err := d.pollListed(since, timeout, want...)
+	return d.waitListedOn("master", since, timeout, want...)
+}
+
+// waitListedOn is waitListed asking node.
+func (d *dockerCluster) waitListedOn(node string, since time.Time, timeout time.Duration, want ...string) time.Duration {
+	d.t.Helper()
+	_, hi, last, err := d.pollListed(node, since, timeout, want...)
 	if err != nil {
-		d.t.Fatalf("workers %v not listed within %s; last output:\n%s", want, timeout, last)
+		d.t.Fatalf("%s does not list exactly %v within %s; last output:\n%s", node, want, timeout, last)
 	}
 	return hi
 }
@@ -343,7 +376,7 @@ func (d *dockerCluster) waitListed(since time.Time, timeout time.Duration, want 
 // test goes on once it has happened so that the later steps still run.
 func (d *dockerCluster) expectDropped(start time.Time, event string, remaining ...string) {
 	d.t.Helper()
-	lo, hi, last, err := d.pollListed(start, 15*time.Second, remaining...)
+	lo, hi, last, err := d.pollListed("master", start, 15*time.Second, remaining...)
 	if err != nil {
 		d.t.Fatalf("after %s, the master still does not list exactly %v after 15 s:\n%s", event, remaining, last)
 	}
