@@ -380,3 +380,31 @@ func TestMergedPushNotRestartedWhileUnderWay(t *testing.T) {
 		}
 	}
 }
+
+// A default-group assignment the master does not answer (its store locked, the network slow)
+// is given up after a bound: the one status worker goes on recording the other agents'
+// keepalives, and the agent's next keepalive tries again.
+func TestUnansweredAssignmentDoesNotStallOtherAgents(t *testing.T) {
+	home := testHome(t, "001 vec-agent any "+key1, "002 other any "+key2)
+	writeShared(t, filepath.Join(home, "etc", "shared", "default", "merged.mg"), []byte("#default\n"))
+	st := newFakeStore()
+	st.setGroups(2, "default")
+	bounded := make(chan bool, 4)
+	assign := func(ctx context.Context, _ int, _ string) ([]string, error) {
+		_, hasDeadline := ctx.Deadline()
+		bounded <- hasDeadline
+		<-ctx.Done() // the master never answers
+		return nil, ctx.Err()
+	}
+	s := startServer(t, testConfig(t, home), st, assign)
+	first := newTestAgent(t, "001", "vec-agent", "any", key1).dialTCP(s.TCPAddr())
+	first.handshake()
+	first.keepalive("ab73af41699f13fdd81903b5f23d8d00")
+	if !<-bounded {
+		t.Fatal("the assignment runs without a deadline")
+	}
+	other := newTestAgent(t, "002", "other", "any", key2).dialTCP(s.TCPAddr())
+	other.handshake()
+	other.send(keepaliveText("ab73af41699f13fdd81903b5f23d8d00"))
+	poll.Until(t, waitTimeout, "the other agent's keepalive recorded", func() bool { return st.snapshot(2).full >= 1 })
+}

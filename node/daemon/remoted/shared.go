@@ -1,6 +1,7 @@
 package remoted
 
 import (
+	"context"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
@@ -77,6 +78,10 @@ func (c *sharedSums) sum(path string) (string, error) {
 	return sum, nil
 }
 
+// assignTimeout bounds a default-group assignment made for a keepalive: a healthy master
+// answers in milliseconds.
+const assignTimeout = 3 * time.Second
+
 // sharedDecision is the merged.mg state of one keepalive.
 type sharedDecision struct {
 	path     string
@@ -93,7 +98,12 @@ func (s *Server) sharedState(k *agentKey, ka agentproto.Keepalive) (sharedDecisi
 		return sharedDecision{}, fmt.Errorf("agent groups: %w", err)
 	}
 	if len(groups) == 0 && ka.MergedSum != "" && s.assign != nil {
-		groups, err = s.assign(s.ctx, k.id, ka.MergedSum)
+		// The one status worker waits for this answer (on a worker, the master's), so a master
+		// that cannot answer must not stall every other agent's keepalive behind it: the
+		// assignment is tried again at the agent's next keepalive.
+		ctx, cancel := context.WithTimeout(s.ctx, assignTimeout)
+		groups, err = s.assign(ctx, k.id, ka.MergedSum)
+		cancel()
 		if err != nil {
 			return sharedDecision{}, fmt.Errorf("assign group: %w", err)
 		}
