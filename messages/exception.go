@@ -106,7 +106,7 @@ func (e *WazuhError) Message() string {
 	case Object:
 		return pyFormatNamed(text, extra)
 	case map[string]any:
-		return pyFormatNamed(text, sortedMembers(extra))
+		return pyFormatNamed(text, SortedObject(extra))
 	}
 	return text + ": " + PyStr(e.ExtraMessage)
 }

@@ -237,7 +237,7 @@ func totalFilesObject(counts map[string]int) Object {
 			o = append(o, Member{Key: k, Value: n})
 		}
 	}
-	for _, m := range sortedMembers(counts) {
+	for _, m := range SortedObject(counts) {
 		if !contains(order, m.Key) {
 			o = append(o, m)
 		}

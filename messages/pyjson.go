@@ -57,11 +57,11 @@ func appendPyJSON(b []byte, v any) []byte {
 	case []int:
 		return appendPyList(b, len(x), func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(x[i]), 10) })
 	case map[string]any:
-		return appendPyObject(b, sortedMembers(x))
+		return appendPyObject(b, SortedObject(x))
 	case map[string]string:
-		return appendPyObject(b, sortedMembers(x))
+		return appendPyObject(b, SortedObject(x))
 	case map[string]int:
-		return appendPyObject(b, sortedMembers(x))
+		return appendPyObject(b, SortedObject(x))
 	case *WazuhError:
 		if x == nil {
 			return append(b, "null"...)
@@ -98,7 +98,9 @@ func appendRawJSON(b []byte, raw []byte) []byte {
 	return appendPyJSON(b, v)
 }
 
-func sortedMembers[V any](m map[string]V) Object {
+// SortedObject is m as an Object with its keys sorted, as a JSON writer that sorts keys (Python's
+// sort_keys, nlohmann's std::map) writes it.
+func SortedObject[V any](m map[string]V) Object {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -82,7 +82,7 @@ func PyRepr(v any) string {
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case map[string]any:
-		return PyRepr(sortedMembers(x))
+		return PyRepr(SortedObject(x))
 	case *WazuhError:
 		if x != nil {
 			// WazuhException.__repr__ is repr(self.to_dict()).

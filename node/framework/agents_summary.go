@@ -3,7 +3,6 @@ package framework
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/clusterd/clusterd/messages"
@@ -61,7 +60,7 @@ func getAgentsSummary(c *call) (dapi.Result, error) {
 		status = append(status, messages.Member{Key: s, Value: byStatus[s]})
 	}
 	return dapi.NewWazuhResult(messages.Object{{Key: "data", Value: messages.Object{
-		{Key: "status", Value: status}, {Key: "os", Value: sortedCounts(byOS)}, {Key: "groups", Value: sortedCounts(byGroup)},
+		{Key: "status", Value: status}, {Key: "os", Value: messages.SortedObject(byOS)}, {Key: "groups", Value: messages.SortedObject(byGroup)},
 	}}}), nil
 }
 
@@ -116,18 +115,4 @@ func (db *agentDB) countIn(ctx context.Context, statement, column string, ids []
 		}
 	}
 	return nil
-}
-
-// sortedCounts writes counts as an object with its keys sorted, as wazuh-db's JSON does.
-func sortedCounts(counts map[string]int) messages.Object {
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make(messages.Object, len(keys))
-	for i, k := range keys {
-		out[i] = messages.Member{Key: k, Value: counts[k]}
-	}
-	return out
 }
