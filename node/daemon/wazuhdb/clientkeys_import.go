@@ -72,8 +72,11 @@ func (s *Store) ImportClientKeys(ctx context.Context, entries []clientkeys.Entry
 			}
 			pos++
 		}
-		for id := range existing {
-			if listed[id] {
+		for id, row := range existing {
+			// A row without a key was named by the master's agent-groups before its
+			// client.keys line reached this node (the two travel separately): an older
+			// client.keys does not list it yet, and deleting it would drop its groups.
+			if listed[id] || row.key == "" {
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM agent WHERE id = ?`, id); err != nil {

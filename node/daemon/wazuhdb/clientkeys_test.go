@@ -145,3 +145,33 @@ func TestImportClientKeysSyncs(t *testing.T) {
 		t.Fatalf("blank in name: %v", err)
 	}
 }
+
+// The master's agent-groups and its client.keys reach a worker separately: an agent the
+// agent-groups named first (a row without a key) survives an older client.keys that does not
+// list it yet, groups and all, and takes its key from the next one.
+func TestImportClientKeysKeepsAgentsNamedByAgentGroupsFirst(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "a1", Key: "k1"})
+	if err := s.SetAgentGroups(ctx, ModeOverride, "synced", []AgentGroups{{ID: 2, Name: "a2", Groups: []string{"default"}}}); err != nil {
+		t.Fatal(err)
+	}
+	older := []clientkeys.Entry{{ID: 1, Name: "a1", IP: "any", Key: "k1"}}
+	if _, removed, _, err := s.ImportClientKeys(ctx, older); err != nil || removed != 0 {
+		t.Fatalf("older client.keys: removed %d, %v", removed, err)
+	}
+	if groups, ok, err := s.AgentGroupNames(ctx, 2); err != nil || !ok || len(groups) != 1 || groups[0] != "default" {
+		t.Fatalf("agent 002 after the older client.keys: %v %v %v", groups, ok, err)
+	}
+	newer := append(older, clientkeys.Entry{ID: 2, Name: "a2", IP: "any", Key: "k2"})
+	if _, _, _, err := s.ImportClientKeys(ctx, newer); err != nil {
+		t.Fatal(err)
+	}
+	if groups, _, err := s.AgentGroupNames(ctx, 2); err != nil || len(groups) != 1 || groups[0] != "default" {
+		t.Fatalf("agent 002 after its key arrived: %v %v", groups, err)
+	}
+	// A keyed agent the master no longer lists is removed as before.
+	if _, removed, _, err := s.ImportClientKeys(ctx, newer[1:]); err != nil || removed != 1 {
+		t.Fatalf("agent 001 dropped from client.keys: removed %d, %v", removed, err)
+	}
+}
