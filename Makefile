@@ -12,7 +12,7 @@ COMMANDS     := clusterd cluster_control actorctl agent_groups manage_agents age
 
 export CGO_ENABLED ?= 0
 
-.PHONY: all build test test-short run bench bench-e2e fuzz lint tidy-check package clean
+.PHONY: all build test test-short run bench bench-e2e bench-shape fuzz lint tidy-check package clean
 
 all: build
 
@@ -45,10 +45,17 @@ package:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -timeout 30m $(PKGS)
 
-## bench-e2e: real-process benchmarks (a full integrity sync master → empty worker over
-## generated ruleset text and random bytes); needs RULESET or WAZUH_REPO, see the script
+## bench-e2e: real-process benchmarks: a full integrity sync master → empty worker over
+## generated ruleset text and random bytes (needs RULESET or WAZUH_REPO, see the script), then
+## Wazuh's benchmark shape (bench-shape)
 bench-e2e:
 	./deploy/bench-e2e.sh
+	./deploy/bench-shape.sh
+
+## bench-shape: Wazuh's cluster benchmark shape, real processes: 1 master, 25 workers, 50,000
+## simulated agents (SHAPES, STEADY: see the script), with Wazuh's statistics and thresholds
+bench-shape:
+	./deploy/bench-shape.sh
 
 ## fuzz: every fuzz target, FUZZTIME each
 fuzz:

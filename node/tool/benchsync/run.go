@@ -11,10 +11,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/clusterd/clusterd/node/tool/procstat"
 )
 
 // Run is one full sync to an empty worker: the master's home (already holding the tree) and
@@ -265,18 +266,8 @@ func treeSize(home string) (files int, size int64, err error) {
 	return files, size, nil
 }
 
-// cpuTime is a process's user+system CPU time from /proc (Linux).
+// cpuTime is a process's user+system CPU time; 0 once it is gone.
 func cpuTime(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(fields) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(fields[11], 10, 64)
-	st, _ := strconv.ParseInt(fields[12], 10, 64)
-	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
+	t, _ := procstat.CPUTime(pid)
+	return t
 }
