@@ -23,13 +23,15 @@ var (
 	blowfishIV = []byte{0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10}
 )
 
-// Cipher holds the prepared AES and Blowfish ciphers of one key (safe for
-// concurrent use). CBC modes are pooled because a BlockMode carries the
-// chaining state of one operation.
+// Cipher holds the AES and Blowfish ciphers of one key (safe for concurrent use). Each is
+// prepared on its first use: a node loads every agent of client.keys, most of which it never
+// hears from, and only legacy agents use Blowfish, whose key schedule is the costly one (4 KiB
+// of S-boxes and about 500 block encryptions per key). CBC modes are pooled because a
+// BlockMode carries the chaining state of one operation.
 type Cipher struct {
-	aes      cipher.Block
-	blowfish cipher.Block
+	encKey string // EncryptionKey of the agent
 
+	aesOnce, bfOnce              sync.Once
 	aesEnc, aesDec, bfEnc, bfDec modePool
 }
 
@@ -69,27 +71,38 @@ func (p *modePool) crypt(buf []byte) {
 	}
 }
 
-// NewCipher derives the AES and Blowfish keys of k (agent §2.3) and prepares
-// both block ciphers.
+// NewCipher derives the encryption key of k (agent §2.3); the block ciphers are prepared when
+// first used.
 func NewCipher(k Key) (*Cipher, error) {
 	if k.ID == "" || k.Raw == "" {
 		return nil, fmt.Errorf("agent %q: %w", k.ID, ErrBadKey)
 	}
-	encKey := EncryptionKey(k)
-	a, err := aes.NewCipher([]byte(encKey[:32]))
-	if err != nil {
-		return nil, fmt.Errorf("agent %s: aes key: %w", k.ID, err)
-	}
-	b, err := blowfish.NewCipher([]byte(encKey))
-	if err != nil {
-		return nil, fmt.Errorf("agent %s: blowfish key: %w", k.ID, err)
-	}
-	c := &Cipher{aes: a, blowfish: b}
-	c.aesEnc = newModePool(a, aesIV, true)
-	c.aesDec = newModePool(a, aesIV, false)
-	c.bfEnc = newModePool(b, blowfishIV, true)
-	c.bfDec = newModePool(b, blowfishIV, false)
-	return c, nil
+	return &Cipher{encKey: EncryptionKey(k)}, nil
+}
+
+// The key is 47 hexadecimal characters (two MD5 digests, the second cut): AES-256 takes its
+// first 32 bytes and Blowfish all of it, sizes both accept, so neither can refuse the key.
+
+func (c *Cipher) aesModes() (enc, dec *modePool) {
+	c.aesOnce.Do(func() {
+		b, err := aes.NewCipher([]byte(c.encKey[:32]))
+		if err != nil {
+			panic(fmt.Sprintf("agentproto: a 32-byte AES key refused: %v", err))
+		}
+		c.aesEnc, c.aesDec = newModePool(b, aesIV, true), newModePool(b, aesIV, false)
+	})
+	return &c.aesEnc, &c.aesDec
+}
+
+func (c *Cipher) blowfishModes() (enc, dec *modePool) {
+	c.bfOnce.Do(func() {
+		b, err := blowfish.NewCipher([]byte(c.encKey))
+		if err != nil {
+			panic(fmt.Sprintf("agentproto: a %d-byte Blowfish key refused: %v", len(c.encKey), err))
+		}
+		c.bfEnc, c.bfDec = newModePool(b, blowfishIV, true), newModePool(b, blowfishIV, false)
+	})
+	return &c.bfEnc, &c.bfDec
 }
 
 // EncryptionKey returns Wazuh's 47-character encryption key of k:

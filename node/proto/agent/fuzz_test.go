@@ -34,7 +34,8 @@ func FuzzOpen(f *testing.F) {
 			payload = append([]byte(aesPrefix), data...)
 			pad := 16 - len(data)%16
 			payload = append(payload, bytes.Repeat([]byte{byte(pad)}, pad)...)
-			c.aesEnc.crypt(payload[len(aesPrefix):])
+			enc, _ := c.aesModes()
+			enc.crypt(payload[len(aesPrefix):])
 		}
 		msg, m, h, err := c.Open(payload)
 		if err != nil {

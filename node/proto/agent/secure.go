@@ -97,10 +97,12 @@ func (c *Cipher) decrypt(s *scratch, m Method, body []byte) ([]byte, error) {
 	s.buf = append(s.buf[:0], body...)
 	buf := s.buf
 	if m == Blowfish {
-		c.bfDec.crypt(buf)
+		_, dec := c.blowfishModes()
+		dec.crypt(buf)
 		return buf, nil
 	}
-	c.aesDec.crypt(buf)
+	_, dec := c.aesModes()
+	dec.crypt(buf)
 	pad := int(buf[len(buf)-1])
 	if pad == 0 || pad > bs {
 		return nil, fmt.Errorf("aes padding: %w", ErrWrongKey)
@@ -207,14 +209,16 @@ func (c *Cipher) SealWithHeader(dst []byte, m Method, h Header, msg []byte) ([]b
 	}
 	dst = append(dst, z...)
 	if m == Blowfish {
-		c.bfEnc.crypt(dst[start:])
+		enc, _ := c.blowfishModes()
+		enc.crypt(dst[start:])
 		return dst, nil
 	}
 	pad := 16 - (len(dst)-start)%16
 	for range pad {
 		dst = append(dst, byte(pad))
 	}
-	c.aesEnc.crypt(dst[start:])
+	enc, _ := c.aesModes()
+	enc.crypt(dst[start:])
 	return dst, nil
 }
 

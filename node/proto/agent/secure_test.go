@@ -7,6 +7,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -188,7 +191,8 @@ func TestOpenErrors(t *testing.T) {
 		buf = append(buf, z...)
 		pad := 16 - (len(buf)-5)%16
 		buf = append(buf, bytes.Repeat([]byte{byte(pad)}, pad)...)
-		good.aesEnc.crypt(buf[5:])
+		enc, _ := good.aesModes()
+		enc.crypt(buf[5:])
 		return buf
 	}
 	validBlock := appendBlock(nil, Header{Random: 1, Global: 2, Local: 3}, []byte("x"))
@@ -333,4 +337,38 @@ func TestMethodString(t *testing.T) {
 	if AES.String() != "aes" || Blowfish.String() != "blowfish" || Method(9).String() != "unknown" {
 		t.Fatal("Method.String")
 	}
+}
+
+// A node loads every agent of client.keys and hears from few of them: a key costs its derived
+// key string until its agent speaks, not the Blowfish key schedule (4 KiB) nor AES round keys.
+func TestACipherPreparesNothingUntilUsed(t *testing.T) {
+	const n = 10000
+	keep := make([]*Cipher, 0, n)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range n {
+		c, err := NewCipher(Key{ID: strconv.Itoa(i + 1), Name: "agent" + strconv.Itoa(i), IP: "any", Raw: strings.Repeat("ab", 32)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep = append(keep, c)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if per := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / n; per > 512 {
+		t.Fatalf("%d bytes per unused cipher", per)
+	}
+	// Used, it seals and opens as before.
+	c := keep[n-1]
+	for _, m := range []Method{AES, Blowfish} {
+		sealed, err := c.Seal(nil, m, NewCounter(1, 0), []byte(AckMessage))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg, got, _, err := c.Open(sealed); err != nil || got != m || string(msg) != AckMessage {
+			t.Fatalf("%s: %q, %s, %v", m, msg, got, err)
+		}
+	}
+	runtime.KeepAlive(keep)
 }

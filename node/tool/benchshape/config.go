@@ -22,6 +22,9 @@ type Config struct {
 	// <Net>.0.1, worker k is <Net>.1.k.
 	Net  string
 	Port int // cluster port; gossip on the next one
+	// Pprof, when set, is the local port where the master serves its runtime profiles
+	// (clusterd --pprof); worker k serves them on the k-th port after it.
+	Pprof int
 	Log  io.Writer
 }
 

@@ -94,9 +94,12 @@ func (p *proc) stop() {
 	}
 }
 
-func startNode(ctx context.Context, c Config, n *node) (*proc, error) {
-	return startProc(ctx, n.name, filepath.Join(n.home, "logs", "stderr.log"), nil,
-		filepath.Join(c.Bin, "clusterd"), "--home", n.home, "-f")
+func startNode(ctx context.Context, c Config, n *node, index int) (*proc, error) {
+	args := []string{"--home", n.home, "-f"}
+	if c.Pprof > 0 {
+		args = append(args, "--pprof", fmt.Sprintf("127.0.0.1:%d", c.Pprof+index))
+	}
+	return startProc(ctx, n.name, filepath.Join(n.home, "logs", "stderr.log"), nil, filepath.Join(c.Bin, "clusterd"), args...)
 }
 
 // agents is one agentsim process: the agents of one worker.

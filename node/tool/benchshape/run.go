@@ -84,7 +84,7 @@ func (r *run) stopSampling() {
 }
 
 func (r *run) startCluster(ctx context.Context) error {
-	master, err := startNode(ctx, r.c, r.nodes[0])
+	master, err := startNode(ctx, r.c, r.nodes[0], 0)
 	if err != nil {
 		return err
 	}
@@ -94,8 +94,8 @@ func (r *run) startCluster(ctx context.Context) error {
 		return fmt.Errorf("the master's first scan: %w", err)
 	}
 	fmt.Fprintf(r.c.Log, "master up (%d agents imported)\n", r.c.Agents)
-	for _, w := range r.nodes[1:] {
-		p, err := startNode(ctx, r.c, w)
+	for i, w := range r.nodes[1:] {
+		p, err := startNode(ctx, r.c, w, 1+i)
 		if err != nil {
 			return err
 		}
