@@ -22,12 +22,17 @@ type keysImporter struct {
 	path string
 }
 
+// ImportKeys is the worker's: in batches that each keep what they applied, so that an import
+// of many agents cut short by its deadline goes on the next time rather than starting over.
 func (k keysImporter) ImportKeys(ctx context.Context) error {
 	entries, err := k.read()
 	if err != nil {
 		return err
 	}
-	return k.importEntries(ctx, entries)
+	if _, _, _, err := k.st.SyncClientKeys(ctx, entries); err != nil {
+		return fmt.Errorf("import %s: %w", k.path, err)
+	}
+	return nil
 }
 
 // read parses client.keys; a missing file has no entry.

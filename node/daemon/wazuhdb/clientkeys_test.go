@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -174,4 +175,62 @@ func TestImportClientKeysKeepsAgentsNamedByAgentGroupsFirst(t *testing.T) {
 	if _, removed, _, err := s.ImportClientKeys(ctx, newer[1:]); err != nil || removed != 1 {
 		t.Fatalf("agent 001 dropped from client.keys: removed %d, %v", removed, err)
 	}
+}
+
+// A worker imports the master's client.keys in batches that each keep what they applied: an
+// import cut short (here by a failing row; in production by its deadline on a loaded machine)
+// goes on where it stopped the next time. In one transaction it kept nothing, so a 50,000-agent
+// import that always outlived its deadline never ended.
+func TestSyncClientKeysKeepsWhatEachBatchApplied(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	const n = 2*keysImportBatch + keysImportBatch/2
+	entries := make([]clientkeys.Entry, n)
+	for i := range entries {
+		id := i + 1
+		entries[i] = clientkeys.Entry{ID: id, Name: fmt.Sprintf("agent%05d", id), IP: "any", Key: fmt.Sprintf("key%05d", id)}
+	}
+	cut := keysImportBatch*2 + 7
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER cut BEFORE INSERT ON agent WHEN NEW.id = %d BEGIN SELECT RAISE(ABORT, 'cut'); END`, cut)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := s.ImportClientKeys(ctx, entries); err == nil || !strings.Contains(err.Error(), "cut") {
+		t.Fatalf("import in one transaction: %v", err)
+	}
+	if got := countAgents(t, s); got != 0 {
+		t.Fatalf("one transaction cut short kept %d agents", got)
+	}
+	added, _, _, err := s.SyncClientKeys(ctx, entries)
+	if err == nil || !strings.Contains(err.Error(), "cut") || added != 2*keysImportBatch {
+		t.Fatalf("batched import cut short: added %d, %v", added, err)
+	}
+	if got := countAgents(t, s); got != 2*keysImportBatch {
+		t.Fatalf("kept %d agents, want the %d of the batches before the cut", got, 2*keysImportBatch)
+	}
+	if _, err := s.db.ExecContext(ctx, `DROP TRIGGER cut`); err != nil {
+		t.Fatal(err)
+	}
+	added, removed, updated, err := s.SyncClientKeys(ctx, entries)
+	if err != nil || added != n-2*keysImportBatch || removed != 0 || updated != 0 {
+		t.Fatalf("the next import: added %d, removed %d, updated %d, %v", added, removed, updated, err)
+	}
+	// The same end as one transaction: positions in file order, unlisted agents deleted.
+	entries[0], entries[n-1] = entries[n-1], entries[0]
+	added, removed, updated, err = s.SyncClientKeys(ctx, entries[:n-1])
+	if err != nil || added != 0 || removed != 1 || updated != 0 {
+		t.Fatalf("reordered, one dropped: added %d, removed %d, updated %d, %v", added, removed, updated, err)
+	}
+	lines := strings.Split(strings.TrimSpace(keyLines(t, s)), "\n")
+	if len(lines) != n-1 || !strings.HasPrefix(lines[0], fmt.Sprintf("%03d ", n)) || !strings.HasPrefix(lines[1], "002 ") {
+		t.Fatalf("client.keys after the reordered import: %d lines, first %q, %q", len(lines), lines[0], lines[1])
+	}
+}
+
+func countAgents(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM agent`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

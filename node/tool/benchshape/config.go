@@ -25,7 +25,7 @@ type Config struct {
 	// Pprof, when set, is the local port where the master serves its runtime profiles
 	// (clusterd --pprof); worker k serves them on the k-th port after it.
 	Pprof int
-	Log  io.Writer
+	Log   io.Writer
 }
 
 // Limits of this shape on one machine.
