@@ -13,8 +13,10 @@ import (
 )
 
 // sendsyncWorkers is how many sendsync requests the master serves at once; the rest wait in the
-// queue, in arrival order.
-const sendsyncWorkers = 4
+// queue, in arrival order. Most wait on a daemon (a default-group assignment of every new agent
+// of every worker, an enrollment): enough of them at once let the assignments be written
+// together, and each holds at most one bounded request.
+const sendsyncWorkers = 32
 
 // maxSendsyncRequest bounds one sendsync request of a worker, before it is parsed. The daemons
 // it goes to read requests of at most 64 KiB (OS_MAXSTR); sixteen times that leaves room for

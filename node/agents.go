@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clusterd/clusterd/actors"
@@ -40,6 +41,9 @@ type agentDB struct {
 	// replicated log on a master-eligible node.
 	groups wazuhdb.GroupsWriter
 	hold   *groupsHold // master: agent-groups held after a rebuild (nil on a worker)
+
+	defaultsOnce sync.Once
+	defaults     *defaultAssigner // master: default-group assignments, written together
 }
 
 // DBPath is where a node keeps its agent database under home.

@@ -65,20 +65,11 @@ func (r remotedStore) AgentGroups(ctx context.Context, id int) ([]string, error)
 }
 
 // assignDefaultGroup gives an agent without groups the "default" group on the master, as
-// remoted does (empty_only: an assignment made meanwhile wins).
+// remoted does (empty_only: an assignment made meanwhile wins), in one write with the other
+// assignments asked meanwhile.
 func (db *agentDB) assignDefaultGroup(ctx context.Context, id int, changed func()) ([]string, error) {
-	// Held agent-groups: the agent has groups the master no longer knows; it keeps its
-	// configuration rather than being moved to "default".
-	if err := db.hold.check(); err != nil {
-		return nil, err
-	}
-	err := db.groups.SetAgentGroups(ctx, wazuhdb.ModeEmptyOnly, "syncreq", []wazuhdb.AgentGroups{{ID: id, Groups: []string{"default"}}})
-	if err != nil {
-		return nil, err
-	}
-	changed()
-	a, _, err := db.st.Agent(ctx, id)
-	return a.Groups, err
+	db.defaultsOnce.Do(func() { db.defaults = &defaultAssigner{db: db, changed: changed} })
+	return db.defaults.assign(ctx, id)
 }
 
 // groupAssigner is remoted's GroupAssigner: the master assigns itself, a worker asks the master's

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/clusterd/clusterd/messages/poll"
@@ -146,9 +147,14 @@ func TestMergedPushAfterAssign(t *testing.T) {
 	sum := md5.Sum(content)
 	sumHex := hex.EncodeToString(sum[:])
 	st := newFakeStore()
-	var assigned []string
+	var (
+		mu       sync.Mutex
+		assigned []string
+	)
 	assign := func(_ context.Context, id int, mergedSum string) ([]string, error) {
+		mu.Lock()
 		assigned = append(assigned, mergedSum)
+		mu.Unlock()
 		st.setGroups(id, "default")
 		return []string{"default"}, nil
 	}
@@ -176,9 +182,11 @@ func TestMergedPushAfterAssign(t *testing.T) {
 	if !bytes.Equal(got, content) {
 		t.Fatalf("pushed %d bytes, want the %d of merged.mg", len(got), len(content))
 	}
+	mu.Lock()
 	if !slices.Equal(assigned, []string{stale}) {
 		t.Errorf("assigner calls %q", assigned)
 	}
+	mu.Unlock()
 	poll.Until(t, waitTimeout, "first keepalive", func() bool { return st.snapshot(1).full == 1 })
 
 	a.keepalive(sumHex)
@@ -407,4 +415,60 @@ func TestUnansweredAssignmentDoesNotStallOtherAgents(t *testing.T) {
 	other.handshake()
 	other.send(keepaliveText("ab73af41699f13fdd81903b5f23d8d00"))
 	poll.Until(t, waitTimeout, "the other agent's keepalive recorded", func() bool { return st.snapshot(2).full >= 1 })
+}
+
+// Default groups are assigned several at a time, off the status worker: each waits for the
+// master, and one at a time a cluster of new agents was assigned at the pace of that round trip.
+func TestDefaultGroupsAreAssignedSeveralAtATime(t *testing.T) {
+	const agents = 12
+	lines := make([]string, agents)
+	keys := make([]string, agents)
+	for i := range agents {
+		keys[i] = fmt.Sprintf("%064x", i+1)
+		lines[i] = fmt.Sprintf("%03d agent%d any %s", i+1, i+1, keys[i])
+	}
+	home := testHome(t, lines...)
+	content := []byte("#default\n")
+	writeShared(t, filepath.Join(home, "etc", "shared", "default", "merged.mg"), content)
+	st := newFakeStore()
+	var (
+		mu            sync.Mutex
+		running, most int
+	)
+	release := make(chan struct{})
+	assign := func(ctx context.Context, id int, _ string) ([]string, error) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		defer func() { mu.Lock(); running--; mu.Unlock() }()
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		st.setGroups(id, "default")
+		return []string{"default"}, nil
+	}
+	s := startServer(t, testConfig(t, home), st, assign)
+	conns := make([]*testAgent, agents)
+	for i := range agents {
+		conns[i] = newTestAgent(t, fmt.Sprintf("%03d", i+1), fmt.Sprintf("agent%d", i+1), "any", keys[i]).dialTCP(s.TCPAddr())
+		conns[i].handshake()
+		conns[i].keepalive("ab73af41699f13fdd81903b5f23d8d00")
+	}
+	poll.Until(t, waitTimeout, "every assignment under way at once", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return running == agents
+	})
+	close(release)
+	for i, a := range conns {
+		if up := a.recv(); !strings.HasPrefix(up, "#!-up file ") {
+			t.Fatalf("agent %d: %q, want the push of its new group's merged.mg", i+1, up)
+		}
+	}
+	if most > maxAssignsInFlight {
+		t.Fatalf("%d assignments at once, at most %d", most, maxAssignsInFlight)
+	}
 }

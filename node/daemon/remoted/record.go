@@ -35,7 +35,7 @@ func (s *Server) recordKeepalive(a *agent, k *agentKey, it controlItem, now int6
 		return nil
 	}
 	first := it.afterStartup || a.ws.afterStartup || a.ws.prev == nil
-	sh, err := s.sharedState(k, ka)
+	sh, err := s.sharedState(a, k, ka)
 	if err != nil {
 		s.limited.warn("shared", "agent %s: %v", k.idStr, err)
 	}
@@ -46,7 +46,7 @@ func (s *Server) recordKeepalive(a *agent, k *agentKey, it controlItem, now int6
 		if first || ka.MergedSum != a.ws.prevMerged {
 			sync = syncReq
 		}
-		err = s.st.RecordKeepalive(s.ctx, k.id, s.keepaliveData(ka, sh.needPush), s.syncStatus(sync), now)
+		err = s.st.RecordKeepalive(s.ctx, k.id, s.keepaliveData(ka, sh.needPush || sh.assigning), s.syncStatus(sync), now)
 	}
 	if err != nil {
 		return err

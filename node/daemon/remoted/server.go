@@ -28,11 +28,12 @@ type Server struct {
 	keys      atomic.Pointer[keyTable]
 	keysStamp fileStamp // touched by Start and the housekeeping goroutine only
 
-	sender *senderCounter
-	status *statusQueue
-	pushes *pushQueue
-	arch   *archive
-	shared *sharedSums
+	sender  *senderCounter
+	status  *statusQueue
+	pushes  *pushQueue
+	arch    *archive
+	shared  *sharedSums
+	assigns *assigner
 
 	tcpLn   net.Listener
 	udpConn *net.UDPConn
@@ -77,6 +78,7 @@ func New(cfg Config, st Store, assign GroupAssigner) (*Server, error) {
 		conns:       make(map[*tcpConn]struct{}),
 		quit:        make(chan struct{}),
 		keysNow:     make(chan struct{}, 1),
+		assigns:     newAssigner(),
 	}
 	s.keys.Store(&keyTable{byID: map[int]*agent{}, byIP: map[string]*agent{}})
 	s.ctx, s.cancel = context.WithCancel(context.Background())

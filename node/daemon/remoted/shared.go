@@ -1,7 +1,6 @@
 package remoted
 
 import (
-	"context"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
@@ -87,27 +86,28 @@ type sharedDecision struct {
 	path     string
 	sum      string // the group's merged.mg md5 ("" unknown)
 	needPush bool   // the agent reports none or another sum
+	// assigning: the agent has no group yet and one is being assigned; its configuration is
+	// not in sync with any group until then.
+	assigning bool
 }
 
-// sharedState finds the agent's group (assigning one when it has none and
-// reports a merged.mg line) and compares the group's merged.mg md5 with the
-// reported one.
-func (s *Server) sharedState(k *agentKey, ka agentproto.Keepalive) (sharedDecision, error) {
+// sharedState finds the agent's group and compares the group's merged.mg md5 with the reported
+// one. An agent without a group that reports a merged.mg line gets one assigned in the
+// background (assignLater), which pushes the group's file once it is known.
+func (s *Server) sharedState(a *agent, k *agentKey, ka agentproto.Keepalive) (sharedDecision, error) {
 	groups, err := s.st.AgentGroups(s.ctx, k.id)
 	if err != nil {
 		return sharedDecision{}, fmt.Errorf("agent groups: %w", err)
 	}
 	if len(groups) == 0 && ka.MergedSum != "" && s.assign != nil {
-		// The one status worker waits for this answer (on a worker, the master's), so a master
-		// that cannot answer must not stall every other agent's keepalive behind it: the
-		// assignment is tried again at the agent's next keepalive.
-		ctx, cancel := context.WithTimeout(s.ctx, assignTimeout)
-		groups, err = s.assign(ctx, k.id, ka.MergedSum)
-		cancel()
-		if err != nil {
-			return sharedDecision{}, fmt.Errorf("assign group: %w", err)
-		}
+		s.assignLater(a, k, ka.MergedSum)
+		return sharedDecision{assigning: true}, nil
 	}
+	return s.sharedOf(groups, ka.MergedSum)
+}
+
+// sharedOf is the merged.mg state of an agent in groups that reported reported.
+func (s *Server) sharedOf(groups []string, reported string) (sharedDecision, error) {
 	if len(groups) == 0 {
 		return sharedDecision{}, nil
 	}
@@ -116,5 +116,5 @@ func (s *Server) sharedState(k *agentKey, ka agentproto.Keepalive) (sharedDecisi
 	if err != nil || sum == "" {
 		return sharedDecision{}, err
 	}
-	return sharedDecision{path: path, sum: sum, needPush: ka.MergedSum != sum}, nil
+	return sharedDecision{path: path, sum: sum, needPush: reported != sum}, nil
 }

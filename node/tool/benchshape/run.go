@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -129,8 +131,17 @@ func (r *run) waitReady(ctx context.Context) (time.Time, error) {
 	}); err != nil {
 		return time.Time{}, err
 	}
-	connected := time.Now()
 	fmt.Fprintln(r.c.Log, "every agent connected")
+	// Agents registered without a group get "default" at their first keepalive, each through
+	// the master (Wazuh's assigngroup): the setup lasts until the last one has it.
+	if err := r.until(ctx, "every agent in the default group", func() (bool, error) {
+		n, err := r.defaultGroupSize(ctx)
+		return n == r.c.Agents, err
+	}); err != nil {
+		return time.Time{}, err
+	}
+	connected := time.Now()
+	fmt.Fprintln(r.c.Log, "every agent in the default group")
 	// A log line's time has a resolution of a second: count the syncs that finished after the
 	// next whole second.
 	after := connected.Truncate(time.Second).Add(time.Second)
@@ -139,6 +150,24 @@ func (r *run) waitReady(ctx context.Context) (time.Time, error) {
 		return len(synced) >= len(r.nodes)-1, err
 	})
 	return time.Now(), err
+}
+
+var defaultGroupLine = regexp.MustCompile(`(?m)^\s*default \((\d+)\)`)
+
+// defaultGroupSize asks the master, with agent_groups -l, how many agents the default group has.
+func (r *run) defaultGroupSize(ctx context.Context) (int, error) {
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(tctx, filepath.Join(r.c.Bin, "agent_groups"), "-home", r.nodes[0].home, "-l").Output()
+	if err != nil {
+		return 0, nil // the master is busy: ask again
+	}
+	m := defaultGroupLine.FindSubmatch(out)
+	if m == nil {
+		return 0, nil
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n, nil
 }
 
 var masterAgentInfo = regexp.MustCompile(`^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) .*\[Worker ([^\]]+)\] \[Agent-info sync\] Finished in`)

@@ -1,0 +1,101 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
+)
+
+// assignBatchTimeout bounds one write of default-group assignments.
+const assignBatchTimeout = 10 * time.Second
+
+// defaultAssigner applies the master's default-group assignments together: the requests that
+// arrive while a write is under way (from the master's own agents and from every worker's,
+// through sendsync) go in the next write, one transaction for all of them. One transaction
+// per agent held a cluster of new agents to the pace of a commit each.
+type defaultAssigner struct {
+	db      *agentDB
+	changed func()
+
+	mu      sync.Mutex
+	pending []assignRequest
+	running bool
+}
+
+type assignRequest struct {
+	id   int
+	done chan assignResult // buffered: the flush never waits for a caller that gave up
+}
+
+type assignResult struct {
+	groups []string
+	err    error
+}
+
+// assign gives agent id the "default" group unless it has groups (empty_only) and returns its
+// groups.
+func (d *defaultAssigner) assign(ctx context.Context, id int) ([]string, error) {
+	req := assignRequest{id: id, done: make(chan assignResult, 1)}
+	d.mu.Lock()
+	d.pending = append(d.pending, req)
+	start := !d.running
+	d.running = true
+	d.mu.Unlock()
+	if start {
+		go d.flushAll()
+	}
+	select {
+	case r := <-req.done:
+		return r.groups, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// flushAll writes what is pending until nothing is.
+func (d *defaultAssigner) flushAll() {
+	for {
+		d.mu.Lock()
+		batch := d.pending
+		d.pending = nil
+		if len(batch) == 0 {
+			d.running = false
+			d.mu.Unlock()
+			return
+		}
+		d.mu.Unlock()
+		d.flush(batch)
+	}
+}
+
+func (d *defaultAssigner) flush(batch []assignRequest) {
+	ctx, cancel := context.WithTimeout(context.Background(), assignBatchTimeout)
+	defer cancel()
+	answer := func(err error) {
+		for _, r := range batch {
+			r.done <- assignResult{err: err}
+		}
+	}
+	// Held agent-groups: the agents have groups the master no longer knows; they keep their
+	// configuration rather than being moved to "default".
+	if err := d.db.hold.check(); err != nil {
+		answer(err)
+		return
+	}
+	data := make([]wazuhdb.AgentGroups, len(batch))
+	for i, r := range batch {
+		data[i] = wazuhdb.AgentGroups{ID: r.id, Groups: []string{"default"}}
+	}
+	if err := d.db.groups.SetAgentGroups(ctx, wazuhdb.ModeEmptyOnly, "syncreq", data); err != nil {
+		answer(fmt.Errorf("assign the default group to %d agents: %w", len(batch), err))
+		return
+	}
+	d.changed()
+	for _, r := range batch {
+		a, _, err := d.db.st.Agent(ctx, r.id)
+		r.done <- assignResult{groups: a.Groups, err: err}
+	}
+}
