@@ -29,7 +29,16 @@ type GroupsSend struct {
 	running bool
 	next    *groupsBatch
 	work    *offload
+
+	// Full copies: the workers that asked while a read was under way wait for the next one,
+	// which serves them all (25 workers joining at once cost two reads of every assignment,
+	// not 25 reads and 25 copies in memory).
+	fullWaiting map[string]*peerLink
+	fullReading bool
 }
+
+// fullDone ends one read of the full copy and its sends.
+type fullDone struct{}
 
 // peerLink is one connected worker as GroupsSend sees it: its handler, and a context that ends
 // with the connection so no send waits on a worker that is gone.
@@ -75,6 +84,7 @@ func (g *GroupsSend) Receive(c actor.Context) {
 	switch m := c.Message().(type) {
 	case *actor.Started:
 		g.workers = map[string]*peerLink{}
+		g.fullWaiting = map[string]*peerLink{}
 		g.work = newOffload(g.kit)
 		c.Request(g.peers, &workersQuery{})
 	case *workersList:
@@ -103,6 +113,9 @@ func (g *GroupsSend) Receive(c actor.Context) {
 			return
 		}
 		g.broadcast(c, m)
+	case *fullDone:
+		g.fullReading = false
+		g.startFull(c)
 	case *broadcastDone:
 		g.running = false
 		if n := g.next; n != nil {
@@ -186,34 +199,64 @@ func (g *GroupsSend) broadcast(c actor.Context, b *groupsBatch) {
 	})
 }
 
-// sendFull ships every assignment to one worker, as Wazuh's "Agent-groups send full" task.
+// sendFull ships every assignment to one worker, as Wazuh's "Agent-groups send full" task: with
+// the next read of the full copy.
 func (g *GroupsSend) sendFull(c actor.Context, name string, w *peerLink) {
-	store := g.settings.Services.Groups
-	if store == nil {
+	if g.settings.Services.Groups == nil {
 		return
 	}
-	log := g.kit.Logger("Worker "+name, "Agent-groups send full")
+	g.fullWaiting[name] = w
+	g.startFull(c)
+}
+
+// startFull reads the full copy once for every worker waiting for it, unless a read is under
+// way: its requests came after that read began, so they wait for the next.
+func (g *GroupsSend) startFull(c actor.Context) {
+	if g.fullReading || len(g.fullWaiting) == 0 {
+		return
+	}
+	targets := g.fullWaiting
+	g.fullWaiting = map[string]*peerLink{}
+	g.fullReading = true
+	store := g.settings.Services.Groups
 	g.work.Run(c, g.settings.TimeoutAgentGroups, func(ctx context.Context) any {
-		// The copy is for this connection of the worker only.
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		defer context.AfterFunc(w.ctx, cancel)()
 		start := time.Now()
-		log.Info("Starting.")
+		logs := make(map[string]*logrus.Entry, len(targets))
+		for name := range targets {
+			logs[name] = g.kit.Logger("Worker "+name, "Agent-groups send full")
+			logs[name].Info("Starting.")
+		}
 		entries, err := store.AllGroups(ctx)
 		if err != nil {
-			log.WithError(err).Error("Could not read the agent-groups.")
-			return nil
+			for _, log := range logs {
+				log.WithError(err).Error("Could not read the agent-groups.")
+			}
+			return &fullDone{}
 		}
 		chunks := messages.ChunkAgentGroups(entries, messages.GroupsHash{}, maxGroupsChunk)
 		if len(chunks) == 0 {
 			// No agent at all: Wazuh's master sends nothing and says so.
-			log.Infof("Finished in %.3fs. Updated 0 chunks.", time.Since(start).Seconds())
-			return nil
+			for _, log := range logs {
+				log.Infof("Finished in %.3fs. Updated 0 chunks.", time.Since(start).Seconds())
+			}
+			return &fullDone{}
 		}
 		doc := messages.EncodeAgentGroupsSync(messages.AgentGroupsSync{Mode: "override", SyncStatus: "synced", Chunks: chunks})
-		_ = sendGroups(ctx, NewRequester(g.kit, w.pid), name, messages.CmdSynGMWC, doc, log)
-		return nil
+		done := make(chan struct{}, len(targets))
+		for name, w := range targets {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				// The copy is for this connection of the worker only.
+				wctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				defer context.AfterFunc(w.ctx, cancel)()
+				_ = sendGroups(wctx, NewRequester(g.kit, w.pid), name, messages.CmdSynGMWC, doc, logs[name])
+			}()
+		}
+		for range targets {
+			<-done
+		}
+		return &fullDone{}
 	})
 }
 

@@ -77,9 +77,11 @@ func (c *sharedSums) sum(path string) (string, error) {
 	return sum, nil
 }
 
-// assignTimeout bounds a default-group assignment made for a keepalive: a healthy master
-// answers in milliseconds.
-const assignTimeout = 3 * time.Second
+// assignTimeout bounds a default-group assignment made for a keepalive. It runs off the status
+// worker (assignLater), so a slow master stalls no other agent; given up sooner, an answer
+// delayed by a busy master (thousands of new agents at once) was thrown away and asked again
+// at the next keepalive, the master's work done twice.
+const assignTimeout = 30 * time.Second
 
 // sharedDecision is the merged.mg state of one keepalive.
 type sharedDecision struct {
