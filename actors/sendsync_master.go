@@ -13,10 +13,12 @@ import (
 )
 
 // sendsyncWorkers is how many sendsync requests the master serves at once; the rest wait in the
-// queue, in arrival order. Most wait on a daemon (a default-group assignment of every new agent
-// of every worker, an enrollment): enough of them at once let the assignments be written
-// together, and each holds at most one bounded request.
-const sendsyncWorkers = 32
+// queue, in arrival order. Most wait on a daemon or on the worker taking the answer (a long
+// string: three round trips), not on a core: with every new agent of every worker asking for
+// its default group, a few slots held each answer back behind the others' round trips, and
+// enough of them at once let the assignments be written together. The bytes of the requests
+// served and queued stay under maxSendsyncQueued together.
+const sendsyncWorkers = 128
 
 // maxSendsyncRequest bounds one sendsync request of a worker, before it is parsed. The daemons
 // it goes to read requests of at most 64 KiB (OS_MAXSTR); sixteen times that leaves room for
@@ -37,7 +39,7 @@ type SendsyncQueue struct {
 	log      *logrus.Entry
 
 	queue   []*sendsyncJob
-	queued  int // bytes of the requests in queue
+	queued  int // bytes of the requests in queue or being served
 	running int
 	work    *offload
 }
@@ -50,7 +52,7 @@ type sendsyncJob struct {
 }
 
 // sendsyncJobDone frees a slot.
-type sendsyncJobDone struct{}
+type sendsyncJobDone struct{ size int }
 
 // NewSendsyncQueue returns the producer of the master's sendsync actor.
 func NewSendsyncQueue(kit *Kit, settings Settings) actor.Producer {
@@ -74,6 +76,7 @@ func (q *SendsyncQueue) Receive(c actor.Context) {
 		q.next(c)
 	case *sendsyncJobDone:
 		q.running--
+		q.queued -= m.size
 		q.next(c)
 	case *actor.Restarting, *actor.Stopping:
 		q.work.stop()
@@ -85,11 +88,10 @@ func (q *SendsyncQueue) next(c actor.Context) {
 		job := q.queue[0]
 		q.queue[0] = nil
 		q.queue = q.queue[1:]
-		q.queued -= job.size()
 		q.running++
 		q.work.Run(c, 0, func(ctx context.Context) any {
 			q.serve(ctx, job)
-			return &sendsyncJobDone{}
+			return &sendsyncJobDone{size: job.size()}
 		})
 	}
 }

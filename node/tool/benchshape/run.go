@@ -23,7 +23,11 @@ type Result struct {
 	WorkersWorst    nodeStats // figure by figure, the worst worker
 }
 
-const pollTick = 200 * time.Millisecond
+const (
+	pollTick = 200 * time.Millisecond
+	// groupsPoll spaces the agent_groups runs that ask the master for its default group.
+	groupsPoll = 5 * time.Second
+)
 
 // Run lays out the homes, runs the shape and stops every process it started.
 func Run(ctx context.Context, c Config) (Result, error) {
@@ -134,7 +138,12 @@ func (r *run) waitReady(ctx context.Context) (time.Time, error) {
 	fmt.Fprintln(r.c.Log, "every agent connected")
 	// Agents registered without a group get "default" at their first keepalive, each through
 	// the master (Wazuh's assigngroup): the setup lasts until the last one has it.
+	var asked time.Time
 	if err := r.until(ctx, "every agent in the default group", func() (bool, error) {
+		if time.Since(asked) < groupsPoll {
+			return false, nil
+		}
+		asked = time.Now()
 		n, err := r.defaultGroupSize(ctx)
 		return n == r.c.Agents, err
 	}); err != nil {
