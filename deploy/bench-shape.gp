@@ -10,9 +10,9 @@ set xtics ("10k" 10000, "50k" 50000, "100k" 100000)
 set xlabel "agents"
 set multiplot layout 1,3 title "clusterd master, Wazuh's benchmark shape, real processes (2 vCPU)"
 set title "CPU, mean (% of one core)"
-plot for [w in "5 10 25"] data using 2:($1==w+0 ? $4 : NaN) skip 1 with linespoints title w." workers"
+plot for [w in "5 10 25"] data using 2:($1==w+0 ? $5 : NaN) skip 1 with linespoints title w." workers"
 set title "USS, max (MB)"
-plot for [w in "5 10 25"] data using 2:($1==w+0 ? $7 : NaN) skip 1 with linespoints title w." workers"
+plot for [w in "5 10 25"] data using 2:($1==w+0 ? $8 : NaN) skip 1 with linespoints title w." workers"
 set title "agent-info sync on the master, max (s)"
-plot for [w in "5 10 25"] data using 2:($1==w+0 ? $10 : NaN) skip 1 with linespoints title w." workers"
+plot for [w in "5 10 25"] data using 2:($1==w+0 ? $11 : NaN) skip 1 with linespoints title w." workers"
 unset multiplot

@@ -36,7 +36,8 @@ var figureOrder = []string{"CPU(%)", "USS(KB)", "FD", "agent-info_sync", "integr
 // Print writes the run's figures as a table: per phase, per figure, the master and the worst
 // worker, beside Wazuh's threshold where there is one.
 func (r Result) Print(w io.Writer) {
-	fmt.Fprintf(w, "%d workers, %d agents: setup %s, steady %s\n\n", r.Workers, r.Agents, r.Setup.Round(1e9), r.Steady)
+	fmt.Fprintf(w, "%d workers, %d agents (%d in the default group at the steady window): setup %s, steady %s\n\n",
+		r.Workers, r.Agents, r.Grouped, r.Setup.Round(1e9), r.Steady)
 	fmt.Fprintln(w, "| phase | figure | node | mean | max | reg_cof | Wazuh threshold mean / max | share of Wazuh's max |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	for _, phase := range phaseOrder {
@@ -97,14 +98,14 @@ func value(fig string, v float64) string {
 }
 
 // RowHeader names the columns of Row.
-const RowHeader = "workers\tagents\tsetup_s\tmaster_cpu_mean\tmaster_cpu_max\tmaster_uss_mb_mean\tmaster_uss_mb_max\tworker_cpu_mean\tworker_uss_mb_max\tmaster_agentinfo_max_s\tmaster_check_max_s\tmaster_sync_setup_max_s\tworker_agentinfo_max_s"
+const RowHeader = "workers\tagents\tgrouped\tsetup_s\tmaster_cpu_mean\tmaster_cpu_max\tmaster_uss_mb_mean\tmaster_uss_mb_max\tworker_cpu_mean\tworker_uss_mb_max\tmaster_agentinfo_max_s\tmaster_check_max_s\tmaster_sync_setup_max_s\tworker_agentinfo_max_s"
 
 // Row is one line of the growth table: the steady window's figures (tasks and resources) and
 // the setup's integrity sync.
 func (r Result) Row() string {
 	m, wk := r.Master[phaseSteady], r.WorkersWorst[phaseSteady]
 	cols := []string{
-		fmt.Sprint(r.Workers), fmt.Sprint(r.Agents), fmt.Sprintf("%.0f", r.Setup.Seconds()),
+		fmt.Sprint(r.Workers), fmt.Sprint(r.Agents), fmt.Sprint(r.Grouped), fmt.Sprintf("%.0f", r.Setup.Seconds()),
 		fmt.Sprintf("%.2f", m["CPU(%)"].Mean), fmt.Sprintf("%.1f", m["CPU(%)"].Max),
 		fmt.Sprintf("%.1f", m["USS(KB)"].Mean/1000), fmt.Sprintf("%.1f", m["USS(KB)"].Max/1000),
 		fmt.Sprintf("%.2f", wk["CPU(%)"].Mean), fmt.Sprintf("%.1f", wk["USS(KB)"].Max/1000),

@@ -18,6 +18,7 @@ import (
 type Result struct {
 	Workers, Agents int
 	Setup           time.Duration // from the master's start to every agent connected and reported
+	Grouped         int           // agents in the default group when the steady window began
 	Steady          time.Duration
 	Master          nodeStats
 	WorkersWorst    nodeStats // figure by figure, the worst worker
@@ -27,6 +28,8 @@ const (
 	pollTick = 200 * time.Millisecond
 	// groupsPoll spaces the agent_groups runs that ask the master for its default group.
 	groupsPoll = 5 * time.Second
+	// groupsStall ends the wait for the default group when its count has not grown this long.
+	groupsStall = time.Minute
 )
 
 // Run lays out the homes, runs the shape and stops every process it started.
@@ -54,6 +57,7 @@ func Run(ctx context.Context, c Config) (Result, error) {
 		return res, err
 	}
 	res.Setup = steadyFrom.Sub(t0)
+	res.Grouped = r.grouped
 	fmt.Fprintf(c.Log, "ready after %s: every agent connected and reported; steady for %s\n", res.Setup.Round(time.Second), c.Steady)
 	if err := r.hold(ctx, c.Steady); err != nil {
 		return res, err
@@ -71,6 +75,7 @@ type run struct {
 	agents      []*agents
 	samples     sampler
 	stopSampler func()
+	grouped     int // agents in the default group when the steady window began
 }
 
 // sample starts sampling procs each second, after stopping what sampled before.
@@ -137,20 +142,28 @@ func (r *run) waitReady(ctx context.Context) (time.Time, error) {
 	}
 	fmt.Fprintln(r.c.Log, "every agent connected")
 	// Agents registered without a group get "default" at their first keepalive, each through
-	// the master (Wazuh's assigngroup): the setup lasts until the last one has it.
-	var asked time.Time
+	// the master (Wazuh's assigngroup): the setup lasts until the last one has it, or until the
+	// count has not grown for groupsStall (it is reported either way).
+	var (
+		asked, grew time.Time
+		last        = -1
+	)
 	if err := r.until(ctx, "every agent in the default group", func() (bool, error) {
 		if time.Since(asked) < groupsPoll {
 			return false, nil
 		}
 		asked = time.Now()
 		n, err := r.defaultGroupSize(ctx)
-		return n == r.c.Agents, err
+		if n > last {
+			last, grew = n, asked
+		}
+		r.grouped = last
+		return n == r.c.Agents || time.Since(grew) > groupsStall, err
 	}); err != nil {
 		return time.Time{}, err
 	}
 	connected := time.Now()
-	fmt.Fprintln(r.c.Log, "every agent in the default group")
+	fmt.Fprintf(r.c.Log, "%d agents in the default group\n", r.grouped)
 	// A log line's time has a resolution of a second: count the syncs that finished after the
 	// next whole second.
 	after := connected.Truncate(time.Second).Add(time.Second)
