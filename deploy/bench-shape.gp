@@ -7,6 +7,8 @@ set key top left
 set grid
 set logscale x
 set xtics ("10k" 10000, "50k" 50000, "100k" 100000)
+set xrange [8000:125000]
+set yrange [0:*]
 set xlabel "agents"
 set multiplot layout 1,3 title "clusterd master, Wazuh's benchmark shape, real processes (2 vCPU)"
 set title "CPU, mean (% of one core)"
