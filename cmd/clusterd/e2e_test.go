@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/clusterd/clusterd/node/tool/benchhome"
 )
 
 // The end-to-end test builds the real binaries and runs a master and two workers as separate
@@ -89,20 +91,7 @@ func newE2E(t testing.TB) *e2eCluster {
 
 func writeHome(t testing.TB, p *proc, typ, masterIP string, port int) {
 	t.Helper()
-	conf := fmt.Sprintf(`<ossec_config>
-  <cluster>
-    <name>wazuh</name>
-    <node_name>%s</node_name>
-    <node_type>%s</node_type>
-    <key>%s</key>
-    <port>%d</port>
-    <bind_addr>%s</bind_addr>
-    <nodes><node>%s</node></nodes>
-    <hidden>no</hidden>
-    <disabled>no</disabled>
-  </cluster>
-</ossec_config>
-`, p.name, typ, e2eKey, port, p.ip, masterIP)
+	conf := benchhome.Node{ClusterName: "wazuh", Name: p.name, Type: typ, Key: e2eKey, Port: port, BindIP: p.ip, MasterIP: masterIP}.OssecConf()
 	internal := fmt.Sprintf(`{"intervals": {"worker": {"keep_alive": 1, "connection_retry": 1},
   "master": {"check_worker_lastkeepalive": 1, "max_allowed_time_without_keepalive": 5}},
   "clusterd": {"gossip": {"port": %d}}}`, port+1)

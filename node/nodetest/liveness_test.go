@@ -13,9 +13,20 @@ import (
 // replacedSince waits until the actor at path on m is an instance started after t0.
 func replacedSince(t *testing.T, m *nodetest.Member, path string, t0 time.Time, within time.Duration) time.Duration {
 	t.Helper()
+	// The master's handler may register a moment after the cluster reports the worker
+	// connected: take its incarnation first, and count a new one as the replacement (its
+	// uptime alone would call a handler started after t0 replaced).
+	var first int
 	nodetest.Eventually(t, within, func() error {
-		up, ok := uptimeOf(m.Node().Kit(), path)
-		if !ok || up > time.Since(t0) {
+		a, ok := infoOf(m.Node().Kit(), path)
+		if !ok {
+			return fmt.Errorf("no %s on %s", path, m.Name)
+		}
+		first = a.Incarnations
+		return nil
+	})
+	nodetest.Eventually(t, within, func() error {
+		if a, ok := infoOf(m.Node().Kit(), path); !ok || a.Incarnations == first {
 			return fmt.Errorf("%s on %s not replaced yet", path, m.Name)
 		}
 		return nil

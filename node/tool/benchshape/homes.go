@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/clusterd/clusterd/node/fsutil"
+	"github.com/clusterd/clusterd/node/tool/benchhome"
 )
 
 // node is one clusterd process of the shape.
@@ -53,20 +54,7 @@ func writeHome(c Config, n *node, clusterKey string) error {
 			return fmt.Errorf("lay out %s: %w", n.home, err)
 		}
 	}
-	conf := fmt.Sprintf(`<ossec_config>
-  <cluster>
-    <name>bench</name>
-    <node_name>%s</node_name>
-    <node_type>%s</node_type>
-    <key>%s</key>
-    <port>%d</port>
-    <bind_addr>%s</bind_addr>
-    <nodes><node>%s</node></nodes>
-    <hidden>no</hidden>
-    <disabled>no</disabled>
-  </cluster>
-</ossec_config>
-`, n.name, n.typ, clusterKey, c.Port, n.ip, c.masterIP())
+	conf := benchhome.Node{Name: n.name, Type: n.typ, Key: clusterKey, Port: c.Port, BindIP: n.ip, MasterIP: c.masterIP()}.OssecConf()
 	// Wazuh's intervals are left at their defaults: this is Wazuh's benchmark shape.
 	js := fmt.Sprintf(`{"clusterd": {"gossip": {"port": %d}}}
 `, c.Port+1)

@@ -10,8 +10,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/clusterd/clusterd/node/tool/benchhome"
 )
 
 // Result is what one run of the shape measured.
@@ -250,7 +251,7 @@ func (r *run) until(ctx context.Context, what string, cond func() (bool, error))
 func (r *run) waitLog(ctx context.Context, n *node, text string, count int) error {
 	path := filepath.Join(n.home, "logs", "cluster.log")
 	return r.until(ctx, fmt.Sprintf("%q in %s", text, path), func() (bool, error) {
-		got, err := countLines(path, text)
+		got, err := benchhome.CountLines(path, text)
 		return got >= count, err
 	})
 }
@@ -280,26 +281,6 @@ func (r *run) stopAll() {
 		r.procs[i].stop()
 	}
 	r.agents, r.procs = nil, nil
-}
-
-func countLines(path, text string) (int, error) {
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), text) {
-			n++
-		}
-	}
-	return n, sc.Err()
 }
 
 // collect reads every node's tasks, cuts the phases and writes the artifacts.

@@ -1,7 +1,6 @@
 package benchsync
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -15,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/clusterd/clusterd/node/tool/benchhome"
 	"github.com/clusterd/clusterd/node/tool/procstat"
 )
 
@@ -92,7 +92,7 @@ func (r Run) Do(ctx context.Context) (Result, error) {
 	deadline := time.Now().Add(r.Timeout)
 	seen := 0
 	for {
-		n, err := countLines(wlog, "[Integrity sync] Finished in")
+		n, err := benchhome.CountLines(wlog, "[Integrity sync] Finished in")
 		if err != nil {
 			return res, err
 		}
@@ -130,20 +130,7 @@ func (r Run) writeHome(home, name, typ, ip, key string) error {
 		}
 	}
 	_ = os.Remove(filepath.Join(home, "logs", "cluster.log"))
-	conf := fmt.Sprintf(`<ossec_config>
-  <cluster>
-    <name>bench</name>
-    <node_name>%s</node_name>
-    <node_type>%s</node_type>
-    <key>%s</key>
-    <port>%d</port>
-    <bind_addr>%s</bind_addr>
-    <nodes><node>%s</node></nodes>
-    <hidden>no</hidden>
-    <disabled>no</disabled>
-  </cluster>
-</ossec_config>
-`, name, typ, key, r.Port, ip, masterIP)
+	conf := benchhome.Node{Name: name, Type: typ, Key: key, Port: r.Port, BindIP: ip, MasterIP: masterIP}.OssecConf()
 	comm := ""
 	if r.MaxZipSize > 0 {
 		comm = fmt.Sprintf(`, "communication": {"max_zip_size": %d}`, r.MaxZipSize)
@@ -201,7 +188,7 @@ func alive(cmds ...*exec.Cmd) error {
 func waitLine(ctx context.Context, path string, timeout time.Duration, cmd *exec.Cmd, text string) (time.Time, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		if n, _ := countLines(path, text); n > 0 {
+		if n, _ := benchhome.CountLines(path, text); n > 0 {
 			return time.Now(), nil
 		}
 		if time.Now().After(deadline) {
@@ -216,26 +203,6 @@ func waitLine(ctx context.Context, path string, timeout time.Duration, cmd *exec
 		case <-time.After(pollTick):
 		}
 	}
-}
-
-func countLines(path, text string) (int, error) {
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), text) {
-			n++
-		}
-	}
-	return n, sc.Err()
 }
 
 // treeSize counts the generated files and their bytes under a home's etc/rules and
