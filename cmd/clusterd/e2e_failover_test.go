@@ -74,18 +74,8 @@ func TestEndToEndEnrollmentsSurviveKillOfTheActingMaster(t *testing.T) {
 		t.Skip("five processes")
 	}
 	c := newReplicatedE2E(t)
-	all := []string{"master1", "master2", "master3", "worker1", "worker2"}
-	for _, n := range all {
-		c.start(n)
-	}
-	acting, _, _ := c.waitActing("worker1", "", nil, time.Minute)
-	var rest []string
-	for _, n := range all {
-		if n != acting {
-			rest = append(rest, n)
-		}
-	}
-	c.waitActing("worker1", "", rest, time.Minute)
+	acting, _ := c.startAllAndWaitActing()
+	all := replicatedNodes
 
 	var mu sync.Mutex
 	acked := map[string]string{} // id → client.keys line

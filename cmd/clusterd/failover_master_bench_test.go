@@ -21,7 +21,7 @@ func newReplicatedE2E(t testing.TB) *e2eCluster {
 	c := &e2eCluster{t: t, bin: buildBinaries(t), procs: map[string]*proc{}}
 	c.port = freeTCPPort(t, base+"1")
 	masters := []string{base + "1", base + "2", base + "3"}
-	for i, name := range []string{"master1", "master2", "master3", "worker1", "worker2"} {
+	for i, name := range replicatedNodes {
 		home, err := os.MkdirTemp("", "clusterd-ha-")
 		if err != nil {
 			t.Fatal(err)
@@ -87,6 +87,25 @@ func (c *e2eCluster) actingView(node string) (master string, others []string, ok
 
 // waitActing polls node until it names a master other than not and lists want as its workers
 // (nil: whatever it lists); it returns when the master was first named and when the list was complete.
+// replicatedNodes are the nodes of newReplicatedE2E: three master-eligible nodes, two workers.
+var replicatedNodes = []string{"master1", "master2", "master3", "worker1", "worker2"}
+
+// startAllAndWaitActing starts every node of replicatedNodes and waits until every node names
+// the same acting master; rest are the other nodes.
+func (c *e2eCluster) startAllAndWaitActing() (acting string, rest []string) {
+	for _, n := range replicatedNodes {
+		c.start(n)
+	}
+	acting, _, _ = c.waitActing("worker1", "", nil, time.Minute)
+	for _, n := range replicatedNodes {
+		if n != acting {
+			rest = append(rest, n)
+		}
+	}
+	c.waitActing("worker1", "", rest, time.Minute)
+	return acting, rest
+}
+
 func (c *e2eCluster) waitActing(node, not string, want []string, timeout time.Duration) (master string, named, complete time.Time) {
 	c.t.Helper()
 	sort.Strings(want)
@@ -119,18 +138,7 @@ func BenchmarkFailoverActingMasterKill9(b *testing.B) {
 	var toActing, toConnected []time.Duration
 	for b.Loop() {
 		c := newReplicatedE2E(b)
-		all := []string{"master1", "master2", "master3", "worker1", "worker2"}
-		for _, n := range all {
-			c.start(n)
-		}
-		acting, _, _ := c.waitActing("worker1", "", nil, time.Minute)
-		var rest []string
-		for _, n := range all {
-			if n != acting {
-				rest = append(rest, n)
-			}
-		}
-		c.waitActing("worker1", "", rest, time.Minute)
+		acting, rest := c.startAllAndWaitActing()
 		killed := time.Now()
 		c.signal(acting, syscall.SIGKILL)
 		var live []string
