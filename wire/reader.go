@@ -15,10 +15,6 @@ const (
 	// readStep is the first allocation for a payload. Buffers then double as bytes actually
 	// arrive, so a header that merely claims 256 MiB costs nothing until the peer sends them.
 	readStep = 64 << 10
-	// maxRetainedBuffer is the largest buffer the writer keeps between messages: enough for the
-	// token of an undivided RequestChunk message (about 7 MB), not for rare giants. A Reader
-	// keeps none: an idle connection holds no receive buffer.
-	maxRetainedBuffer = 8 << 20
 )
 
 // ReaderLimits are the receive-side limits of Wazuh 4.14.7. A zero (or negative) field means the

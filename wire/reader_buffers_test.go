@@ -21,7 +21,7 @@ func TestPooledBufferClasses(t *testing.T) {
 }
 
 func TestGetBufferHasRoomAndPutBufferIgnoresForeignSizes(t *testing.T) {
-	for _, n := range []int{0, 1000, readStep, readStep + 1, maxRetainedBuffer, maxRetainedBuffer + 1, 20 << 20} {
+	for _, n := range []int{0, 1000, readStep, readStep + 1, maxRetainedWriteBuffer, maxRetainedWriteBuffer + 1, 8 << 20, 20 << 20} {
 		b := getBuffer(n)
 		if len(b) != 0 || cap(b) < n {
 			t.Fatalf("getBuffer(%d): len %d cap %d", n, len(b), cap(b))

@@ -31,9 +31,18 @@ var (
 type Cipher struct {
 	encKey string // EncryptionKey of the agent
 
-	aesOnce, bfOnce              sync.Once
-	aesEnc, aesDec, bfEnc, bfDec modePool
+	aes, blowfish lazyModes
 }
+
+// lazyModes is one block cipher's CBC modes, made on first use. A Cipher holds only the pointer:
+// a node keeps a Cipher for every agent of client.keys (50,000 on a large master, and on each of
+// its workers), and the two pools are 160 bytes that most agents never need.
+type lazyModes struct {
+	once  sync.Once
+	modes *modePair
+}
+
+type modePair struct{ enc, dec modePool }
 
 // modePool recycles CBC block modes of one block cipher and direction; each
 // use starts again from the fixed IV.
@@ -84,25 +93,25 @@ func NewCipher(k Key) (*Cipher, error) {
 // first 32 bytes and Blowfish all of it, sizes both accept, so neither can refuse the key.
 
 func (c *Cipher) aesModes() (enc, dec *modePool) {
-	c.aesOnce.Do(func() {
+	c.aes.once.Do(func() {
 		b, err := aes.NewCipher([]byte(c.encKey[:32]))
 		if err != nil {
 			panic(fmt.Sprintf("agentproto: a 32-byte AES key refused: %v", err))
 		}
-		c.aesEnc, c.aesDec = newModePool(b, aesIV, true), newModePool(b, aesIV, false)
+		c.aes.modes = &modePair{enc: newModePool(b, aesIV, true), dec: newModePool(b, aesIV, false)}
 	})
-	return &c.aesEnc, &c.aesDec
+	return &c.aes.modes.enc, &c.aes.modes.dec
 }
 
 func (c *Cipher) blowfishModes() (enc, dec *modePool) {
-	c.bfOnce.Do(func() {
+	c.blowfish.once.Do(func() {
 		b, err := blowfish.NewCipher([]byte(c.encKey))
 		if err != nil {
 			panic(fmt.Sprintf("agentproto: a %d-byte Blowfish key refused: %v", len(c.encKey), err))
 		}
-		c.bfEnc, c.bfDec = newModePool(b, blowfishIV, true), newModePool(b, blowfishIV, false)
+		c.blowfish.modes = &modePair{enc: newModePool(b, blowfishIV, true), dec: newModePool(b, blowfishIV, false)}
 	})
-	return &c.bfEnc, &c.bfDec
+	return &c.blowfish.modes.enc, &c.blowfish.modes.dec
 }
 
 // EncryptionKey returns Wazuh's 47-character encryption key of k:

@@ -356,7 +356,7 @@ func TestACipherPreparesNothingUntilUsed(t *testing.T) {
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	if per := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / n; per > 512 {
+	if per := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / n; per > 160 {
 		t.Fatalf("%d bytes per unused cipher", per)
 	}
 	// Used, it seals and opens as before.
