@@ -131,3 +131,28 @@ func BenchmarkRecordKeepalive(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkApplyAgentInfo100kKeepalives applies the document a worker sends once its agents are
+// settled: every agent kept alive, nothing else changed (wazuh-db's "syncreq_keepalive" list,
+// ids only), the common case of every agent-info sync after the first.
+func BenchmarkApplyAgentInfo100kKeepalives(b *testing.B) {
+	const n = 100000
+	s, _ := openTemp(b)
+	seedAgents(b, s, n)
+	ctx := context.Background()
+	batch := AgentInfoBatch{Keepalive: make([]AgentKeepalive, n)}
+	for i := range n {
+		batch.Keepalive[i] = AgentKeepalive{ID: i + 1, Version: "Wazuh v4.14.7"}
+	}
+	b.ReportAllocs()
+	now := int64(1700000100)
+	cpu := startCPUClock()
+	for b.Loop() {
+		now++
+		updated, err := s.ApplyAgentInfo(ctx, batch, now)
+		if err != nil || updated != n {
+			b.Fatalf("updated %d, %v", updated, err)
+		}
+	}
+	reportPerAgent(b, cpu, n)
+}

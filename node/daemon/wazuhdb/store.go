@@ -110,7 +110,10 @@ func dataSourceName(abs string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "temp_store(MEMORY)")
-	q.Add("_pragma", "cache_size(-32768)")
+	// 8 MiB of page cache: the pages it does not hold come from the kernel's page cache, and
+	// 100,000 agents applied at once are as fast with it as with 32 MiB (which a master of
+	// 50,000 agents filled, every worker as well, for nothing).
+	q.Add("_pragma", "cache_size(-8192)")
 	q.Set("_txlock", "immediate")
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()
