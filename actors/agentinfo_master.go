@@ -60,10 +60,10 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 	h.publishStatus(c)
 	log := h.kit.Logger("Worker "+h.conn.info.Name, "Agent-info sync")
 	log.Info("Starting.")
-	now, conn, turn := h.kit.Now, h.conn.link, h.kit.agentInfoApplies
+	now, conn, group := h.kit.Now, h.conn.link, h.kit.agentInfoApplies
 	h.work.Run(c, h.settings.TimeoutAgentInfo, func(ctx context.Context) any {
 		defer release()
-		done := applyAgentInfo(ctx, turn, store, data, now)
+		done := applyAgentInfo(ctx, group, store, data, now)
 		logAgentInfoApplied(log, done)
 		done.conn = conn
 		return done
@@ -71,8 +71,8 @@ func (h *MasterHandler) agentInfoReceived(c actor.Context, f messages.Frame) {
 }
 
 // applyAgentInfo checks one worker's agent-info document, waits for its turn and applies it, a
-// batch at a time, in one transaction.
-func applyAgentInfo(ctx context.Context, turn gate, store AgentInfoStore, data []byte, now func() time.Time) *agentInfoApplied {
+// batch at a time, in one transaction, which it may share with other workers' documents.
+func applyAgentInfo(ctx context.Context, group *agentInfoGroup, store AgentInfoStore, data []byte, now func() time.Time) *agentInfoApplied {
 	done := &agentInfoApplied{start: now()}
 	defer func() { done.end = now(); done.result.TimeSpent = done.end.Sub(done.start).Seconds() }()
 	// Checking the document costs a pass over its bytes and no memory: it need not wait.
@@ -81,15 +81,15 @@ func applyAgentInfo(ctx context.Context, turn gate, store AgentInfoStore, data [
 		done.err = fmt.Errorf("error while trying to load JSON: %w", err)
 		return done
 	}
-	if err := turn.enter(ctx); err != nil {
-		done.result.ErrorMessages = append(done.result.ErrorMessages,
-			fmt.Sprintf("the agent-info of other workers was being applied until the timeout: %v", err))
-		return done
-	}
-	defer turn.leave()
+	group.apply(ctx, store, doc, done)
+	return done
+}
+
+// applyAgentInfoDocument writes one document in a transaction of its own.
+func applyAgentInfoDocument(ctx context.Context, store AgentInfoStore, doc *messages.AgentInfoDocument, done *agentInfoApplied) {
 	var walkErr error
 	batches := &agentInfoNames{done: done}
-	_, err = store.ApplyAgentInfo(ctx, func(w messages.AgentInfoVisitor) error {
+	_, err := store.ApplyAgentInfo(ctx, func(w messages.AgentInfoVisitor) error {
 		*batches = agentInfoNames{w: w, done: done}
 		done.badNames, done.firstBadName = 0, ""
 		done.oversized, walkErr = doc.Walk(batches)
@@ -104,7 +104,6 @@ func applyAgentInfo(ctx context.Context, turn gate, store AgentInfoStore, data [
 	default:
 		done.result.ErrorMessages = append(done.result.ErrorMessages, err.Error())
 	}
-	return done
 }
 
 // agentInfoNames passes a document's batches on to the store, counting the agents whose

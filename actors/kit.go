@@ -32,10 +32,10 @@ type Kit struct {
 	ReceiveBudget *wire.ReceiveBudget
 	StringBudget  *wire.Budget
 
-	// agentInfoApplies lets one worker's agent-info document at a time be parsed and applied on
-	// the master: a batch of it is what that costs, and the workers' documents wait their turn
-	// (their bytes held by StringBudget) instead of each adding a batch and a transaction.
-	agentInfoApplies gate
+	// agentInfoApplies applies the workers' agent-info documents on the master one transaction
+	// at a time, the documents that wait meanwhile (their bytes held by StringBudget) together
+	// in the next one, rather than each adding a transaction of its own.
+	agentInfoApplies *agentInfoGroup
 
 	// running counts the goroutines actors started (connections, offloaded work), so that
 	// shutdown can wait for every one of them; live is the same count, readable.
@@ -73,7 +73,7 @@ func NewKit(log *logrus.Entry, faultSeed int64, opts ...actor.ConfigOption) *Kit
 		ReceiveBudget: wire.NewReceiveBudget(0, 0, 0),
 		StringBudget:  wire.NewBudget(DefaultStringBudget),
 
-		agentInfoApplies: newGate(1),
+		agentInfoApplies: newAgentInfoGroup(),
 	}
 	k.Registry.Subscribe(system)
 	return k
