@@ -93,18 +93,22 @@ func TestAgentInfoDocumentsWaitingTogetherShareATransaction(t *testing.T) {
 	apply := func(i int) {
 		wg.Go(func() { results[i] = applyAgentInfo(ctx, group, store, keepaliveDocument(i), time.Now) })
 	}
-	apply(0)
-	poll.Until(t, waitTimeout, "the first document being applied", func() bool {
-		store.mu.Lock()
-		defer store.mu.Unlock()
-		return store.calls == 1
-	})
-	for i := 1; i <= 3; i++ {
-		apply(i)
+	// applyWhileFirstIsApplied applies the document first, then the others while it is held.
+	applyWhileFirstIsApplied := func(first int, others ...int) {
+		apply(first)
+		poll.Until(t, waitTimeout, "the first document being applied", func() bool {
+			store.mu.Lock()
+			defer store.mu.Unlock()
+			return store.calls == 1
+		})
+		for _, i := range others {
+			apply(i)
+		}
+		poll.Until(t, waitTimeout, "the others waiting", func() bool { return group.waiting() == len(others) })
+		close(store.release)
+		wg.Wait()
 	}
-	poll.Until(t, waitTimeout, "three documents waiting", func() bool { return group.waiting() == 3 })
-	close(store.release)
-	wg.Wait()
+	applyWhileFirstIsApplied(0, 1, 2, 3)
 	if got, want := store.written(), [][]int{{0}, {1, 2, 3}}; !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("transactions %v, want %v", got, want)
 	}
@@ -114,18 +118,7 @@ func TestAgentInfoDocumentsWaitingTogetherShareATransaction(t *testing.T) {
 	store.mu.Lock()
 	store.calls, store.transactions = 0, nil
 	store.mu.Unlock()
-	apply(0)
-	poll.Until(t, waitTimeout, "the first document being applied", func() bool {
-		store.mu.Lock()
-		defer store.mu.Unlock()
-		return store.calls == 1
-	})
-	for i := 3; i <= 5; i++ {
-		apply(i)
-	}
-	poll.Until(t, waitTimeout, "three documents waiting", func() bool { return group.waiting() == 3 })
-	close(store.release)
-	wg.Wait()
+	applyWhileFirstIsApplied(0, 3, 4, 5)
 	if got, want := store.written(), [][]int{{0}, {3}, {5}}; !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("transactions %v, want %v", got, want)
 	}

@@ -137,13 +137,13 @@ func BenchmarkRecordKeepalive(b *testing.B) {
 // ids only), the common case of every agent-info sync after the first.
 func BenchmarkApplyAgentInfo100kKeepalives(b *testing.B) {
 	const n = 100000
-	s, _ := openTemp(b)
-	seedAgents(b, s, n)
-	ctx := context.Background()
 	batch := AgentInfoBatch{Keepalive: make([]AgentKeepalive, n)}
 	for i := range n {
 		batch.Keepalive[i] = AgentKeepalive{ID: i + 1, Version: "Wazuh v4.14.7"}
 	}
+	s, _ := openTemp(b)
+	seedAgents(b, s, n)
+	ctx := context.Background()
 	b.ReportAllocs()
 	now := int64(1700000100)
 	cpu := startCPUClock()
