@@ -156,3 +156,49 @@ func BenchmarkApplyAgentInfo100kKeepalives(b *testing.B) {
 	}
 	reportPerAgent(b, cpu, n)
 }
+
+// benchmarkWorkersKeepalives applies one agent-info cycle of 25 workers with 2,000 agents each
+// out of 50,000 (agent i reports to worker i mod 25, so each worker's agents are spread over the
+// whole table), each worker's document in a transaction of its own or all in one.
+func benchmarkWorkersKeepalives(b *testing.B, together bool) {
+	const workers, perWorker = 25, 2000
+	docs := make([][]AgentKeepalive, workers)
+	for w := range docs {
+		for i := range perWorker {
+			docs[w] = append(docs[w], AgentKeepalive{ID: w + 1 + i*workers, Version: "Wazuh v4.14.7"})
+		}
+	}
+	s, _ := openTemp(b)
+	seedAgents(b, s, workers*perWorker)
+	ctx := context.Background()
+	apply := func(now int64, docs [][]AgentKeepalive) {
+		updated, err := s.ApplyAgentInfoBatches(ctx, now, func(w *AgentInfoWriter) error {
+			for _, d := range docs {
+				if err := w.Keepalive(d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || updated != len(docs)*perWorker {
+			b.Fatalf("updated %d, %v", updated, err)
+		}
+	}
+	b.ReportAllocs()
+	now := int64(1700000100)
+	cpu := startCPUClock()
+	for b.Loop() {
+		now++
+		if together {
+			apply(now, docs)
+			continue
+		}
+		for _, d := range docs {
+			apply(now, [][]AgentKeepalive{d})
+		}
+	}
+	reportPerAgent(b, cpu, workers*perWorker)
+}
+
+func BenchmarkApplyAgentInfo25WorkersApart(b *testing.B)    { benchmarkWorkersKeepalives(b, false) }
+func BenchmarkApplyAgentInfo25WorkersTogether(b *testing.B) { benchmarkWorkersKeepalives(b, true) }
