@@ -10,11 +10,13 @@ set xtics ("10k" 10000, "50k" 50000, "100k" 100000)
 set xrange [8000:125000]
 set yrange [0:*]
 set xlabel "agents"
+# rows(w): the data lines of the runs with w workers, so that each line joins only its own points.
+rows(w) = sprintf("< awk -F'\t' 'NR > 1 && $1 == %s' '%s'", w, data)
 set multiplot layout 1,3 title "clusterd master, Wazuh's benchmark shape, real processes (2 vCPU)"
 set title "CPU, mean (% of one core)"
-plot for [w in "5 10 25"] data using 2:($1==w+0 ? $5 : NaN) skip 1 with linespoints title w." workers"
+plot for [w in "5 10 25"] rows(w) using 2:5 with linespoints title w." workers"
 set title "USS, max (MB)"
-plot for [w in "5 10 25"] data using 2:($1==w+0 ? $8 : NaN) skip 1 with linespoints title w." workers"
+plot for [w in "5 10 25"] rows(w) using 2:8 with linespoints title w." workers"
 set title "agent-info sync on the master, max (s)"
-plot for [w in "5 10 25"] data using 2:($1==w+0 ? $11 : NaN) skip 1 with linespoints title w." workers"
+plot for [w in "5 10 25"] rows(w) using 2:11 with linespoints title w." workers"
 unset multiplot
