@@ -29,6 +29,7 @@ type MasterHandler struct {
 	integ         masterIntegrity
 	agentInfoBusy bool // an agent-info sync of this worker is being applied
 	dropping      bool // the keepalive check already closed the connection
+	disconnected  bool // the connection's end was handled (it can be heard of twice, see started)
 	probe         linkProbe
 	work          *offload
 	dapi          dapiRelays // DAPI requests forwarded to the worker, waiting for its answer
@@ -115,7 +116,8 @@ func (h *MasterHandler) Receive(c actor.Context) {
 		h.log.Infof("Closing the connection: %s.", m.Reason)
 		h.sess.close(c, ErrConnectionLost)
 	case *linkClosed:
-		if m.link == h.conn.link {
+		if m.link == h.conn.link && !h.disconnected {
+			h.disconnected = true
 			h.log.Infof("Disconnected %s.", h.conn.info.Name)
 			c.Stop(c.Self())
 		}
@@ -136,6 +138,14 @@ func (h *MasterHandler) started(c actor.Context) {
 		return
 	}
 	h.conn.link.handTo(c.Self())
+	if h.conn.link.closed.Load() {
+		// The connection ended while the handshake still owned it (a worker that gave up
+		// waiting for the answer to its hello, on a loaded master): that end went to the
+		// handshake, so this handler would hold the worker's place, and refuse its next hellos
+		// with 3028, for ever. The link sets closed before it reads its owner, so either this
+		// load sees it or the link's own message comes here.
+		c.Send(c.Self(), &linkClosed{link: h.conn.link, err: ErrConnectionLost})
+	}
 	if err := os.MkdirAll(h.settings.QueueDir(h.conn.info.Name), 0o770); err != nil {
 		h.log.WithError(err).Error("Could not create the worker's queue folder.")
 	}
