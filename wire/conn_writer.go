@@ -15,7 +15,7 @@ const writeBatch = 64 << 10
 // for a batch of small messages. A bigger one (a file piece, a full agent-groups copy) goes back
 // to the shared pools after its write, where the next big send on any connection finds it and
 // the collector frees it once no send needs it. Kept per connection, 25 workers' connections held
-// 8 MiB each on a master at rest (200 MB of its 580).
+// up to 8 MiB each on a master at rest: 164 MB of its 220 MB live heap (USS 543 MB).
 const maxRetainedWriteBuffer = 2 * writeBatch
 
 func (c *Conn) writeLoop() {
