@@ -85,9 +85,14 @@ func (k *KeysWatch) check(c actor.Context) {
 		return
 	}
 	k.running = true
-	keys := k.settings.Services.Keys
-	k.work.Run(c, k.settings.RequestTimeout, func(ctx context.Context) any {
-		return &keysImported{stamp: stamp, err: keys.ImportKeys(ctx)}
+	keys, step := k.settings.Services.Keys, k.settings.RequestTimeout
+	// No deadline for the whole import: 100,000 agents on a worker sharing its cores with a busy
+	// cluster take longer than any request, and an import cut short read and compared the whole
+	// file again on every retry, so it could trail the master's file for many minutes. Each of
+	// its transactions has the request's deadline instead, which still ends an import whose
+	// store stopped answering.
+	k.work.Run(c, 0, func(ctx context.Context) any {
+		return &keysImported{stamp: stamp, err: keys.ImportKeys(ctx, step)}
 	})
 }
 

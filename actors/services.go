@@ -2,6 +2,7 @@ package actors
 
 import (
 	"context"
+	"time"
 
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/messages/dapi"
@@ -116,7 +117,8 @@ type GroupsStore interface {
 
 // KeysImporter makes the store's agents match etc/client.keys.
 type KeysImporter interface {
-	ImportKeys(ctx context.Context) error
+	// ImportKeys runs until done, ctx ends, or one of its transactions takes longer than step.
+	ImportKeys(ctx context.Context, step time.Duration) error
 }
 
 // AgentLister lists and counts the agents of the master's store.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 	"github.com/clusterd/clusterd/node/proto/clientkeys"
@@ -22,14 +23,14 @@ type keysImporter struct {
 	path string
 }
 
-// ImportKeys is the worker's: in batches that each keep what they applied, so that an import
-// of many agents cut short by its deadline goes on the next time rather than starting over.
-func (k keysImporter) ImportKeys(ctx context.Context) error {
+// ImportKeys is the worker's: in batches that each keep what they applied and each end after
+// step, so that an import cut short goes on the next time rather than starting over.
+func (k keysImporter) ImportKeys(ctx context.Context, step time.Duration) error {
 	entries, err := k.read()
 	if err != nil {
 		return err
 	}
-	if _, _, _, err := k.st.SyncClientKeys(ctx, entries); err != nil {
+	if _, _, _, err := k.st.SyncClientKeys(ctx, entries, step); err != nil {
 		return fmt.Errorf("import %s: %w", k.path, err)
 	}
 	return nil

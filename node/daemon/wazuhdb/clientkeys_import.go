@@ -21,7 +21,7 @@ import (
 // client.keys (IsNew), where a crash must leave all or nothing. removed
 // counts the agents deleted.
 func (s *Store) ImportClientKeys(ctx context.Context, entries []clientkeys.Entry) (added, removed, updated int, err error) {
-	return s.importClientKeys(ctx, entries, 0)
+	return s.importClientKeys(ctx, entries, 0, 0)
 }
 
 // keysImportBatch is how many client.keys entries one transaction of
@@ -32,16 +32,18 @@ const keysImportBatch = 1000
 // ImportClientKeys does, in transactions of keysImportBatch entries and a
 // last one that deletes the agents not listed: a worker receiving the
 // master's client.keys. Each transaction keeps what it applied, so an import
-// cut short by its deadline (tens of thousands of agents on a loaded machine)
-// goes on where it stopped the next time instead of starting again from
-// nothing and never ending.
-func (s *Store) SyncClientKeys(ctx context.Context, entries []clientkeys.Entry) (added, removed, updated int, err error) {
-	return s.importClientKeys(ctx, entries, keysImportBatch)
+// cut short goes on where it stopped the next time instead of starting again
+// from nothing. step, when above 0, bounds each transaction rather than the
+// whole import: a store that stops answering ends it within step, while
+// 100,000 agents on a loaded machine, which take longer than any one
+// deadline, are imported as long as every batch goes through.
+func (s *Store) SyncClientKeys(ctx context.Context, entries []clientkeys.Entry, step time.Duration) (added, removed, updated int, err error) {
+	return s.importClientKeys(ctx, entries, keysImportBatch, step)
 }
 
 // importClientKeys applies the entries batch at a time, all in one transaction
-// when batch is 0.
-func (s *Store) importClientKeys(ctx context.Context, entries []clientkeys.Entry, batch int) (added, removed, updated int, err error) {
+// when batch is 0; each transaction ends after step (when above 0) or with ctx.
+func (s *Store) importClientKeys(ctx context.Context, entries []clientkeys.Entry, batch int, step time.Duration) (added, removed, updated int, err error) {
 	if err := validateImport(entries); err != nil {
 		return 0, 0, 0, fmt.Errorf("import client keys: %w", err)
 	}
@@ -73,7 +75,7 @@ func (s *Store) importClientKeys(ctx context.Context, entries []clientkeys.Entry
 	for from := 0; from < len(active); from += batch {
 		chunk := active[from:min(from+batch, len(active))]
 		var a, u int
-		err := s.write(ctx, "import client keys", func(tx *sql.Tx) error {
+		err := s.writeStep(ctx, step, func(ctx context.Context, tx *sql.Tx) error {
 			var err error
 			a, u, err = applyKeys(ctx, tx, chunk, int64(from), now, false)
 			return err
@@ -83,7 +85,7 @@ func (s *Store) importClientKeys(ctx context.Context, entries []clientkeys.Entry
 		}
 		added, updated = added+a, updated+u
 	}
-	err = s.write(ctx, "import client keys", func(tx *sql.Tx) error {
+	err = s.writeStep(ctx, step, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if removed, err = deleteUnlisted(ctx, tx, active); err != nil {
 			return err
@@ -91,6 +93,16 @@ func (s *Store) importClientKeys(ctx context.Context, entries []clientkeys.Entry
 		return replaceRemovedKeys(ctx, tx, entries)
 	})
 	return added, removed, updated, err
+}
+
+// writeStep runs one transaction of an import, bounded by step when above 0.
+func (s *Store) writeStep(ctx context.Context, step time.Duration, fn func(context.Context, *sql.Tx) error) error {
+	if step > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, step)
+		defer cancel()
+	}
+	return s.write(ctx, "import client keys", func(tx *sql.Tx) error { return fn(ctx, tx) })
 }
 
 // applyKeys inserts or updates the agents of active entries, the first at key

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clusterd/clusterd/node/proto/clientkeys"
 )
@@ -200,7 +201,7 @@ func TestSyncClientKeysKeepsWhatEachBatchApplied(t *testing.T) {
 	if got := countAgents(t, s); got != 0 {
 		t.Fatalf("one transaction cut short kept %d agents", got)
 	}
-	added, _, _, err := s.SyncClientKeys(ctx, entries)
+	added, _, _, err := s.SyncClientKeys(ctx, entries, 0)
 	if err == nil || !strings.Contains(err.Error(), "cut") || added != 2*keysImportBatch {
 		t.Fatalf("batched import cut short: added %d, %v", added, err)
 	}
@@ -210,15 +211,19 @@ func TestSyncClientKeysKeepsWhatEachBatchApplied(t *testing.T) {
 	if _, err := s.db.ExecContext(ctx, `DROP TRIGGER cut`); err != nil {
 		t.Fatal(err)
 	}
-	added, removed, updated, err := s.SyncClientKeys(ctx, entries)
+	added, removed, updated, err := s.SyncClientKeys(ctx, entries, 0)
 	if err != nil || added != n-2*keysImportBatch || removed != 0 || updated != 0 {
 		t.Fatalf("the next import: added %d, removed %d, updated %d, %v", added, removed, updated, err)
 	}
 	// The same end as one transaction: positions in file order, unlisted agents deleted.
 	entries[0], entries[n-1] = entries[n-1], entries[0]
-	added, removed, updated, err = s.SyncClientKeys(ctx, entries[:n-1])
+	added, removed, updated, err = s.SyncClientKeys(ctx, entries[:n-1], 0)
 	if err != nil || added != 0 || removed != 1 || updated != 0 {
 		t.Fatalf("reordered, one dropped: added %d, removed %d, updated %d, %v", added, removed, updated, err)
+	}
+	// A step shorter than any transaction ends the import at its first one.
+	if _, _, _, err := s.SyncClientKeys(ctx, entries, time.Nanosecond); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("an import whose step is over at once: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(keyLines(t, s)), "\n")
 	if len(lines) != n-1 || !strings.HasPrefix(lines[0], fmt.Sprintf("%03d ", n)) || !strings.HasPrefix(lines[1], "002 ") {
