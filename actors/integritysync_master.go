@@ -14,6 +14,7 @@ import (
 
 	"github.com/clusterd/clusterd/actors/integrity"
 	"github.com/clusterd/clusterd/messages"
+	"github.com/clusterd/clusterd/wire"
 )
 
 // masterIntegrity is a MasterHandler's side of integrity synchronisation (§5.6): the
@@ -406,6 +407,16 @@ func (h *MasterHandler) workerCapabilities(f messages.Frame) {
 		if tok == integrity.CapPackageS2 {
 			h.integ.format = integrity.FormatFramed
 			used = append(used, tok)
+		}
+		if worker, ok := wire.ParseLinkOffer(tok); ok {
+			master := wire.NewLinkNonce()
+			switched, err := h.sess.link.conn.UseLinkCipher(worker, master, true)
+			if err != nil {
+				h.log.WithError(err).Warn("Could not use the link cipher; Fernet it stays.")
+			}
+			if switched {
+				used = append(used, master.Offer())
+			}
 		}
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, []byte(strings.Join(used, " ")))

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -69,8 +70,11 @@ func (d *dialed) discard() {
 
 type helloTag struct{}
 
-// capsTag marks the answer to CmdCapabilities.
-type capsTag struct{}
+// capsTag marks the answer to CmdCapabilities sent on link with the link cipher's nonce.
+type capsTag struct {
+	link  *link
+	nonce wire.LinkNonce
+}
 
 // MasterStatus asks the worker handler whether it is connected; it answers *MasterStatusReply.
 type MasterStatus struct{}
@@ -113,7 +117,7 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 			w.helloAnswered(c, m)
 		case capsTag:
 			if m.Err == nil && m.Frame.Command == messages.CmdOK {
-				w.log.Debugf("The master uses: %s", messages.ClipForLog(string(m.Frame.Payload)))
+				w.capabilitiesAccepted(tag, m.Frame.Payload)
 			} // a Wazuh master does not know the command: Wazuh's formats it is
 		case probeTag:
 			settled, alive := w.probe.answered(m, tag)
@@ -239,8 +243,29 @@ func (w *WorkerHandler) helloAnswered(c actor.Context, m *Response) {
 	}
 	w.log.Info("Successfully connected to master.")
 	// Before any integrity check: the master handles a connection's requests in order.
-	w.sess.request(c, &SendRequest{Command: CmdCapabilities, Payload: []byte(integrity.CapPackageS2), Tag: capsTag{}, ReplyTo: c.Self()})
+	caps := capsTag{link: w.sess.link, nonce: wire.NewLinkNonce()}
+	w.sess.request(c, &SendRequest{Command: CmdCapabilities, Payload: []byte(integrity.CapPackageS2 + " " + caps.nonce.Offer()),
+		Tag: caps, ReplyTo: c.Self()})
 	w.tellTasks(c, &masterLink{up: true})
+}
+
+// capabilitiesAccepted takes up what the master said it uses: the link cipher is switched on
+// here; the package format needs nothing on this side (the reader tells the formats apart).
+func (w *WorkerHandler) capabilitiesAccepted(tag capsTag, used []byte) {
+	w.log.Debugf("The master uses: %s", messages.ClipForLog(string(used)))
+	if w.sess == nil || w.sess.link != tag.link {
+		return // an answer on a connection that has ended meanwhile
+	}
+	for tok := range strings.FieldsSeq(string(used)) {
+		master, ok := wire.ParseLinkOffer(tok)
+		if !ok {
+			continue
+		}
+		if _, err := tag.link.conn.UseLinkCipher(tag.nonce, master, false); err != nil {
+			w.log.WithError(err).Warn("Could not use the link cipher; Fernet it stays.")
+		}
+		return
+	}
 }
 
 // tellTasks tells every task actor of the worker that the master link changed.

@@ -80,6 +80,11 @@ type Conn struct {
 	closeOnce sync.Once
 	finished  chan struct{}
 
+	// sealer is the link cipher this end seals with once both ends use it (UseLinkKeys); only
+	// the writer seals with it.
+	sealer    atomic.Pointer[linkSealer]
+	linkKeyed atomic.Bool
+
 	started atomic.Bool
 	running atomic.Int32
 	onDone  func(error)
@@ -194,6 +199,39 @@ func (c *Conn) Close() error {
 
 // Done is closed after both goroutines have exited and the done callback has returned.
 func (c *Conn) Done() <-chan struct{} { return c.finished }
+
+// UseLinkCipher switches the connection to the link cipher (see CapLinkCipher) whose nonces the
+// worker offered and the master answered; isMaster says which end this is. The peer's
+// link-sealed payloads are opened from now on. The worker, which calls it once the master's
+// answer arrived, seals its own with it at once; the master, which calls it before answering,
+// from the moment the first link-sealed payload of the worker has been opened, which proves the
+// worker can open them too. Payloads sealed with Fernet are still accepted, as some may have
+// been on their way. It does nothing on a connection without a Cipher or that already uses the
+// link cipher, and reports whether it switched.
+func (c *Conn) UseLinkCipher(worker, master LinkNonce, isMaster bool) (bool, error) {
+	if c.cfg.Cipher == nil || c.linkKeyed.Load() {
+		return false, nil
+	}
+	k, err := c.cfg.Cipher.linkKeys(worker, master, isMaster)
+	if err != nil {
+		return false, err
+	}
+	if !c.linkKeyed.CompareAndSwap(false, true) {
+		return false, nil
+	}
+	s := &linkSealer{aead: k.seal}
+	var opened func()
+	if isMaster {
+		opened = func() { c.sealer.CompareAndSwap(nil, s) }
+	} else {
+		c.sealer.Store(s)
+	}
+	c.reader.useLink(&linkOpener{aead: k.open}, opened)
+	return true, nil
+}
+
+// LinkSealed reports whether this end seals its payloads with the link cipher.
+func (c *Conn) LinkSealed() bool { return c.sealer.Load() != nil }
 
 // Authenticated lifts the pre-authentication bound on inbound frames (ReaderLimits.PreAuthSize).
 // Call it before answering the peer's hello, so that the peer cannot send more before it.

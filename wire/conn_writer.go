@@ -58,13 +58,14 @@ type encodedBatch struct {
 func (c *Conn) encodeBatch(buf []byte, f messages.Frame) (encodedBatch, error) {
 	batch := encodedBatch{encoded: buf}
 	for {
-		batch.encoded = reserve(batch.encoded, encodedLen(c.cfg.Cipher, f, c.cfg.Chunk))
+		s := sealing{fernet: c.cfg.Cipher, link: c.sealer.Load()}
+		batch.encoded = reserve(batch.encoded, encodedLen(s, f, c.cfg.Chunk))
 		var err error
-		if batch.encoded, err = AppendMessage(batch.encoded, c.cfg.Cipher, f, c.cfg.Chunk); err != nil {
+		if batch.encoded, err = appendMessage(batch.encoded, s, f, c.cfg.Chunk, time.Now().Unix(), nil); err != nil {
 			return batch, fmt.Errorf("wire: encoding %s, counter %d: %w", f.Command, f.Counter, err)
 		}
 		batch.messages++
-		batch.frames += uint64(partCount(len(f.Payload), c.cfg.Cipher.TokenLen(len(f.Payload)), c.cfg.Chunk))
+		batch.frames += uint64(partCount(len(f.Payload), s.tokenLen(len(f.Payload)), c.cfg.Chunk))
 		if len(batch.encoded) >= writeBatch {
 			return batch, nil
 		}

@@ -14,12 +14,26 @@ import (
 // chunk−20 bytes, all under the same counter and command, every piece but the last flagged 'd'.
 // chunk ≤ 0 means RequestChunk; a chunk not larger than the header is refused (ErrBadChunk).
 func AppendMessage(dst []byte, c *Cipher, f messages.Frame, chunk int) ([]byte, error) {
-	return appendMessage(dst, c, f, chunk, time.Now().Unix(), nil)
+	return appendMessage(dst, sealing{fernet: c}, f, chunk, time.Now().Unix(), nil)
+}
+
+// sealing is how a message's payload is sealed: with the link cipher when it is set, with
+// Fernet otherwise, not at all with neither (the local socket).
+type sealing struct {
+	fernet *Cipher
+	link   *linkSealer
+}
+
+func (s sealing) tokenLen(plainLen int) int {
+	if s.link != nil {
+		return linkTokenLen(plainLen)
+	}
+	return s.fernet.TokenLen(plainLen)
 }
 
 // appendMessage is AppendMessage with the Fernet time and IV supplied (nil IV: random), so that
 // tests can reproduce recorded frames through the same code path.
-func appendMessage(dst []byte, c *Cipher, f messages.Frame, chunk int, ts int64, iv []byte) ([]byte, error) {
+func appendMessage(dst []byte, s sealing, f messages.Frame, chunk int, ts int64, iv []byte) ([]byte, error) {
 	if chunk <= 0 {
 		chunk = RequestChunk
 	}
@@ -30,7 +44,7 @@ func appendMessage(dst []byte, c *Cipher, f messages.Frame, chunk int, ts int64,
 	if err != nil {
 		return dst, err
 	}
-	tokenLen := c.TokenLen(len(f.Payload))
+	tokenLen := s.tokenLen(len(f.Payload))
 	if tokenLen > MaxTotalSize {
 		return dst, fmt.Errorf("%w: %d-byte payload seals to %d bytes", ErrPayloadTooLarge, len(f.Payload), tokenLen)
 	}
@@ -46,12 +60,14 @@ func appendMessage(dst []byte, c *Cipher, f messages.Frame, chunk int, ts int64,
 	// overlap handling keeps this correct, and a single-frame message moves nothing.
 	token := region[parts*HeaderLen:]
 	switch {
-	case c == nil:
+	case s.link != nil:
+		s.link.sealInto(token, f.Payload, f.Counter, f.Command)
+	case s.fernet == nil:
 		copy(token, f.Payload)
 	case iv == nil:
-		c.sealInto(token, f.Payload, randomIV(), ts)
+		s.fernet.sealInto(token, f.Payload, randomIV(), ts)
 	default:
-		c.sealInto(token, f.Payload, [fernetIVLen]byte(iv), ts)
+		s.fernet.sealInto(token, f.Payload, [fernetIVLen]byte(iv), ts)
 	}
 	if parts == 1 {
 		putHeader(region, f.Counter, uint32(tokenLen), &field)
@@ -75,15 +91,15 @@ func appendMessage(dst []byte, c *Cipher, f messages.Frame, chunk int, ts int64,
 	return dst, nil
 }
 
-// encodedLen is how many bytes AppendMessage adds for f (0 if it would refuse it).
-func encodedLen(c *Cipher, f messages.Frame, chunk int) int {
+// encodedLen is how many bytes appendMessage adds for f (0 if it would refuse it).
+func encodedLen(s sealing, f messages.Frame, chunk int) int {
 	if chunk <= 0 {
 		chunk = RequestChunk
 	}
 	if chunk <= HeaderLen {
 		return 0
 	}
-	tokenLen := c.TokenLen(len(f.Payload))
+	tokenLen := s.tokenLen(len(f.Payload))
 	return partCount(len(f.Payload), tokenLen, chunk)*HeaderLen + tokenLen
 }
 

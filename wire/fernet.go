@@ -37,6 +37,7 @@ const (
 // its methods return their input unchanged, and every function of this package that takes a
 // *Cipher treats nil the same way.
 type Cipher struct {
+	key     []byte // the whole cluster key, from which the link cipher's keys are derived
 	signKey []byte
 	block   cipher.Block
 	macs    sync.Pool // of hash.Hash keyed with signKey, to spare an HMAC setup per message.
@@ -52,7 +53,7 @@ func NewCipher(key string) (*Cipher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wire: aes key: %w", err)
 	}
-	c := &Cipher{signKey: raw[0:16:16], block: block}
+	c := &Cipher{key: raw, signKey: raw[0:16:16], block: block}
 	c.macs.New = func() any { return hmac.New(sha256.New, c.signKey) }
 	return c, nil
 }

@@ -73,9 +73,26 @@ type Reader struct {
 	// divided message.
 	partDeadline bool
 
+	// link opens link-sealed payloads once the connection uses the link cipher; linkOpened is
+	// set after the first one opened.
+	link       atomic.Pointer[readerLink]
+	linkOpened bool
+
 	frames atomic.Uint64
 	bytes  atomic.Uint64
 	err    error
+}
+
+// readerLink is the link cipher's opener and what to do once it first opened a payload.
+type readerLink struct {
+	opener *linkOpener
+	opened func()
+}
+
+// useLink makes the reader open link-sealed payloads with o; opened (may be nil) runs on the
+// reading goroutine after the first one. It is safe to call from any goroutine.
+func (r *Reader) useLink(o *linkOpener, opened func()) {
+	r.link.Store(&readerLink{opener: o, opened: opened})
 }
 
 // NewReader reads frames from r. A nil Cipher means the payloads are plaintext (local socket).
@@ -185,7 +202,7 @@ func (r *Reader) next() (messages.Frame, error) {
 
 		partial, reassembling := r.pending[h.Counter]
 		if !h.Divided && !reassembling {
-			payload, err := r.readSingle(size, size <= SmallFrame)
+			payload, err := r.readSingle(size, size <= SmallFrame, h.Counter, h.Command)
 			if err != nil {
 				return messages.Frame{}, fmt.Errorf("wire: %q frame, counter %d: %w", h.Command, h.Counter, err)
 			}
@@ -216,7 +233,7 @@ func (r *Reader) next() (messages.Frame, error) {
 
 		delete(r.pending, h.Counter)
 		r.pendingSize -= len(partial)
-		payload, err := r.unseal(partial)
+		payload, err := r.unseal(partial, h.Counter, h.Command)
 		if err != nil {
 			return messages.Frame{}, fmt.Errorf("wire: divided %q, counter %d: %w", h.Command, h.Counter, err)
 		}
@@ -245,23 +262,38 @@ func (r *Reader) armPartDeadline() error {
 
 // readSingle reads and opens the payload of an undivided frame; small frames may draw on the
 // budget's reserve.
-func (r *Reader) readSingle(size int, small bool) ([]byte, error) {
+func (r *Reader) readSingle(size int, small bool, counter uint32, command string) ([]byte, error) {
 	token, err := r.readPayload(nil, size, growExact, small)
 	if err != nil {
 		r.drop(token)
 		return nil, err
 	}
-	return r.unseal(token)
+	return r.unseal(token, counter, command)
 }
 
 // unseal decrypts a complete token and recycles the token buffer. Without a cipher the token
-// is the payload and goes to the caller: only its budget is given back.
-func (r *Reader) unseal(token []byte) ([]byte, error) {
+// is the payload and goes to the caller: only its budget is given back. A payload sealed with
+// the link cipher (once the connection uses it) is opened with it, any other with Fernet.
+func (r *Reader) unseal(token []byte, counter uint32, command string) ([]byte, error) {
 	if r.cipher == nil {
 		r.account.release(int64(cap(token)))
 		return token, nil
 	}
-	plain, err := r.cipher.open(token)
+	var (
+		plain []byte
+		err   error
+	)
+	if l := r.link.Load(); l != nil && len(token) > 0 && token[0] == linkMarker {
+		plain, err = l.opener.open(token, counter, command)
+		if err == nil && !r.linkOpened {
+			r.linkOpened = true
+			if l.opened != nil {
+				l.opened()
+			}
+		}
+	} else {
+		plain, err = r.cipher.open(token)
+	}
 	r.drop(token)
 	return plain, err
 }

@@ -146,7 +146,7 @@ func TestDeterministicFramesEncodeByteForByte(t *testing.T) {
 	for _, c := range v.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			f := messages.Frame{Counter: c.Counter, Command: c.CommandArg, Payload: mustDecodeHex(t, c.PlaintextHex)}
-			got, err := appendMessage(nil, v.cipherOf(c), f, c.RequestChunk, v.Time, v.ivBytes)
+			got, err := appendMessage(nil, sealing{fernet: v.cipherOf(c)}, f, c.RequestChunk, v.Time, v.ivBytes)
 			if err != nil {
 				t.Fatalf("encoding: %v", err)
 			}
