@@ -52,7 +52,10 @@ type integrityDone struct {
 	diff                 integrity.Diff
 	zipLimit             int64
 	ruleset              bool
-	err                  error
+	// partial: max_zip_size left files out of the package, which the worker's next check asks
+	// for.
+	partial bool
+	err     error
 }
 
 func (mi *masterIntegrity) init(s Settings) {
@@ -181,6 +184,16 @@ func (h *MasterHandler) integrityFinished(c actor.Context, m *integrityDone) {
 			st.RulesetReloadPending = true
 		}
 	}
+	if m.partial {
+		// The rest of the files are owed now, not after the next local-integrity cycle (8 s by
+		// default, which a tree over max_zip_size paid between every two rounds): the worker
+		// may ask again in this cycle, and a clusterd worker is told to, so it asks as soon as it
+		// has applied this package.
+		mi.askedInCycle, mi.refusedBusy = false, false
+		if mi.clusterd {
+			c.Send(c.Self(), &pushIntegrityCheck{})
+		}
+	}
 	h.releaseIntegrity(c)
 }
 
@@ -286,6 +299,7 @@ func (j masterIntegrityJob) sync(ctx context.Context, diff integrity.Diff, done 
 	}
 	if built.stats.Truncated {
 		j.syncLog.Warn("Maximum zip size exceeded. Not all files will be compressed during this sync.")
+		done.partial = true
 	}
 	return built.sent, nil
 }

@@ -156,6 +156,26 @@ func TestIntegrityKilledMidApplyConverges(t *testing.T) {
 	waitSameFiles(t, c, 30*time.Second)
 }
 
+// The rounds of a tree over max_zip_size follow each other at once: the files left out are owed
+// to the worker now, not after the master's next local-integrity cycle (an hour here, 8 s by
+// default) or the worker's next sync_integrity.
+func TestIntegrityOverZipSizeRoundsFollowAtOnce(t *testing.T) {
+	c := nodetest.Start(t, nodetest.Options{Workers: 1, NoStore: true, Tune: func(in *config.Internal) {
+		in.Communication.MaxZipSize = 64 << 10
+		in.Communication.MinZipSize = 16 << 10
+		in.Worker.SyncIntegrity = time.Hour
+		in.Master.RecalculateIntegrity = time.Hour
+	}})
+	waitSameFiles(t, c, 10*time.Second)
+	line := strings.Repeat("<localfile><location>/var/log/syslog</location></localfile>\n", 170) // ~10 KiB
+	for i := range 12 {
+		if err := c.Master().WriteFile(fmt.Sprintf("etc/shared/big/f%02d.conf", i), line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitSameFiles(t, c, 15*time.Second)
+}
+
 // assertNoPartialFiles checks that every bulk file on the worker is either absent or whole.
 // File i holds strconv.Itoa(i) followed by 1 MiB, so its whole length is known.
 func assertNoPartialFiles(t *testing.T, home string) {
