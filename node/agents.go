@@ -46,6 +46,11 @@ type agentDB struct {
 	defaults     *defaultAssigner // master: default-group assignments, written together
 }
 
+// masterStoreCacheMiB is the master's store page cache: its writes are the workers' agent-info
+// documents, which update rows in place and measured the same with 16 MiB as with 32
+// (BenchmarkApplyAgentInfo*), while the master's memory at rest is one of Wazuh's release gates.
+const masterStoreCacheMiB = 16
+
 // DBPath is where a node keeps its agent database under home.
 func DBPath(home string) string { return filepath.Join(home, "var", "db", "global.db") }
 
@@ -54,7 +59,11 @@ func DBPath(home string) string { return filepath.Join(home, "var", "db", "globa
 // once the actor system that a worker forwards through exists.
 func (n *Node) openAgents() error {
 	home := n.opts.Home
-	st, err := openStore(DBPath(home), keysFile(home))
+	var opts []wazuhdb.Option
+	if n.settings.IsMaster() {
+		opts = append(opts, wazuhdb.CacheMiB(masterStoreCacheMiB))
+	}
+	st, err := openStore(DBPath(home), keysFile(home), opts...)
 	if err != nil {
 		return err
 	}

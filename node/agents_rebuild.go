@@ -20,8 +20,8 @@ const maxGroupsNamed = 10
 // and status with it: the node stops, naming the file, where it used to rebuild the agents
 // silently and push their lost memberships to every worker. Beside no agent, nothing was lost
 // and the file is used.
-func openStore(dbPath, keysPath string) (*wazuhdb.Store, error) {
-	st, err := wazuhdb.Open(dbPath)
+func openStore(dbPath, keysPath string, opts ...wazuhdb.Option) (*wazuhdb.Store, error) {
+	st, err := wazuhdb.Open(dbPath, opts...)
 	if errors.Is(err, wazuhdb.ErrBlankFile) {
 		entries, kerr := keysImporter{path: keysPath}.read()
 		if kerr != nil {
@@ -32,7 +32,7 @@ func openStore(dbPath, keysPath string) (*wazuhdb.Store, error) {
 				"Restore it from a backup, or move it away to rebuild the agents from client.keys without their groups",
 				ErrDamagedStore, err, keysPath, agents)
 		}
-		st, err = wazuhdb.Open(dbPath, wazuhdb.AcceptBlank())
+		st, err = wazuhdb.Open(dbPath, append(opts, wazuhdb.AcceptBlank())...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the agent database: %w", err)
