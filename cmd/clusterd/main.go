@@ -17,7 +17,10 @@ import (
 	"github.com/clusterd/clusterd/node/process"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	tuneGC()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	prog := filepath.Base(os.Args[0])
