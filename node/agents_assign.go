@@ -94,8 +94,10 @@ func (d *defaultAssigner) flush(batch []assignRequest) {
 		return
 	}
 	d.changed()
+	// Only the groups column: reading whole agent rows one by one was half the CPU of a master
+	// assigning 50,000 new agents.
 	for _, r := range batch {
-		a, _, err := d.db.st.Agent(ctx, r.id)
-		r.done <- assignResult{groups: a.Groups, err: err}
+		groups, _, err := d.db.st.AgentGroupNames(ctx, r.id)
+		r.done <- assignResult{groups: groups, err: err}
 	}
 }
