@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -182,6 +183,11 @@ func (r *run) defaultGroupSize(ctx context.Context) (int, error) {
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(tctx, filepath.Join(r.c.Bin, "agent_groups"), "-home", r.nodes[0].home, "-l").Output()
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, exec.ErrNotFound) {
+		// Without the tool every count would read 0 and the steady window would begin while
+		// the agents are still being given their group.
+		return 0, fmt.Errorf("count the default group: %w", err)
+	}
 	if err != nil {
 		return 0, nil // the master is busy: ask again
 	}
