@@ -104,7 +104,7 @@ func TestConnLinkCipherBothWays(t *testing.T) {
 		t.Fatalf("worker switch: %v, %v", ok, err)
 	}
 	big := messages.Frame{Counter: 2, Command: "syn_i_w_m", Payload: randomPayload(5000, 3)} // divided at chunk 1024
-	small := messages.Frame{Counter: 3, Command: "keepalive ", Payload: []byte("ping")} // read as "keepalive"
+	small := messages.Frame{Counter: 3, Command: "keepalive ", Payload: []byte("ping")}      // read as "keepalive"
 	for _, f := range []messages.Frame{big, small} {
 		if err := worker.Send(f); err != nil {
 			t.Fatal(err)
