@@ -36,6 +36,9 @@ type masterIntegrity struct {
 	receiveTimer timer
 	running      bool
 	zipLimit     int64
+	// owedBefore is how many files the worker was owed when the last sync began, if that sync
+	// was cut by max_zip_size (0 otherwise).
+	owedBefore int
 	// format of the packages for this worker: FormatFramed once it announced CapPackageS2
 	// (CmdCapabilities), Wazuh's otherwise.
 	format integrity.PackageFormat
@@ -53,8 +56,9 @@ type integrityDone struct {
 	zipLimit             int64
 	ruleset              bool
 	// partial: max_zip_size left files out of the package, which the worker's next check asks
-	// for.
+	// for; owed is how many files the worker lacked or had different when this sync began.
 	partial bool
+	owed    int
 	err     error
 }
 
@@ -184,7 +188,7 @@ func (h *MasterHandler) integrityFinished(c actor.Context, m *integrityDone) {
 			st.RulesetReloadPending = true
 		}
 	}
-	if m.partial {
+	if m.synced && m.partial && partialRoundProgressed(mi.owedBefore, m.owed) {
 		// The rest of the files are owed now, not after the next local-integrity cycle (8 s by
 		// default, which a tree over max_zip_size paid between every two rounds): the worker
 		// may ask again in this cycle, and a clusterd worker is told to, so it asks as soon as it
@@ -194,7 +198,19 @@ func (h *MasterHandler) integrityFinished(c actor.Context, m *integrityDone) {
 			c.Send(c.Self(), &pushIntegrityCheck{})
 		}
 	}
+	mi.owedBefore = 0
+	if m.synced && m.partial {
+		mi.owedBefore = m.owed
+	}
 	h.releaseIntegrity(c)
+}
+
+// partialRoundProgressed says whether a round cut by max_zip_size may be followed at once: it is
+// the first of its series, or the worker is owed fewer files than at the round before. A worker
+// that applies nothing (a full disk) is owed the same files every round; its rounds then keep
+// the local-integrity cycle's pace instead of resending a full package back to back.
+func partialRoundProgressed(owedBefore, owed int) bool {
+	return owedBefore == 0 || owed < owedBefore
 }
 
 // masterIntegrityJob is everything the integrity goroutine needs, copied out of the handler so
@@ -236,6 +252,7 @@ func (j masterIntegrityJob) run(ctx context.Context) *integrityDone {
 	j.syncLog.Info("Starting.")
 	j.syncLog.Infof("Files to create in worker: %d | Files to update in worker: %d | Files to delete in worker: %d",
 		len(diff.Missing), len(diff.Shared), len(diff.Extra))
+	done.owed = len(diff.Missing) + len(diff.Shared)
 	sent, err := j.sync(ctx, diff, done)
 	done.syncEnd = j.now()
 	if err != nil {
