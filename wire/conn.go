@@ -80,7 +80,7 @@ type Conn struct {
 	closeOnce sync.Once
 	finished  chan struct{}
 
-	// sealer is the link cipher this end seals with once both ends use it (UseLinkKeys); only
+	// sealer is the link cipher this end seals with once both ends use it (UseLinkCipher); only
 	// the writer seals with it.
 	sealer    atomic.Pointer[linkSealer]
 	linkKeyed atomic.Bool
@@ -183,6 +183,8 @@ func (c *Conn) checkOutbound(f messages.Frame) error {
 	if len(f.Command) > MaxCommandLen {
 		return fmt.Errorf("wire: send: %w: %q", ErrCommandTooLong, f.Command)
 	}
+	// Fernet's size, even once the link cipher seals smaller: whether a message can be sent
+	// does not depend on which cipher the peer agreed to.
 	if tokenLen := c.cfg.Cipher.TokenLen(len(f.Payload)); tokenLen > MaxTotalSize {
 		return fmt.Errorf("wire: send %s: %w: %d bytes once sealed", f.Command, ErrPayloadTooLarge, tokenLen)
 	}

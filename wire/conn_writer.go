@@ -57,11 +57,12 @@ type encodedBatch struct {
 // message's frames are contiguous, so divided parts go out back to back as Wazuh expects.
 func (c *Conn) encodeBatch(buf []byte, f messages.Frame) (encodedBatch, error) {
 	batch := encodedBatch{encoded: buf}
+	now := time.Now().Unix() // Fernet's timestamp, read once per batch
 	for {
 		s := sealing{fernet: c.cfg.Cipher, link: c.sealer.Load()}
 		batch.encoded = reserve(batch.encoded, encodedLen(s, f, c.cfg.Chunk))
 		var err error
-		if batch.encoded, err = appendMessage(batch.encoded, s, f, c.cfg.Chunk, time.Now().Unix(), nil); err != nil {
+		if batch.encoded, err = appendMessage(batch.encoded, s, f, c.cfg.Chunk, now, nil); err != nil {
 			return batch, fmt.Errorf("wire: encoding %s, counter %d: %w", f.Command, f.Counter, err)
 		}
 		batch.messages++
