@@ -84,3 +84,21 @@ func finishedStream(dest string, files map[string]string, meta []byte, err error
 	close(st.done)
 	return st
 }
+
+// A stream that read its package from memory and failed leaves no received file to fall back
+// on: the apply reports the stream's failure, and applies nothing.
+func TestApplyMasterPackageFailedStreamFromMemory(t *testing.T) {
+	rel := "queue/cluster/worker1/worker1-1.0-00.zip"
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "queue/cluster/worker1"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	cause := errors.New("member body truncated")
+	res := applyMasterPackage(home, rel, 1<<30, finishedStream(filepath.Join(home, rel)+".stream", nil, nil, cause))
+	if !errors.Is(res.err, cause) {
+		t.Fatalf("apply: %v, want the stream's failure", res.err)
+	}
+	if _, err := os.Stat(filepath.Join(home, "etc")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("something was applied: %v", err)
+	}
+}

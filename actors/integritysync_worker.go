@@ -2,7 +2,9 @@ package actors
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -348,7 +350,11 @@ func applyMasterPackage(home, rel string, maxZip int64, stream *packageStream) *
 		files, metaJSON, err = stream.result()
 	}
 	if stream == nil || err != nil {
-		// The received file, checked whole, is read again.
+		// The received file, checked whole, is read again, unless it never reached the disk:
+		// its bytes went to the stream in memory, and the stream's failure is the reason.
+		if _, statErr := os.Stat(path); stream != nil && errors.Is(statErr, fs.ErrNotExist) {
+			return &integrityApplied{err: fmt.Errorf("read package: %w", err)}
+		}
 		files, metaJSON, err = integrity.ReadPackage(path, dest, maxZip)
 	}
 	if err != nil {

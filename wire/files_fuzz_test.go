@@ -46,16 +46,18 @@ func FuzzFileReceiver(f *testing.F) {
 	// was accepted, and an error otherwise. Inputs run one at a time, on one goroutine.
 	var (
 		followed []io.ReadCloser
+		files    []*FollowedFile
 		inputCtx context.Context
 	)
 	follow := func(_ string, ff *FollowedFile) {
 		followed = append(followed, ff.Reader(inputCtx))
+		files = append(files, ff)
 	}
 
 	f.Fuzz(func(t *testing.T, path, body, digest []byte, useRealDigest bool) {
 		var cancel context.CancelFunc
 		inputCtx, cancel = context.WithCancel(context.Background())
-		followed = followed[:0]
+		followed, files = followed[:0], files[:0]
 		receiver := NewFileReceiverWithLimits(tree.home, FileReceiverLimits{MaxFileSize: 1 << 20})
 		receiver.Follow(follow)
 		if useRealDigest {
@@ -82,7 +84,12 @@ func FuzzFileReceiver(f *testing.F) {
 					t.Fatalf("%s answered with command %q", step.command, command)
 				}
 				if step.command == "file_end" && command == "ok" {
-					assertReceived(t, tree, p, body)
+					// A file its follower read from memory is not put in place.
+					if len(files) > 0 && !files[len(files)-1].WholeOnDisk() {
+						assertAbsent(t, tree, p)
+					} else {
+						assertReceived(t, tree, p, body)
+					}
 					received = true
 				}
 			}
@@ -134,6 +141,14 @@ func assertReceived(t *testing.T, tree fileTestTree, path, body []byte) {
 	}
 	if got, _ := os.ReadFile(full); !bytes.Equal(got, body) {
 		t.Fatalf("accepted path %q holds %d bytes, want %d", path, len(got), len(body))
+	}
+}
+
+// assertAbsent checks that nothing was put at path.
+func assertAbsent(t *testing.T, tree fileTestTree, path []byte) {
+	t.Helper()
+	if _, err := os.Lstat(filepath.Join(tree.home, string(path))); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("path %q read from memory was put in place too (%v)", path, err)
 	}
 }
 

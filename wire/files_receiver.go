@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io/fs"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/clusterd/clusterd/messages"
@@ -41,6 +42,9 @@ type FileReceiverLimits struct {
 	MaxFileSize int64            // bytes per file (DefaultMaxFileSize)
 	TTL         time.Duration    // idle time before Sweep removes a file (DefaultFileTTL)
 	Now         func() time.Time // clock stamping activity (time.Now)
+	// FollowMemory bounds the bytes kept in memory for the readers of followed files, all
+	// files together (DefaultFollowMemory).
+	FollowMemory int64
 }
 
 func (l FileReceiverLimits) withDefaults() FileReceiverLimits {
@@ -55,6 +59,9 @@ func (l FileReceiverLimits) withDefaults() FileReceiverLimits {
 	}
 	if l.Now == nil {
 		l.Now = time.Now
+	}
+	if l.FollowMemory <= 0 {
+		l.FollowMemory = DefaultFollowMemory
 	}
 	return l
 }
@@ -81,6 +88,7 @@ type FileReceiver struct {
 	limits FileReceiverLimits
 	files  map[string]*incomingFile
 	follow FileFollower // nil: nobody reads the files while they arrive
+	held   atomic.Int64 // bytes held in memory for followers (FollowMemory)
 }
 
 // NewFileReceiver returns a receiver writing under <home>/queue/cluster with the default bounds.
@@ -188,9 +196,12 @@ func (f *FileReceiver) update(payload []byte) (string, []byte) {
 		f.discard(string(name), in)
 		return replyErr, []byte(replyFileTooLarge)
 	}
-	if _, err := in.temp.Write(data); err != nil {
-		f.discard(string(name), in)
-		return pyExceptionReply(err.Error())
+	if in.follow == nil || !in.follow.hold(data) {
+		// At its offset: bytes before it may have been handed to the follower in memory.
+		if _, err := in.temp.WriteAt(data, in.size); err != nil {
+			f.discard(string(name), in)
+			return pyExceptionReply(err.Error())
+		}
 	}
 	in.checksum.Write(data)
 	in.size += int64(len(data))
@@ -216,6 +227,13 @@ func (f *FileReceiver) finish(payload []byte) (string, []byte) {
 		in.ended(errFollowMismatch)
 		f.discard(key, in)
 		return replyErr, []byte(ReplyChecksumMismatch)
+	}
+	if in.follow != nil && !in.follow.WholeOnDisk() {
+		// Its follower read it all from memory: nothing whole to put in place.
+		delete(f.files, key)
+		in.ended(nil)
+		in.drop()
+		return replyOK, []byte(ReplyFileReceived)
 	}
 	if err := in.commit(); err != nil {
 		f.discard(key, in)
@@ -248,6 +266,11 @@ func (in *incomingFile) commit() error {
 func (f *FileReceiver) discard(key string, in *incomingFile) {
 	in.ended(errFollowDiscarded)
 	delete(f.files, key)
+	in.drop()
+}
+
+// drop closes and removes the temporary file.
+func (in *incomingFile) drop() {
 	_ = in.temp.Close()
 	_ = in.target.dir.Remove(in.tempName)
 	_ = in.target.dir.Close()
@@ -263,7 +286,7 @@ func (f *FileReceiver) announce(key string, in *incomingFile) {
 	if err != nil {
 		return
 	}
-	in.follow = newFollowedFile(reader)
+	in.follow = newFollowedFile(reader, &f.held, f.limits.FollowMemory)
 	f.follow(key, in.follow)
 	// A follower that kept no reader leaves the descriptor to be closed when the transfer ends.
 }
