@@ -150,7 +150,7 @@ func (s *session) handleCommon(f messages.Frame) bool {
 			s.respondError(f.Counter, messages.NewClusterError(messages.ErrClusterNotRunning.Code, nil))
 			return true
 		}
-		cmd, payload := s.files.Handle(f.Command, f.Payload)
+		cmd, payload := s.files.HandleFrame(f)
 		s.respond(f.Counter, cmd, payload)
 	case messages.CmdCancelTask:
 		task, exc, err := wire.ParseCancelTask(f.Payload)

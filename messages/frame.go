@@ -8,6 +8,9 @@ package messages
 // counter verbatim); Command is the parsed command name without padding.
 type Frame struct {
 	Counter uint32
+	// Link is set on a received frame whose payload was sealed with the link cipher between
+	// clusterd nodes (authenticated, in order, never replayed); the writer ignores it.
+	Link    bool
 	Command string
 	Payload []byte
 }

@@ -208,7 +208,7 @@ func (c *Conn) Done() <-chan struct{} { return c.finished }
 // answer arrived, seals its own with it at once; the master, which calls it before answering,
 // from the moment the first link-sealed payload of the worker has been opened, which proves the
 // worker can open them too. Payloads sealed with Fernet are still accepted, as some may have
-// been on their way. It does nothing on a connection without a Cipher or that already uses the
+// been on their way, until the first link-sealed one has been opened. It does nothing on a connection without a Cipher or that already uses the
 // link cipher, and reports whether it switched.
 func (c *Conn) UseLinkCipher(worker, master LinkNonce, isMaster bool) (bool, error) {
 	if c.cfg.Cipher == nil || c.linkKeyed.Load() {

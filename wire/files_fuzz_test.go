@@ -3,7 +3,6 @@ package wire
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 func FuzzFileReceiver(f *testing.F) {
@@ -25,12 +26,13 @@ func FuzzFileReceiver(f *testing.F) {
 			_, body, _ = bytes.Cut(rec.plaintext(f), []byte(" "))
 		case "file_end":
 			_, digest, _ := bytes.Cut(rec.plaintext(f), []byte(" "))
-			f.Add(path, body, digest, false)
-			f.Add(path, body, []byte("wrong digest"), false)
+			f.Add(path, body, digest, false, false)
+			f.Add(path, body, []byte("wrong digest"), false, false)
+			f.Add(path, body, []byte("crc?"), true, true)
 		}
 	}
 	for _, hostile := range hostilePaths {
-		f.Add([]byte(hostile), []byte("payload"), []byte(nil), true)
+		f.Add([]byte(hostile), []byte("payload"), []byte(nil), true, false)
 	}
 
 	// One tree serves every input of this worker (inputs run one at a time); what an accepted
@@ -54,15 +56,16 @@ func FuzzFileReceiver(f *testing.F) {
 		files = append(files, ff)
 	}
 
-	f.Fuzz(func(t *testing.T, path, body, digest []byte, useRealDigest bool) {
+	f.Fuzz(func(t *testing.T, path, body, digest []byte, useRealDigest, linked bool) {
 		var cancel context.CancelFunc
 		inputCtx, cancel = context.WithCancel(context.Background())
 		followed, files = followed[:0], files[:0]
 		receiver := NewFileReceiverWithLimits(tree.home, FileReceiverLimits{MaxFileSize: 1 << 20})
 		receiver.Follow(follow)
 		if useRealDigest {
-			sum := sha256.Sum256(body)
-			digest = sum[:]
+			sum := newTransferSum(linked)
+			sum.Write(body)
+			digest = sum.Sum(nil)
 		}
 
 		// The path as the peer sent it, and the same name placed inside the worker folder so
@@ -79,7 +82,7 @@ func FuzzFileReceiver(f *testing.F) {
 			}
 			received := false
 			for _, step := range steps {
-				command, _ := receiver.Handle(step.command, step.payload)
+				command, _ := receiver.HandleFrame(messages.Frame{Command: step.command, Payload: step.payload, Link: linked})
 				if command != "ok" && command != "ok " && command != "err" {
 					t.Fatalf("%s answered with command %q", step.command, command)
 				}

@@ -3,7 +3,6 @@ package wire
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"hash"
@@ -107,9 +106,17 @@ func NewFileReceiverWithLimits(home string, limits FileReceiverLimits) *FileRece
 // payloads and I/O failures get the "err" reply Wazuh's dispatcher builds from the Python
 // exception (WazuhInternalError 1000); any other command gets Wazuh's unknown-command reply.
 func (f *FileReceiver) Handle(command string, payload []byte) (respCommand string, respPayload []byte) {
+	return f.HandleFrame(messages.Frame{Command: command, Payload: payload})
+}
+
+// HandleFrame is Handle for a received frame: a new_file sealed with the link cipher (a
+// clusterd peer) is answered with ReplyReadyForLinkedFile, and its file_end carries the file's
+// CRC-32C instead of its SHA-256.
+func (f *FileReceiver) HandleFrame(frame messages.Frame) (respCommand string, respPayload []byte) {
+	command, payload := frame.Command, frame.Payload
 	switch command {
 	case CommandNewFile:
-		return f.open(payload)
+		return f.open(payload, frame.Link)
 	case CommandFileUpd:
 		return f.update(payload)
 	case CommandFileEnd:
@@ -146,7 +153,7 @@ func (f *FileReceiver) Close() {
 }
 
 // open handles new_file: payload = path relative to home, with a leading "/".
-func (f *FileReceiver) open(payload []byte) (string, []byte) {
+func (f *FileReceiver) open(payload []byte, linked bool) (string, []byte) {
 	key := string(payload)
 	if previous, ok := f.files[key]; ok {
 		// Wazuh reopens the path for writing, truncating what it had received.
@@ -174,11 +181,14 @@ func (f *FileReceiver) open(payload []byte) (string, []byte) {
 		target:     target,
 		tempName:   tempName,
 		temp:       temp,
-		checksum:   sha256.New(),
+		checksum:   newTransferSum(linked),
 		lastActive: f.limits.Now(),
 	}
 	f.files[key] = in
 	f.announce(key, in)
+	if linked {
+		return replyNewFileOK, []byte(ReplyReadyForLinkedFile)
+	}
 	return replyNewFileOK, []byte(ReplyReadyForFile)
 }
 
@@ -212,7 +222,8 @@ func (f *FileReceiver) update(payload []byte) (string, []byte) {
 	return replyOK, []byte(ReplyFileUpdated)
 }
 
-// finish handles file_end: payload = "<path> <32-byte raw SHA-256>".
+// finish handles file_end: payload = "<path> <32-byte raw SHA-256>" (or the 4-byte CRC-32C of
+// a linked transfer).
 func (f *FileReceiver) finish(payload []byte) (string, []byte) {
 	name, digest, found := bytes.Cut(payload, []byte{' '})
 	if !found {

@@ -2,11 +2,12 @@ package wire
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/clusterd/clusterd/messages"
 )
 
 // SendFile sends the contents of src as the file relPath with the file-transfer sub-protocol
@@ -19,7 +20,8 @@ func SendFile(ctx context.Context, r Requester, relPath string, src io.Reader, c
 // SendFileCounting sends src as relPath (relative to WAZUH_HOME with a leading "/", e.g.
 // "/queue/cluster/worker1/worker1-1700000000.123456-<hex>.zip"): new_file, file_upd pieces of
 // chunk-len(relPath)-1 bytes (chunk is RequestChunk normally, so no payload is ever divided), then
-// file_end with the raw 32-byte SHA-256 of what was sent. It returns the number of file bytes
+// file_end with the raw 32-byte SHA-256 of what was sent (its CRC-32C when the peer answered
+// new_file with ReplyReadyForLinkedFile). It returns the number of file bytes
 // sent, which the adaptive package size of §5.7 feeds on.
 //
 // interrupted, if not nil, is consulted after each piece (cancel_task, §3.3); once it reports
@@ -41,11 +43,10 @@ func SendFileCounting(ctx context.Context, r Requester, relPath string, src io.R
 	if piece <= 0 {
 		return 0, fmt.Errorf("send file %s with chunk %d: %w", relPath, chunk, ErrChunkTooSmall)
 	}
-	if err := fileTransferRequest(ctx, r, CommandNewFile, []byte(relPath)); err != nil {
-		return 0, fmt.Errorf("send file %s: %w", relPath, err)
+	checksum, err := openTransfer(ctx, r, relPath)
+	if err != nil {
+		return 0, err
 	}
-
-	checksum := sha256.New()
 	var payload []byte
 	for {
 		// The payload is reused once the peer answered the piece it carried (the connection is
@@ -57,7 +58,7 @@ func SendFileCounting(ctx context.Context, r Requester, relPath string, src io.R
 		}
 		n, readErr := io.ReadFull(src, payload[len(prefix):len(prefix)+piece])
 		if n > 0 {
-			answered, err := fileTransferStep(ctx, r, CommandFileUpd, payload[:len(prefix)+n])
+			_, answered, err := fileTransferStep(ctx, r, CommandFileUpd, payload[:len(prefix)+n])
 			if err != nil {
 				return sent, fmt.Errorf("send file %s: %w", relPath, err)
 			}
@@ -88,21 +89,22 @@ func SendFileCounting(ctx context.Context, r Requester, relPath string, src io.R
 // fileTransferRequest sends one step of a file transfer and decides, as Wazuh's send_file does,
 // which failures end it: any reply (an "err" one included) and timeouts are let through.
 func fileTransferRequest(ctx context.Context, r Requester, command string, payload []byte) error {
-	_, err := fileTransferStep(ctx, r, command, payload)
+	_, _, err := fileTransferStep(ctx, r, command, payload)
 	return err
 }
 
-// fileTransferStep is fileTransferRequest, also reporting whether the peer answered.
-func fileTransferStep(ctx context.Context, r Requester, command string, payload []byte) (answered bool, err error) {
-	_, err = r.Request(ctx, command, payload)
+// fileTransferStep is fileTransferRequest, also returning the peer's answer and whether there
+// was one.
+func fileTransferStep(ctx context.Context, r Requester, command string, payload []byte) (answer messages.Frame, answered bool, err error) {
+	answer, err = r.Request(ctx, command, payload)
 	switch {
 	case err == nil:
-		return true, nil
+		return answer, true, nil
 	case ctx.Err() != nil:
-		return false, fmt.Errorf("%s: %w", command, ctx.Err())
+		return answer, false, fmt.Errorf("%s: %w", command, ctx.Err())
 	case IsRequestTimeout(err):
-		return false, nil
+		return answer, false, nil
 	default:
-		return false, fmt.Errorf("%w: %s: %w", ErrFileSendAborted, command, err)
+		return answer, false, fmt.Errorf("%w: %s: %w", ErrFileSendAborted, command, err)
 	}
 }

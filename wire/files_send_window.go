@@ -2,7 +2,6 @@ package wire
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -33,12 +32,12 @@ func SendFileWindow(ctx context.Context, r Requester, relPath string, src io.Rea
 	if piece <= 0 {
 		return 0, fmt.Errorf("send file %s with chunk %d: %w", relPath, chunk, ErrChunkTooSmall)
 	}
-	if err := fileTransferRequest(ctx, r, CommandNewFile, []byte(relPath)); err != nil {
-		return 0, fmt.Errorf("send file %s: %w", relPath, err)
+	checksum, err := openTransfer(ctx, r, relPath)
+	if err != nil {
+		return 0, err
 	}
 
 	w := pieceWindow{ctx: ctx, p: p, prefix: prefix, piece: piece}
-	checksum := sha256.New()
 	stop := false
 	for !stop {
 		if len(w.flight) == window {

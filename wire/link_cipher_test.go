@@ -193,11 +193,49 @@ func TestLinkSealedPayloadsRefusedWhenTamperedOrReplayed(t *testing.T) {
 		t.Errorf("truncated: %v, want ErrDecrypt", err)
 	}
 	plainReader := NewReader(bytes.NewReader(nil), key, ReaderLimits{})
-	if _, err := plainReader.unseal(bytes.Clone(second), 8, "syn_i_w_m"); !errors.Is(err, ErrDecrypt) {
+	if _, _, err := plainReader.unseal(bytes.Clone(second), 8, "syn_i_w_m"); !errors.Is(err, ErrDecrypt) {
 		t.Errorf("no link cipher on this reader: %v, want ErrDecrypt", err)
 	}
 	if got, err := opener.open(second, 8, "syn_i_w_m"); err != nil || string(got) != "second" {
 		t.Fatalf("the next payload after refusals: %q, %v", got, err)
+	}
+}
+
+// Until the peer's first link-sealed payload, Fernet is accepted (some may have been on their
+// way); after it, a Fernet payload can only be a replay of an earlier frame and is refused. Each
+// frame says which cipher sealed it.
+func TestFernetRefusedOnceTheLinkTookOver(t *testing.T) {
+	key, _ := NewCipher(vectorKey)
+	wn, mn := NewLinkNonce(), NewLinkNonce()
+	workerKeys, _ := key.linkKeys(wn, mn, false)
+	masterKeys, _ := key.linkKeys(wn, mn, true)
+	sealer := &linkSealer{aead: workerKeys.seal}
+	var stream bytes.Buffer
+	fernet := messages.Frame{Counter: 1, Command: "keepalive", Payload: []byte("before")}
+	for _, f := range []messages.Frame{fernet, {Counter: 2, Command: "keepalive", Payload: []byte("linked")}, fernet} {
+		s := sealing{fernet: key}
+		if f.Counter == 2 {
+			s.link = sealer
+		}
+		encoded, err := appendMessage(nil, s, f, RequestChunk, time.Now().Unix(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream.Write(encoded)
+	}
+	r := NewReader(&stream, key, ReaderLimits{})
+	r.useLink(&linkOpener{aead: masterKeys.open}, nil)
+	for _, want := range []struct {
+		payload string
+		link    bool
+	}{{"before", false}, {"linked", true}} {
+		f, err := r.ReadFrame()
+		if err != nil || string(f.Payload) != want.payload || f.Link != want.link {
+			t.Fatalf("read %q (link %v), %v; want %q (link %v)", f.Payload, f.Link, err, want.payload, want.link)
+		}
+	}
+	if f, err := r.ReadFrame(); !errors.Is(err, ErrDecrypt) {
+		t.Fatalf("a Fernet frame after the link took over: %q, %v", f.Payload, err)
 	}
 }
 

@@ -202,11 +202,11 @@ func (r *Reader) next() (messages.Frame, error) {
 
 		partial, reassembling := r.pending[h.Counter]
 		if !h.Divided && !reassembling {
-			payload, err := r.readSingle(size, size <= SmallFrame, h.Counter, h.Command)
+			payload, link, err := r.readSingle(size, size <= SmallFrame, h.Counter, h.Command)
 			if err != nil {
 				return messages.Frame{}, fmt.Errorf("wire: %q frame, counter %d: %w", h.Command, h.Counter, err)
 			}
-			return messages.Frame{Counter: h.Counter, Command: h.Command, Payload: payload}, nil
+			return messages.Frame{Counter: h.Counter, Link: link, Command: h.Command, Payload: payload}, nil
 		}
 
 		if !reassembling && len(r.pending) >= r.limits.MaxConcurrentDivided {
@@ -233,11 +233,11 @@ func (r *Reader) next() (messages.Frame, error) {
 
 		delete(r.pending, h.Counter)
 		r.pendingSize -= len(partial)
-		payload, err := r.unseal(partial, h.Counter, h.Command)
+		payload, link, err := r.unseal(partial, h.Counter, h.Command)
 		if err != nil {
 			return messages.Frame{}, fmt.Errorf("wire: divided %q, counter %d: %w", h.Command, h.Counter, err)
 		}
-		return messages.Frame{Counter: h.Counter, Command: h.Command, Payload: payload}, nil
+		return messages.Frame{Counter: h.Counter, Link: link, Command: h.Command, Payload: payload}, nil
 	}
 }
 
@@ -262,28 +262,28 @@ func (r *Reader) armPartDeadline() error {
 
 // readSingle reads and opens the payload of an undivided frame; small frames may draw on the
 // budget's reserve.
-func (r *Reader) readSingle(size int, small bool, counter uint32, command string) ([]byte, error) {
+func (r *Reader) readSingle(size int, small bool, counter uint32, command string) (payload []byte, link bool, err error) {
 	token, err := r.readPayload(nil, size, growExact, small)
 	if err != nil {
 		r.drop(token)
-		return nil, err
+		return nil, false, err
 	}
 	return r.unseal(token, counter, command)
 }
 
-// unseal decrypts a complete token and recycles the token buffer. Without a cipher the token
-// is the payload and goes to the caller: only its budget is given back. A payload sealed with
-// the link cipher (once the connection uses it) is opened with it, any other with Fernet.
-func (r *Reader) unseal(token []byte, counter uint32, command string) ([]byte, error) {
+// unseal decrypts a complete token and recycles the token buffer, and reports whether the link
+// cipher sealed it. Without a cipher the token is the payload and goes to the caller: only its
+// budget is given back. A payload sealed with the link cipher (once the connection uses it) is
+// opened with it, any other with Fernet until the first link-sealed one has been opened: the
+// peer seals in the order it writes, so a Fernet payload after that can only be a replay.
+func (r *Reader) unseal(token []byte, counter uint32, command string) (plain []byte, link bool, err error) {
 	if r.cipher == nil {
 		r.account.release(int64(cap(token)))
-		return token, nil
+		return token, false, nil
 	}
-	var (
-		plain []byte
-		err   error
-	)
-	if l := r.link.Load(); l != nil && len(token) > 0 && token[0] == linkMarker {
+	switch l := r.link.Load(); {
+	case l != nil && len(token) > 0 && token[0] == linkMarker:
+		link = true
 		plain, err = l.opener.open(token, counter, command)
 		if err == nil && !r.linkOpened {
 			r.linkOpened = true
@@ -291,11 +291,13 @@ func (r *Reader) unseal(token []byte, counter uint32, command string) ([]byte, e
 				l.opened()
 			}
 		}
-	} else {
+	case r.linkOpened:
+		err = fmt.Errorf("%w: a Fernet payload after the link cipher took over (replayed)", ErrDecrypt)
+	default:
 		plain, err = r.cipher.open(token)
 	}
 	r.drop(token)
-	return plain, err
+	return plain, link, err
 }
 
 // readPayload appends exactly n bytes from the stream to buf, growing it only as bytes arrive,
