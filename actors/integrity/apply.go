@@ -49,7 +49,8 @@ func (r ApplyResult) Summary() string {
 // ("file path outside allowed directory"), and every operation goes through an os.Root of the
 // item's folder. Writes are atomic: the file is copied to .<name>.tmp in its destination folder,
 // synced, given the item's permissions, and renamed over the destination, so the destination
-// always holds the old or the new file. A failure is counted and reported and never stops the
+// always holds the old or the new file; the files are staged first, then synced several at a
+// time (one journal commit serves many), then renamed in order. A failure is counted and reported and never stops the
 // other entries. Ownership is left as created (the daemon runs as Wazuh's user).
 func Apply(home string, diff Diff, extracted map[string]string) ApplyResult {
 	a := newApplier(home, extracted)
@@ -66,6 +67,11 @@ type applier struct {
 	emptied   map[string]map[string]bool
 	result    ApplyResult
 
+	// staged are the writes waiting for their sync and rename (apply_write.go), and stagedTemp
+	// their temporary files, by item key and path inside the item.
+	staged     []stagedWrite
+	stagedTemp map[[2]string]bool
+
 	// beforeRename runs between writing a temporary file and renaming it into place; tests use
 	// it to fail there.
 	beforeRename func(tmp string) error
@@ -78,7 +84,7 @@ func newApplier(home string, extracted map[string]string) *applier {
 	return &applier{
 		home: home, extracted: extracted,
 		roots: make(map[string]*os.Root), realRoots: make(map[string]string),
-		emptied: make(map[string]map[string]bool),
+		emptied: make(map[string]map[string]bool), stagedTemp: make(map[[2]string]bool),
 	}
 }
 
@@ -90,21 +96,12 @@ func (a *applier) close() {
 
 func (a *applier) apply(diff Diff) ApplyResult {
 	for _, rel := range slices.Sorted(maps.Keys(diff.Missing)) {
-		if err := a.write(rel, diff.Missing[rel]); err != nil {
-			a.result.Errors.Creating++
-			a.report(rel, err)
-		} else {
-			a.result.Created++
-		}
+		a.stage(rel, diff.Missing[rel], false)
 	}
 	for _, rel := range slices.Sorted(maps.Keys(diff.Shared)) {
-		if err := a.write(rel, diff.Shared[rel]); err != nil {
-			a.result.Errors.Overwriting++
-			a.report(rel, err)
-		} else {
-			a.result.Updated++
-		}
+		a.stage(rel, diff.Shared[rel], true)
 	}
+	a.commitStaged()
 	for _, rel := range slices.Sorted(maps.Keys(diff.Extra)) {
 		removed, err := a.remove(rel, diff.Extra[rel])
 		if err != nil {
@@ -140,28 +137,20 @@ func (a *applier) report(rel string, err error) {
 	}
 }
 
-// write puts the package's copy of rel in place.
-func (a *applier) write(rel string, meta FileMeta) error {
-	item, inner, err := a.target(rel, meta)
-	if err != nil {
-		return err
+// written counts a write of rel that ended with err: to a missing file, or over a shared one.
+func (a *applier) written(rel string, shared bool, err error) {
+	switch {
+	case err != nil && shared:
+		a.result.Errors.Overwriting++
+		a.report(rel, err)
+	case err != nil:
+		a.result.Errors.Creating++
+		a.report(rel, err)
+	case shared:
+		a.result.Updated++
+	default:
+		a.result.Created++
 	}
-	src, ok := a.extracted[rel]
-	if !ok {
-		return ErrNotInPackage
-	}
-	root, err := a.root(item, true)
-	if err != nil {
-		return err
-	}
-	if err := a.checkParents(item, inner); err != nil {
-		return err
-	}
-	if err := a.writeAtomically(root, inner, src, item.Permissions); err != nil {
-		return err
-	}
-	a.noteRuleset(item)
-	return nil
 }
 
 // remove deletes rel; a file already gone is fine.

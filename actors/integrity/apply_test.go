@@ -351,3 +351,30 @@ func TestCheckWorkerFiles(t *testing.T) {
 		}
 	}
 }
+
+// Two long names that share their temporary name are both written whole: the first is in
+// place before the second takes the name.
+func TestApplySharedTemporaryNames(t *testing.T) {
+	home := t.TempDir()
+	long := strings.Repeat("r", maxComponentLen-6)
+	names := []string{"etc/rules/" + long + "-a.xml", "etc/rules/" + long + "-b.xml"}
+	if tempName(names[0]) != tempName(names[1]) {
+		t.Fatal("the names do not share a temporary name")
+	}
+	src := t.TempDir()
+	files, missing := map[string]string{}, Metadata{}
+	for i, rel := range names {
+		files[rel] = putFile(t, src, fmt.Sprintf("f%d", i), []byte(rel))
+		missing[rel] = fileMeta("etc/rules/", "00")
+	}
+	r := Apply(home, Diff{Missing: missing}, files)
+	if r.Created != 2 || r.Failed() != 0 {
+		t.Fatalf("result = %+v", r)
+	}
+	for _, rel := range names {
+		if got, err := os.ReadFile(filepath.Join(home, rel)); err != nil || string(got) != rel {
+			t.Errorf("%s holds %q (%v)", rel[len(rel)-6:], got, err)
+		}
+	}
+	noTempFiles(t, home)
+}

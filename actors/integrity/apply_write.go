@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -27,14 +28,68 @@ func tempName(inner string) string {
 	return dir + "." + base + suffix
 }
 
-// writeAtomically replaces inner (a path inside root) with a copy of src, given perm.
-func (a *applier) writeAtomically(root *os.Root, inner, src string, perm fs.FileMode) (err error) {
+// syncWorkers is how many temporary files are synced at once: each sync waits for a journal
+// commit, and concurrent ones share it.
+const syncWorkers = 16
+
+// stagedWrite is a destination whose new contents wait under its temporary name for their
+// sync and rename.
+type stagedWrite struct {
+	rel, inner, tmp string
+	item            Item
+	root            *os.Root
+	shared          bool
+	err             error
+}
+
+// stage puts the package's copy of rel under its temporary name, next to its destination, to
+// be synced and renamed into place by commitStaged. A failure is counted at once.
+func (a *applier) stage(rel string, meta FileMeta, shared bool) {
+	w, err := a.prepare(rel, meta, shared)
+	if err != nil {
+		a.written(rel, shared, err)
+		return
+	}
+	key := [2]string{w.item.Key, w.tmp}
+	if a.stagedTemp[key] {
+		// Two long names cut to the same temporary name: the first goes in place before the
+		// second takes the name.
+		a.commitStaged()
+	}
+	if err := a.writeTemp(w.root, w.inner, w.tmp, a.extracted[rel]); err != nil {
+		a.written(rel, shared, err)
+		return
+	}
+	a.stagedTemp[key] = true
+	a.staged = append(a.staged, w)
+}
+
+// prepare checks rel and creates its destination's folders.
+func (a *applier) prepare(rel string, meta FileMeta, shared bool) (stagedWrite, error) {
+	item, inner, err := a.target(rel, meta)
+	if err != nil {
+		return stagedWrite{}, err
+	}
+	if _, ok := a.extracted[rel]; !ok {
+		return stagedWrite{}, ErrNotInPackage
+	}
+	root, err := a.root(item, true)
+	if err != nil {
+		return stagedWrite{}, err
+	}
+	if err := a.checkParents(item, inner); err != nil {
+		return stagedWrite{}, err
+	}
 	if dir := path.Dir(inner); dir != "." {
 		if err := mkdirs(root, dir); err != nil {
-			return err
+			return stagedWrite{}, err
 		}
 	}
-	tmp := tempName(inner)
+	return stagedWrite{rel: rel, inner: inner, tmp: tempName(inner), item: item, root: root, shared: shared}, nil
+}
+
+// writeTemp puts src at tmp, the temporary name of inner.
+func (a *applier) writeTemp(root *os.Root, inner, tmp, src string) error {
 	if err := root.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove stale %s: %w", tmp, err)
 	}
@@ -45,23 +100,47 @@ func (a *applier) writeAtomically(root *os.Root, inner, src string, perm fs.File
 			return err
 		}
 	}
-	defer func() {
-		if err != nil {
-			_ = root.Remove(tmp)
-		}
-	}()
-	if err := syncWithMode(root, tmp, perm); err != nil {
-		return err
-	}
-	if a.beforeRename != nil {
-		if err := a.beforeRename(tmp); err != nil {
-			return err
-		}
-	}
-	if err := root.Rename(tmp, inner); err != nil {
-		return fmt.Errorf("rename %s: %w", tmp, err)
-	}
 	return nil
+}
+
+// commitStaged gives every staged file its mode and syncs it, several at once, then renames
+// each into place, in order: a destination only ever holds its old file or the whole new one.
+// A file that failed is removed from its temporary name and counted.
+func (a *applier) commitStaged() {
+	staged := a.staged
+	a.staged = nil
+	clear(a.stagedTemp)
+	jobs := make(chan *stagedWrite)
+	var wg sync.WaitGroup
+	for range min(syncWorkers, len(staged)) {
+		wg.Go(func() {
+			for w := range jobs {
+				w.err = syncWithMode(w.root, w.tmp, w.item.Permissions)
+			}
+		})
+	}
+	for i := range staged {
+		jobs <- &staged[i]
+	}
+	close(jobs)
+	wg.Wait()
+	for _, w := range staged {
+		err := w.err
+		if err == nil && a.beforeRename != nil {
+			err = a.beforeRename(w.tmp)
+		}
+		if err == nil {
+			if rerr := w.root.Rename(w.tmp, w.inner); rerr != nil {
+				err = fmt.Errorf("rename %s: %w", w.tmp, rerr)
+			}
+		}
+		if err != nil {
+			_ = w.root.Remove(w.tmp)
+		} else {
+			a.noteRuleset(w.item)
+		}
+		a.written(w.rel, w.shared, err)
+	}
 }
 
 // copyInto writes a copy of src to inner, a new file inside root.
