@@ -398,3 +398,44 @@ func TestApplyAgentInfoBatchesIsOneTransaction(t *testing.T) {
 		t.Fatalf("agent 2 last keepalive %d after a failed apply", a.LastKeepalive)
 	}
 }
+
+// Each column the second statement writes is written when it alone changed: the first
+// statement's returned row decides which rows the second runs over.
+func TestApplyAgentInfoEachFollowColumnAlone(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "a1"})
+	apply := func(edit func(a *Agent)) Agent {
+		t.Helper()
+		a := fullAgentInfo(1)
+		a.Name = "a1"
+		edit(&a)
+		if n, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: []Agent{a}}, 1); err != nil || n != 1 {
+			t.Fatalf("apply = %d, %v", n, err)
+		}
+		return mustAgent(t, s, 1)
+	}
+	apply(func(*Agent) {})
+	if got := apply(func(a *Agent) { a.IP = "10.9.9.9" }); got.IP != "10.9.9.9" {
+		t.Fatalf("ip = %q after an ip change alone", got.IP)
+	}
+	if got := apply(func(a *Agent) { a.IP = "" }); got.IP != "" {
+		t.Fatalf("ip = %q after an empty ip", got.IP)
+	}
+	var ipNull bool
+	if err := s.db.QueryRow(`SELECT ip IS NULL FROM agent WHERE id = 1`).Scan(&ipNull); err != nil || !ipNull {
+		t.Fatalf("an empty ip is stored as NULL: %v, %v", ipNull, err)
+	}
+	if got := apply(func(a *Agent) { a.Name = "a1-renamed" }); got.Name != "a1-renamed" {
+		t.Fatalf("name = %q after a rename alone", got.Name)
+	}
+	if _, err := s.db.Exec(`UPDATE agent SET sync_status = 'syncreq' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if got := apply(func(a *Agent) { a.Name = "a1-renamed" }); got.SyncStatus != "synced" {
+		t.Fatalf("sync_status = %q after an apply of a pending row", got.SyncStatus)
+	}
+	if got := apply(func(a *Agent) { a.Name = "a1-renamed"; a.Labels = []Label{{"only", "this"}} }); !reflect.DeepEqual(got.Labels, []Label{{"only", "this"}}) {
+		t.Fatalf("labels = %v after a labels change alone", got.Labels)
+	}
+}
