@@ -9,8 +9,9 @@ import (
 // the master (on a worker, a round trip through the cluster), so one at a time behind the status
 // worker made a node with thousands of new agents assign them at the pace of that round trip
 // (about 60 a second for a whole cluster on a loaded machine: 50,000 agents took a quarter of
-// an hour); a few dozen in flight let the master apply them together.
-const maxAssignsInFlight = 32
+// an hour); many in flight let the master apply them together. An assignment holds a goroutine
+// and a few hundred bytes while it waits.
+const maxAssignsInFlight = 128
 
 // assigner runs default-group assignments off the status worker: at most one per agent and
 // maxAssignsInFlight in all. An agent whose assignment finds no slot is tried again at its next
