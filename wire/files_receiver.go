@@ -78,10 +78,11 @@ type incomingFile struct {
 
 // FileReceiver is the receiver side of new_file/file_upd/file_end (§3.2). Files are keyed by
 // the path the peer sent, as in Wazuh, so several may be in flight at once. Each is written to a
-// temporary name in its destination folder and renamed into place only when file_end's SHA-256
-// matches: a half-received or corrupt file never appears under its name. Writes are confined to
-// <home>/queue/cluster. Not safe for concurrent use: it lives in the actor that owns the
-// connection.
+// temporary name in its destination folder and renamed into place only when file_end's digest
+// (SHA-256, or CRC-32C over the link cipher) matches: a half-received or corrupt file never
+// appears under its name. A followed file whose reader took its bytes from memory is not put in
+// place at all (FollowedFile). Writes are confined to <home>/queue/cluster. Not safe for
+// concurrent use: it lives in the actor that owns the connection.
 type FileReceiver struct {
 	home   string
 	limits FileReceiverLimits
