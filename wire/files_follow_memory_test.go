@@ -44,11 +44,8 @@ func queueFiles(t *testing.T, tree fileTestTree) []string {
 // A reader that keeps up gets every byte from memory: nothing is written to disk, and the
 // file, which its reader had whole, is not put in place.
 func TestFollowedFileKeptUpWithIsNeverWritten(t *testing.T) {
-	tree := newFileTestTree(t)
-	rc := NewFileReceiver(tree.home)
-	got := followOne(rc)
-	defer rc.Close()
-	key := "/queue/cluster/worker1/pkg.zip"
+	tree, rc, got := newFollowedReceiver(t, FileReceiverLimits{})
+	key := followedKey
 	pieces := [][]byte{bytes.Repeat([]byte("a"), 100_000), bytes.Repeat([]byte("b"), 3), bytes.Repeat([]byte("c"), RequestChunk-100)}
 	var (
 		f    *FollowedFile
@@ -95,12 +92,9 @@ func TestFollowedFileKeptUpWithIsNeverWritten(t *testing.T) {
 // A reader that falls behind makes the receiver hold no more than its bound: the rest goes to
 // disk, and the reader still reads every byte in order, from memory and disk alike.
 func TestFollowedFileSpillsPastTheMemoryBound(t *testing.T) {
-	tree := newFileTestTree(t)
 	const bound = 64 << 10
-	rc := NewFileReceiverWithLimits(tree.home, FileReceiverLimits{FollowMemory: bound})
-	got := followOne(rc)
-	defer rc.Close()
-	key := "/queue/cluster/worker1/pkg.zip"
+	_, rc, got := newFollowedReceiver(t, FileReceiverLimits{FollowMemory: bound})
+	key := followedKey
 	var pieces [][]byte
 	for i := range 40 {
 		pieces = append(pieces, bytes.Repeat([]byte{byte('a' + i%26)}, 1000+i*97))
@@ -144,11 +138,8 @@ func TestFollowedFileSpillsPastTheMemoryBound(t *testing.T) {
 
 // The file has one reader: a second one fails rather than miss the bytes handed to the first.
 func TestFollowedFileHasOneReader(t *testing.T) {
-	tree := newFileTestTree(t)
-	rc := NewFileReceiver(tree.home)
-	got := followOne(rc)
-	defer rc.Close()
-	key := "/queue/cluster/worker1/pkg.zip"
+	_, rc, got := newFollowedReceiver(t, FileReceiverLimits{})
+	key := followedKey
 	mustHandle(t, rc, CommandNewFile, []byte(key), replyNewFileOK)
 	f := <-got
 	first := f.Reader(context.Background())
@@ -164,11 +155,8 @@ func TestFollowedFileHasOneReader(t *testing.T) {
 // A reader that gives up mid-transfer drops what was held for it; the transfer still ends, and
 // the file, no longer whole anywhere, is not put in place.
 func TestFollowedFileReaderClosedMidTransfer(t *testing.T) {
-	tree := newFileTestTree(t)
-	rc := NewFileReceiver(tree.home)
-	got := followOne(rc)
-	defer rc.Close()
-	key := "/queue/cluster/worker1/pkg.zip"
+	tree, rc, got := newFollowedReceiver(t, FileReceiverLimits{})
+	key := followedKey
 	pieces := [][]byte{[]byte("held"), []byte("on disk")}
 	var r io.ReadCloser
 	receiveFollowed(t, rc, key, pieces, func(i int) {

@@ -10,15 +10,28 @@ import (
 	"time"
 )
 
-// followOne makes rc's follower keep the files it is told about.
+// followedKey is the package path the tests' followers keep (followOne).
+const followedKey = "/queue/cluster/worker1/pkg.zip"
+
+// followOne makes rc's follower keep the files at followedKey it is told about.
 func followOne(rc *FileReceiver) <-chan *FollowedFile {
 	got := make(chan *FollowedFile, 4)
 	rc.Follow(func(key string, f *FollowedFile) {
-		if key == "/queue/cluster/worker1/pkg.zip" {
+		if key == followedKey {
 			got <- f
 		}
 	})
 	return got
+}
+
+// newFollowedReceiver returns a receiver with limits in a fresh tree, closed when the test
+// ends, and the files its follower keeps (followOne).
+func newFollowedReceiver(t *testing.T, limits FileReceiverLimits) (fileTestTree, *FileReceiver, <-chan *FollowedFile) {
+	t.Helper()
+	tree := newFileTestTree(t)
+	rc := NewFileReceiverWithLimits(tree.home, limits)
+	t.Cleanup(rc.Close)
+	return tree, rc, followOne(rc)
 }
 
 // readResult reads r to its end in the background.
@@ -49,11 +62,8 @@ func mustHandle(t *testing.T, rc *FileReceiver, command string, payload []byte, 
 
 // A follower reads the file while it arrives, and sees its end only once file_end checked it.
 func TestFollowedFileReadsWhileReceiving(t *testing.T) {
-	tree := newFileTestTree(t)
-	rc := NewFileReceiver(tree.home)
-	got := followOne(rc)
-	defer rc.Close()
-	key := "/queue/cluster/worker1/pkg.zip"
+	_, rc, got := newFollowedReceiver(t, FileReceiverLimits{})
+	key := followedKey
 	mustHandle(t, rc, CommandNewFile, []byte(key), replyNewFileOK)
 	f := <-got
 	r := f.Reader(context.Background())
@@ -84,7 +94,7 @@ func TestFollowedFileReadsWhileReceiving(t *testing.T) {
 
 // A transfer that ends badly ends its readers with an error, never with io.EOF.
 func TestFollowedFileFailures(t *testing.T) {
-	key := "/queue/cluster/worker1/pkg.zip"
+	key := followedKey
 	for name, end := range map[string]func(rc *FileReceiver){
 		"checksum mismatch": func(rc *FileReceiver) {
 			wrong := sha256.Sum256([]byte("other"))
@@ -95,10 +105,7 @@ func TestFollowedFileFailures(t *testing.T) {
 		"idle too long":   func(rc *FileReceiver) { rc.Sweep(time.Now().Add(time.Hour)) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			tree := newFileTestTree(t)
-			rc := NewFileReceiver(tree.home)
-			got := followOne(rc)
-			defer rc.Close()
+			_, rc, got := newFollowedReceiver(t, FileReceiverLimits{})
 			mustHandle(t, rc, CommandNewFile, []byte(key), replyNewFileOK)
 			r := (<-got).Reader(context.Background())
 			defer r.Close()
@@ -114,11 +121,8 @@ func TestFollowedFileFailures(t *testing.T) {
 
 // A reader waiting for bytes gives up with its context.
 func TestFollowedFileReaderCancelled(t *testing.T) {
-	tree := newFileTestTree(t)
-	rc := NewFileReceiver(tree.home)
-	got := followOne(rc)
-	defer rc.Close()
-	mustHandle(t, rc, CommandNewFile, []byte("/queue/cluster/worker1/pkg.zip"), replyNewFileOK)
+	_, rc, got := newFollowedReceiver(t, FileReceiverLimits{})
+	mustHandle(t, rc, CommandNewFile, []byte(followedKey), replyNewFileOK)
 	ctx, cancel := context.WithCancel(context.Background())
 	r := (<-got).Reader(ctx)
 	defer r.Close()
@@ -155,11 +159,8 @@ func TestFollowIncomingFilesStop(t *testing.T) {
 // A reader taken after the transfer ended, with nobody reading, fails instead of blocking or
 // reading a closed descriptor.
 func TestFollowedFileReaderTooLate(t *testing.T) {
-	tree := newFileTestTree(t)
-	rc := NewFileReceiver(tree.home)
-	got := followOne(rc)
-	defer rc.Close()
-	key := "/queue/cluster/worker1/pkg.zip"
+	_, rc, got := newFollowedReceiver(t, FileReceiverLimits{})
+	key := followedKey
 	mustHandle(t, rc, CommandNewFile, []byte(key), replyNewFileOK)
 	mustHandle(t, rc, CommandFileUpd, []byte(key+" data"), replyOK)
 	sum := sha256.Sum256([]byte("data"))
