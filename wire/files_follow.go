@@ -75,16 +75,28 @@ const (
 	minHeldCharge = 4 << 10
 )
 
+// pooledHeld reports whether a piece of n bytes is copied into a buffer of heldBuffers.
+func pooledHeld(n int) bool { return n >= pooledPiece && n <= RequestChunk }
+
+// heldCharge is what a held piece of n bytes counts against the bound: the buffer it is copied
+// into, and at least minHeldCharge. It is known before anything is allocated.
+func heldCharge(n int) int64 {
+	if pooledHeld(n) {
+		return RequestChunk
+	}
+	return max(int64(n), minHeldCharge)
+}
+
 // newHeld copies data, the bytes at off, into memory.
 func newHeld(off int64, data []byte) heldBytes {
-	h := heldBytes{off: off}
-	if len(data) >= pooledPiece && len(data) <= RequestChunk {
+	h := heldBytes{off: off, charge: heldCharge(len(data))}
+	if pooledHeld(len(data)) {
 		h.buf = heldBuffers.Get().(*[]byte)
 		h.data = append((*h.buf)[:0], data...)
 	} else {
-		h.data = append([]byte(nil), data...)
+		h.data = make([]byte, len(data))
+		copy(h.data, data)
 	}
-	h.charge = max(int64(cap(h.data)), minHeldCharge)
 	return h
 }
 
@@ -101,17 +113,11 @@ func (f *FollowedFile) hold(data []byte) bool {
 		return false
 	}
 	// The bound is checked before the copy is made.
-	charge := max(int64(len(data)), minHeldCharge)
-	if len(data) >= pooledPiece {
-		charge = max(charge, RequestChunk)
-	}
-	if f.memory.Add(charge) > f.limit {
+	if charge := heldCharge(len(data)); f.memory.Add(charge) > f.limit {
 		f.memory.Add(-charge)
 		return false
 	}
-	h := newHeld(f.size, data)
-	f.memory.Add(h.charge - charge)
-	f.held = append(f.held, h)
+	f.held = append(f.held, newHeld(f.size, data))
 	f.spared = true
 	return true
 }
