@@ -113,10 +113,6 @@ func Start(t testing.TB, opts Options) *Cluster {
 	t.Helper()
 	c := &Cluster{t: t, opts: opts, net: newNetwork()}
 	masterIP := nextIP()
-	port, gossipPort, err := freePorts(masterIP)
-	if err != nil {
-		t.Fatal(err)
-	}
 	names := []string{"master"}
 	masterIPs := []string{masterIP}
 	if c.masters() > 1 {
@@ -129,14 +125,16 @@ func Start(t testing.TB, opts Options) *Cluster {
 	for i := 1; i <= opts.Workers; i++ {
 		names = append(names, fmt.Sprintf("worker%d", i))
 	}
+	ips := append([]string{}, masterIPs...)
+	for len(ips) < len(names) {
+		ips = append(ips, nextIP())
+	}
+	port, gossipPort, err := freePorts(ips)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, name := range names {
-		ip := ""
-		if i < len(masterIPs) {
-			ip = masterIPs[i]
-		} else {
-			ip = nextIP()
-		}
-		m := c.newMember(name, ip, masterIPs, port, gossipPort, i < len(masterIPs))
+		m := c.newMember(name, ips[i], masterIPs, port, gossipPort, i < len(masterIPs))
 		c.members = append(c.members, m)
 	}
 	t.Cleanup(c.Stop)
