@@ -18,6 +18,8 @@ var (
 	ErrUnknownActor = errors.New("no such actor")
 	// ErrShuttingDown refuses work once the node has begun its shutdown.
 	ErrShuttingDown = errors.New("node is shutting down")
+	// ErrStopTimeout: actors of the tree did not stop within the shutdown timeout.
+	ErrStopTimeout = errors.New("actors did not stop in time")
 	// ErrMasterUnreachable fails a sendsync request while the worker has no master connection.
 	ErrMasterUnreachable = errors.New("master unreachable")
 	// ErrSendsyncTimeout fails a sendsync request whose answer did not come in time.

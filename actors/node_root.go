@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -34,6 +35,10 @@ type rootState struct {
 	role     Role
 	cluster  *Socket
 	masterIP string
+
+	// stopped is closed once the root, and so every actor of the tree, has stopped.
+	stopped     chan struct{}
+	stoppedOnce sync.Once
 }
 
 // roleStopOverdue ends a StopRole that took longer than roleStopTimeout.
@@ -42,8 +47,11 @@ type roleStopOverdue struct{ pid *actor.PID }
 // roleChanged tells the membership actor that the role subtree changed (Directory has it).
 type roleChanged struct{}
 
-func newNodeRoot(kit *Kit, s Settings, log *logrus.Entry, role Role, socks Sockets) actor.Producer {
-	state := &rootState{role: role, cluster: socks.Cluster}
+func newRootState(role Role, cluster *Socket) *rootState {
+	return &rootState{role: role, cluster: cluster, stopped: make(chan struct{})}
+}
+
+func newNodeRoot(kit *Kit, s Settings, log *logrus.Entry, state *rootState, socks Sockets) actor.Producer {
 	// Started puts the role subtree after the services it calls (the framework's process), so
 	// that they start before it and stop after it.
 	var services []ChildSpec
@@ -93,6 +101,9 @@ func (r *nodeRoot) Receive(c actor.Context) {
 	case *actor.Restarting, *actor.Stopping:
 		r.drainTime.stop()
 		r.sup.Receive(c)
+	case *actor.Stopped:
+		// Every child has terminated before the root gets Stopped.
+		r.state.stoppedOnce.Do(func() { close(r.state.stopped) })
 	default:
 		r.sup.Receive(c)
 	}

@@ -67,6 +67,7 @@ type Tree struct {
 	kit        *Kit
 	Root       *actor.PID
 	Membership *actor.PID
+	stopped    <-chan struct{} // closed once the root has stopped
 }
 
 // SpawnTree starts the supervisor tree of one node (see docs/design.md) under a root spawned
@@ -83,13 +84,14 @@ func SpawnTree(kit *Kit, s Settings, socks Sockets) (*Tree, error) {
 		return nil, err
 	}
 	log := kit.Logger(roleTag(s), "Main")
-	props := kit.Props(newNodeRoot(kit, s, log, role, socks),
+	state := newRootState(role, socks.Cluster)
+	props := kit.Props(newNodeRoot(kit, s, log, state, socks),
 		actor.WithGuardian(SupervisorStrategy()), actor.WithSupervisor(SupervisorStrategy()))
 	root, err := kit.System.Root.SpawnNamed(props, RootName)
 	if err != nil {
 		return nil, fmt.Errorf("spawn the root actor: %w", err)
 	}
-	return &Tree{kit: kit, Root: root, Membership: kit.System.NewLocalPID(Path(NameMembership))}, nil
+	return &Tree{kit: kit, Root: root, Membership: kit.System.NewLocalPID(Path(NameMembership)), stopped: state.stopped}, nil
 }
 
 // Notify hands a memberlist event to the membership actor; it never blocks.
@@ -120,14 +122,22 @@ func (t *Tree) askRoot(msg any, timeout time.Duration) error {
 }
 
 // Stop stops the whole tree: children are stopped before their parents, every connection is
-// closed, and Stop returns once the actors and their goroutines have ended or timeout passed.
+// closed, and Stop returns once the actors and their goroutines have ended, or with an error
+// naming what still runs once timeout has passed. The caller must then not release what those
+// actors use (the store, the replication): they may still be using it.
 func (t *Tree) Stop(timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	if err := t.kit.System.Root.StopFuture(t.Root).Wait(); err != nil {
-		return fmt.Errorf("stop the actor tree: %w", err)
+	end := time.Now().Add(timeout)
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	t.kit.System.Root.Stop(t.Root)
+	select {
+	case <-t.stopped:
+	case <-deadline.C:
+		return fmt.Errorf("stop the actor tree: %w after %s; still running: %s", ErrStopTimeout, timeout, liveActors(t.kit.Registry, 20))
 	}
-	if !t.kit.Wait(time.Until(deadline)) {
-		return fmt.Errorf("connections still open after %s", timeout)
+	if !t.kit.Wait(time.Until(end)) {
+		return fmt.Errorf("stop the actor tree: %w after %s; %d goroutines or connections of the actors still open",
+			ErrStopTimeout, timeout, t.kit.Running())
 	}
 	return nil
 }

@@ -302,7 +302,11 @@ func (n *Node) stop() error {
 	}
 	if tree := n.tree.Load(); tree != nil {
 		if err := tree.Stop(n.opts.ShutdownTimeout); err != nil {
-			errs = append(errs, err)
+			// Actors still run: closing the replication and the store under them would turn a
+			// slow shutdown into failed writes. The process ends without them closed; SQLite
+			// and the raft log recover from that as from a crash.
+			n.log.Errorf("The cluster daemon did not stop cleanly: %v", err)
+			return errors.Join(append(errs, err)...)
 		}
 	}
 	if n.repl != nil {
