@@ -95,3 +95,35 @@ func TestTreeStopEndsEveryActor(t *testing.T) {
 		t.Fatalf("a second Stop: %v", err)
 	}
 }
+
+// panicsOnStop is an actor whose Stopping fails.
+type panicsOnStop struct{}
+
+func (panicsOnStop) Receive(c actor.Context) {
+	if _, ok := c.Message().(*actor.Stopping); ok {
+		panic("failed while stopping")
+	}
+}
+
+// An actor that fails while it stops still stops: its failure does not make its supervisor
+// restart it in the middle of the parent's stop, which would then wait for it for ever.
+func TestTreeStopSurvivesAPanicWhileStopping(t *testing.T) {
+	k := newTestKit(t)
+	stopped := make(chan struct{})
+	sup := &Supervisor{kit: k, log: logging.Discard(), specs: []ChildSpec{
+		{Name: "fails", Producer: func() actor.Actor { return panicsOnStop{} }},
+	}}
+	root, err := k.Spawn(k.System.Root, RootName, func() actor.Actor { return &signalRoot{Supervisor: sup, stopped: stopped} },
+		actor.WithSupervisor(SupervisorStrategy()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll.Until(t, waitTimeout, "fails started", func() bool { return k.Registry.Lookup(RootName + "/fails") })
+	tree := &Tree{kit: k, Root: root, stopped: stopped}
+	if err := tree.Stop(waitTimeout); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if paths := k.Registry.Paths(); len(paths) != 0 {
+		t.Fatalf("actors still registered after Stop: %v", paths)
+	}
+}
