@@ -186,18 +186,25 @@ func benchmarkWorkersKeepalives(b *testing.B, together bool) {
 	}
 	b.ReportAllocs()
 	now := int64(1700000100)
+	var slowest time.Duration // the longest transaction: what a worker's sync waits for at worst
+	timed := func(docs [][]AgentKeepalive) {
+		start := time.Now()
+		apply(now, docs)
+		slowest = max(slowest, time.Since(start))
+	}
 	cpu := startCPUClock()
 	for b.Loop() {
 		now++
 		if together {
-			apply(now, docs)
+			timed(docs)
 			continue
 		}
 		for _, d := range docs {
-			apply(now, [][]AgentKeepalive{d})
+			timed([][]AgentKeepalive{d})
 		}
 	}
 	reportPerAgent(b, cpu, workers*perWorker)
+	b.ReportMetric(float64(slowest.Microseconds())/1000, "max-tx-ms")
 }
 
 func BenchmarkApplyAgentInfo25WorkersApart(b *testing.B)    { benchmarkWorkersKeepalives(b, false) }
