@@ -79,13 +79,14 @@ func NewKit(log *logrus.Entry, faultSeed int64, opts ...actor.ConfigOption) *Kit
 	return k
 }
 
-// Props wraps producer with the stats mailbox middleware and the stats, stop-guard and fault
+// Props wraps producer with a mailbox that holds what is sent to the actor while it is being
+// spawned (gatedMailbox), the stats mailbox middleware, and the stats, stop-guard and fault
 // receiver middleware. A Props value must be used for exactly one spawn: the mailbox statistics it
 // carries belong to that actor (they survive the actor's restarts, as its mailbox does).
 func (k *Kit) Props(producer actor.Producer, opts ...actor.PropsOption) *actor.Props {
 	rec := k.Registry.newRecord()
 	base := []actor.PropsOption{
-		actor.WithMailbox(actor.Unbounded(rec)),
+		actor.WithMailbox(gatedMailbox(actor.Unbounded(rec))),
 		actor.WithReceiverMiddleware(rec.middleware(k.Registry), stopGuard(rec, k.Logger("Actors", "Main")), k.Faults.middleware()),
 	}
 	return actor.PropsFromProducer(producer, append(base, opts...)...)
