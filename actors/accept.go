@@ -3,6 +3,7 @@ package actors
 import (
 	"errors"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -15,9 +16,10 @@ type accepted struct{ nc net.Conn }
 // itself outlives the loop across a restart of its actor, so the loop is stopped by forcing a
 // deadline on Accept rather than by closing the listener.
 type acceptLoop struct {
-	ln   net.Listener
-	stop chan struct{}
-	done chan struct{}
+	ln       net.Listener
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
 }
 
 type deadliner interface{ SetDeadline(time.Time) error }
@@ -60,12 +62,13 @@ func startAcceptLoop(ln net.Listener, root *actor.RootContext, owner *actor.PID)
 	return a
 }
 
-// halt stops the loop and waits for it; the listener stays open.
+// halt stops the loop and waits for it; the listener stays open. It may be called more than
+// once (in Restarting, then in Stopping when a stop comes during the restart).
 func (a *acceptLoop) halt() {
 	if a == nil {
 		return
 	}
-	close(a.stop)
+	a.stopOnce.Do(func() { close(a.stop) })
 	if d, ok := a.ln.(deadliner); ok {
 		_ = d.SetDeadline(time.Now())
 	}
