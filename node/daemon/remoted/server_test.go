@@ -79,6 +79,8 @@ func TestAgentSession(t *testing.T) {
 	if got := archiveLines(t, home); !slices.Equal(got, wantLines) {
 		t.Errorf("archive:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
 	}
+	// The writer counts a batch's events once the write returned: just after the lines can be read.
+	poll.Until(t, waitTimeout, "archived events counted", func() bool { return agentStats(s, 1).EventsArchived == 3 })
 	as := agentStats(s, 1)
 	if as.EventsReceived != 4 || as.EventsArchived != 3 || as.LastMessage.IsZero() || !as.Connected {
 		t.Errorf("agent stats %+v", as)
