@@ -11,27 +11,35 @@ import (
 	"github.com/clusterd/clusterd/wire"
 )
 
+// loneWorker is the settings of a worker with key and no master to reach, homed in a
+// temporary folder, and its local and control sockets (closed when the test ends).
+func loneWorker(t *testing.T, key string) (Settings, Sockets) {
+	t.Helper()
+	dir := t.TempDir()
+	local, err := ListenUnix(filepath.Join(dir, "local.sock"), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(local.Close)
+	control, err := ListenUnix(filepath.Join(dir, "control.sock"), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(control.Close)
+	s := Settings{NodeName: "worker1", NodeType: TypeWorker, Key: key, Home: dir, NodeIP: "127.0.0.1", Port: 1,
+		ConnectionRetry: time.Hour, DialTimeout: 50 * time.Millisecond, RequestTimeout: time.Second}
+	return s, Sockets{Local: local, Control: control}
+}
+
 // A key that makes no cipher fails the node at start; nothing is spawned.
 func TestSpawnTreeRefusesAKeyThatMakesNoCipher(t *testing.T) {
 	for _, key := range []string{"", "too-short", "c98b62a9b6169ac5f67dae55ae4a9088-and-more"} {
 		k := newTestKit(t)
-		dir := t.TempDir()
-		local, err := ListenUnix(filepath.Join(dir, "local.sock"), 0o600)
-		if err != nil {
-			t.Fatal(err)
-		}
-		control, err := ListenUnix(filepath.Join(dir, "control.sock"), 0o600)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := Settings{NodeName: "worker1", NodeType: TypeWorker, Key: key, Home: dir, NodeIP: "127.0.0.1", Port: 1,
-			ConnectionRetry: time.Hour, DialTimeout: 50 * time.Millisecond, RequestTimeout: time.Second}
-		tree, err := SpawnTree(k, s, Sockets{Local: local, Control: control})
+		s, socks := loneWorker(t, key)
+		tree, err := SpawnTree(k, s, socks)
 		if tree != nil {
 			_ = tree.Stop(5 * time.Second)
 		}
-		local.Close()
-		control.Close()
 		if !errors.Is(err, wire.ErrBadKey) {
 			t.Fatalf("key %q: SpawnTree returned %v, want %v", key, err, wire.ErrBadKey)
 		}

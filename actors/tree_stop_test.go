@@ -2,7 +2,6 @@ package actors
 
 import (
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,18 +68,8 @@ func TestTreeStopNamesWhatStillRuns(t *testing.T) {
 // A tree that stops: Stop returns once every actor has, and none is left registered.
 func TestTreeStopEndsEveryActor(t *testing.T) {
 	k := newTestKit(t)
-	dir := t.TempDir()
-	local, err := ListenUnix(filepath.Join(dir, "local.sock"), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	control, err := ListenUnix(filepath.Join(dir, "control.sock"), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := Settings{NodeName: "worker1", NodeType: TypeWorker, Key: "c98b62a9b6169ac5f67dae55ae4a9088", Home: dir,
-		NodeIP: "127.0.0.1", Port: 1, ConnectionRetry: time.Hour, DialTimeout: 50 * time.Millisecond, RequestTimeout: time.Second}
-	tree, err := SpawnTree(k, s, Sockets{Local: local, Control: control})
+	s, socks := loneWorker(t, "c98b62a9b6169ac5f67dae55ae4a9088")
+	tree, err := SpawnTree(k, s, socks)
 	if err != nil {
 		t.Fatal(err)
 	}
