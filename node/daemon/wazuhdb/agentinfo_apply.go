@@ -16,12 +16,14 @@ import (
 // What costs here is binding values (each bind takes the connection's mutex
 // and copies the value) and SQLite rewriting the entry of every index whose
 // column a statement assigns, even to the same value. So the indexed columns
-// (name, ip, sync_status) are assigned by a second, narrow statement that
-// skips the rows where they would not change. The statements are
-// UPDATE OR FAIL: with the default ABORT, a multi-row write on a table with
-// a trigger keeps a statement journal, which spills to a temporary file once
-// a batch dirties more than a few pages. The values bound are checked
-// beforehand, so no constraint can fail halfway.
+// (name, ip, sync_status) are assigned by a second, narrow statement, only on
+// the rows where one of them (or the labels) changes: the first statement
+// marks those rows, and an index of the marked rows finds them. The
+// statements are UPDATE OR FAIL: with the default ABORT, a multi-row write on
+// a table with a trigger keeps a statement journal, which spills to a
+// temporary file once a batch dirties more than a few pages. The values bound
+// are checked beforehand, so no constraint can fail halfway, and the apply
+// runs with SQLite's CHECK constraints off (see writeUnchecked).
 
 // applySyncreqSQL updates the keepalive-derived columns, as wazuh-db's
 // syncreq update does. One row is not taken: an agent that is not active,
@@ -31,11 +33,16 @@ import (
 // Only the nodes' views decide, never their clocks: an active row always
 // applies (the agent is there now), and so does every row from the agent's
 // own node; a connection_status or group_config_status the table does not
-// accept (bound as NULL) keeps the stored value. VALUES columns are
-// column1..column20: id, os_name, os_version, os_major, os_minor,
+// accept (bound as NULL) keeps the stored value.
+//
+// A row taken whose name, ip, sync status or labels would change gets
+// followMark as its labels digest (SET expressions see the row as it was);
+// applyFollowSQL then writes those and the true digest. VALUES columns are
+// column1..column23: id, os_name, os_version, os_major, os_minor,
 // os_codename, os_build, os_platform, os_uname, os_arch, version,
 // config_sum, merged_sum, manager_host, node_name, last_keepalive,
-// connection_status, disconnection_time, group_config_status, status_code.
+// connection_status, disconnection_time, group_config_status, status_code,
+// name (” keeps the stored one), ip, labels digest.
 var applySyncreqSQL = `UPDATE OR FAIL agent SET
 		os_name = v.column2, os_version = v.column3, os_major = v.column4,
 		os_minor = v.column5, os_codename = v.column6, os_build = v.column7,
@@ -45,43 +52,35 @@ var applySyncreqSQL = `UPDATE OR FAIL agent SET
 		connection_status = COALESCE(v.column17, agent.connection_status),
 		disconnection_time = v.column18,
 		group_config_status = COALESCE(v.column19, agent.group_config_status),
-		status_code = v.column20
-	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1 AND ` +
-	syncreqTaken("v.column15", "v.column17")
+		status_code = v.column20,
+		labels_digest = CASE WHEN (v.column21 = '' OR agent.name = v.column21)
+			AND agent.ip IS v.column22 AND agent.sync_status = 'synced'
+			AND agent.labels_digest IS v.column23 THEN v.column23 ELSE ` + followMark + ` END
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1 AND
+		(agent.node_name IS v.column15 OR agent.connection_status != 'active'
+			OR COALESCE(v.column17, agent.connection_status) = 'active')`
 
-const applySyncreqWidth = 20
+const applySyncreqWidth = 23
 
-// syncreqTaken is the row rule of applySyncreqSQL, given the reported node
-// and connection status. It holds as well after that statement ran as
-// before: a row it took now has the reported node, and a row it left is
-// unchanged. So applyFollowSQL, run after it with the same node and status,
-// takes exactly the same rows, and the first statement needs no RETURNING
-// clause.
-func syncreqTaken(node, status string) string {
-	return `(agent.node_name IS ` + node + ` OR agent.connection_status != 'active'
-			OR COALESCE(` + status + `, agent.connection_status) = 'active')`
-}
+// followMark is the labels digest applySyncreqSQL leaves on a row whose name, ip, sync status or
+// labels must still be written. A real digest is 16 bytes, never empty; the agent_info_follow
+// index holds exactly the marked rows, and none is left marked when the transaction commits.
+const followMark = `X''`
 
-// applyFollowSQL finishes the rows applySyncreqSQL took, in one pass: name
-// and ip, sync_status 'synced' and the labels digest, only on the rows where
-// one of them changes, whose ids it returns (their labels are rewritten).
-// These columns are kept out of applySyncreqSQL because SQLite rewrites the
-// entries of every index whose column a statement assigns, even to the same
-// value, and name, ip and sync_status are indexed; a row whose labels alone
-// changed has its three entries rewritten, which is rare. An empty name
-// keeps the stored one (the column can never be blank). VALUES columns:
-// id, name, ip, labels digest, node_name, connection_status.
+// markedSQL lists the marked rows, through the agent_info_follow index.
+const markedSQL = `SELECT id FROM agent WHERE labels_digest = ` + followMark
+
+// applyFollowSQL finishes the marked rows: name and ip, sync_status
+// 'synced' and the labels digest (their labels are rewritten too). A row
+// whose labels alone changed has its three index entries rewritten, which is
+// rare. An empty name keeps the stored one (the column can never be blank).
+// VALUES columns: id, name, ip, labels digest.
 var applyFollowSQL = `UPDATE OR FAIL agent SET
 		name = COALESCE(NULLIF(v.column2, ''), agent.name), ip = v.column3, sync_status = 'synced',
 		labels_digest = v.column4
-	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1 AND ` +
-	syncreqTaken("v.column5", "v.column6") + `
-		AND (agent.name IS NOT COALESCE(NULLIF(v.column2, ''), agent.name)
-			OR agent.ip IS NOT v.column3 OR agent.sync_status != 'synced'
-			OR agent.labels_digest IS NOT v.column4)
-	RETURNING agent.id`
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
 
-const applyFollowWidth = 6
+const applyFollowWidth = 4
 
 // markSyncedSQL leaves the listed rows 'synced'; the sync_status index finds
 // the few that are not.
@@ -136,7 +135,7 @@ func (s *Store) ApplyAgentInfo(ctx context.Context, b AgentInfoBatch, now int64)
 // is written over the earlier one, as wazuh-db writes row after row.
 func (s *Store) ApplyAgentInfoBatches(ctx context.Context, now int64, fill func(w *AgentInfoWriter) error) (int, error) {
 	var updated int64
-	err := s.write(ctx, "apply agent info", func(tx *sql.Tx) error {
+	err := s.writeUnchecked(ctx, "apply agent info", func(tx *sql.Tx) error {
 		w := newAgentInfoWriter(ctx, tx, now)
 		defer w.close()
 		if err := fill(w); err != nil {
@@ -162,6 +161,7 @@ type AgentInfoWriter struct {
 
 	syncreq, follow, clearLabels, insertLabels *rowsStatement
 	keepalive, status, synced                  *rowsStatement
+	marked                                     *sql.Stmt // markedSQL, prepared at its first use
 }
 
 func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
@@ -180,6 +180,9 @@ func (w *AgentInfoWriter) close() {
 	for _, st := range []*rowsStatement{w.syncreq, w.follow, w.clearLabels, w.insertLabels,
 		w.keepalive, w.status, w.synced} {
 		st.close()
+	}
+	if w.marked != nil {
+		_ = w.marked.Close()
 	}
 }
 
@@ -246,7 +249,8 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 		dst[12], dst[13], dst[14] = nullString(a.MergedSum), nullString(a.ManagerHost), nullString(a.NodeName)
 		dst[15], dst[16] = nullInt(a.LastKeepalive), knownConnectionStatus(a.ConnectionStatus)
 		dst[17], dst[18] = a.DisconnectionTime, knownGroupConfigStatus(a.GroupConfigStatus)
-		dst[19] = a.StatusCode
+		dst[19], dst[20], dst[21] = a.StatusCode, reportedName(a.Name), nullString(a.IP)
+		dst[22] = labelsDigest(a.Labels)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("update agents: %w", err)
@@ -254,20 +258,41 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 	if updated == 0 {
 		return 0, nil
 	}
-	changedIDs, err := w.follow.queryIDs(len(agents), func(i int, dst []any) {
-		a := &agents[i]
-		dst[0], dst[1], dst[2], dst[3] = a.ID, reportedName(a.Name), nullString(a.IP), labelsDigest(a.Labels)
-		dst[4], dst[5] = nullString(a.NodeName), knownConnectionStatus(a.ConnectionStatus)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("update agent names, sync status and labels digests: %w", err)
-	}
-	if len(changedIDs) > 0 {
-		if err := w.replaceLabels(onlyIDs(agents, changedIDs)); err != nil {
-			return 0, err
-		}
+	if err := w.finishMarked(agents); err != nil {
+		return 0, err
 	}
 	return updated, nil
+}
+
+// finishMarked writes name, ip, sync status, labels digest and labels of the rows
+// applySyncreqSQL marked, all of them agents of this batch, which leaves none marked.
+func (w *AgentInfoWriter) finishMarked(agents []Agent) error {
+	if w.marked == nil {
+		st, err := w.tx.PrepareContext(w.ctx, markedSQL)
+		if err != nil {
+			return fmt.Errorf("prepare the list of changed agents: %w", err)
+		}
+		w.marked = st
+	}
+	ids, err := scanIDs(w.ctx, w.marked, nil, nil)
+	if err != nil {
+		return fmt.Errorf("list the agents whose name, ip or labels changed: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	changed := onlyIDs(agents, ids)
+	if len(changed) != len(ids) {
+		return fmt.Errorf("%d agents marked as changed, %d of them in the batch", len(ids), len(changed))
+	}
+	_, err = w.follow.exec(len(changed), func(i int, dst []any) {
+		a := &changed[i]
+		dst[0], dst[1], dst[2], dst[3] = a.ID, reportedName(a.Name), nullString(a.IP), labelsDigest(a.Labels)
+	})
+	if err != nil {
+		return fmt.Errorf("update agent names, sync status and labels digests: %w", err)
+	}
+	return w.replaceLabels(changed)
 }
 
 // reportedName is the name a worker reported for an agent, or "" (keep the stored one) when it

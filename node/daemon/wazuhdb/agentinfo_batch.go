@@ -54,26 +54,7 @@ func (r *rowsStatement) exec(n int, fill func(i int, dst []any)) (int64, error) 
 	return changed, nil
 }
 
-// queryIDs runs a statement whose RETURNING clause yields one integer per
-// row over n rows, as exec does, and returns those integers.
-func (r *rowsStatement) queryIDs(n int, fill func(i int, dst []any)) ([]int, error) {
-	var ids []int
-	for done := 0; done < n; {
-		rows := min(n-done, r.perExec)
-		stmt, args, err := r.bind(rows, func(i int, dst []any) { fill(done+i, dst) })
-		if err != nil {
-			return ids, err
-		}
-		ids, err = scanIDs(r.ctx, stmt, args, ids)
-		clear(args) // drop references to the caller's strings
-		if err != nil {
-			return ids, err
-		}
-		done += rows
-	}
-	return ids, nil
-}
-
+// scanIDs appends the integers a query yields, one per row, to ids.
 func scanIDs(ctx context.Context, stmt *sql.Stmt, args []any, ids []int) ([]int, error) {
 	result, err := stmt.QueryContext(ctx, args...)
 	if err != nil {

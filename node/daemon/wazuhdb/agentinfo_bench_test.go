@@ -19,11 +19,14 @@ func fullAgentInfo(id int) Agent {
 		Labels: []Label{{"env", "staging"}, {"#\"_agent_ip\"", "10.0.2.15"}}}
 }
 
-func benchmarkApplyAgentInfo(b *testing.B, n int) { benchmarkApplyAgentInfoBatches(b, n, n) }
+func benchmarkApplyAgentInfo(b *testing.B, n int) { benchmarkApplyAgentInfoBatches(b, n, n, false) }
 
 // benchmarkApplyAgentInfoBatches applies n changed agents in one transaction, handed over
-// batch agents at a time as the master reads a worker's document.
-func benchmarkApplyAgentInfoBatches(b *testing.B, n, batch int) {
+// batch agents at a time as the master reads a worker's document. Every round changes every
+// reported field of every agent (system, version, sums, keepalive); with addresses, the agents'
+// addresses and labels as well, which also rewrites their index entries and labels. The agents
+// have been applied once before the clock starts, as on a master whose workers already synced.
+func benchmarkApplyAgentInfoBatches(b *testing.B, n, batch int, addresses bool) {
 	s, _ := openTemp(b)
 	seedAgents(b, s, n)
 	ctx := context.Background()
@@ -36,14 +39,14 @@ func benchmarkApplyAgentInfoBatches(b *testing.B, n, batch int) {
 			a := fullAgentInfo(i + 1)
 			a.LastKeepalive += int64(v)
 			a.ConfigSum = fmt.Sprintf("%032x", v)
+			if addresses {
+				a.IP = fmt.Sprintf("10.0.%d.15", v)
+				a.Labels[1].Value = a.IP
+			}
 			batches[v].Syncreq[i] = a
 		}
 	}
-	b.ReportAllocs()
-	round := 0
-	cpu := startCPUClock()
-	for b.Loop() {
-		all := batches[round%2].Syncreq
+	apply := func(all []Agent) {
 		updated, err := s.ApplyAgentInfoBatches(ctx, 1700000100, func(w *AgentInfoWriter) error {
 			for i := 0; i < len(all); i += batch {
 				if err := w.Syncreq(all[i:min(i+batch, len(all))]); err != nil {
@@ -55,6 +58,13 @@ func benchmarkApplyAgentInfoBatches(b *testing.B, n, batch int) {
 		if err != nil || updated != n {
 			b.Fatalf("updated %d, %v", updated, err)
 		}
+	}
+	apply(batches[1].Syncreq)
+	b.ReportAllocs()
+	round := 0
+	cpu := startCPUClock()
+	for b.Loop() {
+		apply(batches[round%2].Syncreq)
 		round++
 	}
 	reportPerAgent(b, cpu, n)
@@ -85,7 +95,15 @@ func BenchmarkApplyAgentInfo10k(b *testing.B)  { benchmarkApplyAgentInfo(b, 1000
 func BenchmarkApplyAgentInfo100k(b *testing.B) { benchmarkApplyAgentInfo(b, 100000) }
 
 // BenchmarkApplyAgentInfo100kIn4096 is the 100k apply in the master's batches of a document.
-func BenchmarkApplyAgentInfo100kIn4096(b *testing.B) { benchmarkApplyAgentInfoBatches(b, 100000, 4096) }
+func BenchmarkApplyAgentInfo100kIn4096(b *testing.B) {
+	benchmarkApplyAgentInfoBatches(b, 100000, 4096, false)
+}
+
+// BenchmarkApplyAgentInfo100kNewAddresses is the 100k apply where every agent also has a new
+// address and labels: every agent moved to another network at once, the worst case.
+func BenchmarkApplyAgentInfo100kNewAddresses(b *testing.B) {
+	benchmarkApplyAgentInfoBatches(b, 100000, 100000, true)
+}
 
 // BenchmarkPendingAgentInfo100k reads 100,000 pending full rows with two
 // labels each, as a worker does before sending them to the master.

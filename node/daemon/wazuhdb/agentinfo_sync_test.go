@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/clusterd/clusterd/node/proto/clientkeys"
@@ -225,7 +226,7 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
+	for _, q := range []string{`DROP INDEX agent_info_follow`, `DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
 		`ALTER TABLE agent DROP COLUMN labels_digest`, `UPDATE schema_version SET version = 1`,
 		`INSERT INTO agent (id, name, date_add, sync_status) VALUES (5, 'old', 1, 'syncreq')`} {
 		if _, err := raw.Exec(q); err != nil {
@@ -400,7 +401,7 @@ func TestApplyAgentInfoBatchesIsOneTransaction(t *testing.T) {
 }
 
 // Each column the second statement writes is written when it alone changed: the first
-// statement's returned row decides which rows the second runs over.
+// statement's mark decides which rows the second runs over, and no mark outlives the apply.
 func TestApplyAgentInfoEachFollowColumnAlone(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
@@ -412,6 +413,9 @@ func TestApplyAgentInfoEachFollowColumnAlone(t *testing.T) {
 		edit(&a)
 		if n, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: []Agent{a}}, 1); err != nil || n != 1 {
 			t.Fatalf("apply = %d, %v", n, err)
+		}
+		if n := markedRows(t, s); n != 0 {
+			t.Fatalf("%d rows left marked after an apply", n)
 		}
 		return mustAgent(t, s, 1)
 	}
@@ -429,6 +433,11 @@ func TestApplyAgentInfoEachFollowColumnAlone(t *testing.T) {
 	if got := apply(func(a *Agent) { a.Name = "a1-renamed" }); got.Name != "a1-renamed" {
 		t.Fatalf("name = %q after a rename alone", got.Name)
 	}
+	for _, bad := range []string{"", "../../etc", "two\nlines"} {
+		if got := apply(func(a *Agent) { a.Name = bad; a.IP = "10.1.1.1" }); got.Name != "a1-renamed" || got.IP != "10.1.1.1" {
+			t.Fatalf("name %q, ip %q after a reported name %q", got.Name, got.IP, bad)
+		}
+	}
 	if _, err := s.db.Exec(`UPDATE agent SET sync_status = 'syncreq' WHERE id = 1`); err != nil {
 		t.Fatal(err)
 	}
@@ -437,5 +446,56 @@ func TestApplyAgentInfoEachFollowColumnAlone(t *testing.T) {
 	}
 	if got := apply(func(a *Agent) { a.Name = "a1-renamed"; a.Labels = []Label{{"only", "this"}} }); !reflect.DeepEqual(got.Labels, []Label{{"only", "this"}}) {
 		t.Fatalf("labels = %v after a labels change alone", got.Labels)
+	}
+}
+
+func markedRows(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM agent WHERE labels_digest = ` + followMark).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The apply turns the CHECK constraints off for its own transaction only: afterwards, whether
+// it succeeded or failed, a value the table does not accept is refused again.
+func TestApplyAgentInfoLeavesChecksOn(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "a1"})
+	refused := func(when string) {
+		t.Helper()
+		_, err := s.db.Exec(`UPDATE agent SET connection_status = 'bogus' WHERE id = 1`)
+		if err == nil || !strings.Contains(err.Error(), "CHECK") {
+			t.Fatalf("%s: a bad connection status was not refused: %v", when, err)
+		}
+	}
+	if _, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: []Agent{fullAgentInfo(1)}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	refused("after an apply")
+	broken := errors.New("broken document")
+	_, err := s.ApplyAgentInfoBatches(ctx, 2, func(w *AgentInfoWriter) error {
+		if err := w.Syncreq([]Agent{fullAgentInfo(1)}); err != nil {
+			return err
+		}
+		return broken
+	})
+	if !errors.Is(err, broken) {
+		t.Fatalf("apply = %v, want the caller's error", err)
+	}
+	refused("after a failed apply")
+	cancelled, cancel := context.WithCancel(ctx)
+	_, err = s.ApplyAgentInfoBatches(cancelled, 3, func(w *AgentInfoWriter) error {
+		cancel()
+		return w.Syncreq([]Agent{fullAgentInfo(1)})
+	})
+	if err == nil {
+		t.Fatal("an apply whose context ended succeeded")
+	}
+	refused("after a cancelled apply")
+	if n := markedRows(t, s); n != 0 {
+		t.Fatalf("%d rows left marked", n)
 	}
 }

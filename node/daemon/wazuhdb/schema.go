@@ -21,6 +21,7 @@ var migrations = []migration{
 	{name: "labels digest", apply: execAll(schemaV3)},
 	{name: "replication applied index", apply: execAll(schemaV4)},
 	{name: "replicated file tree", apply: execAll(schemaV5)},
+	{name: "agent-info rows to finish", apply: execAll(schemaV6)},
 }
 
 // schemaV1 mirrors Wazuh's src/wazuh_db/schema_global.sql (agent, labels,
@@ -152,6 +153,14 @@ var schemaV5 = []string{
 		generation INTEGER NOT NULL,
 		digest TEXT NOT NULL
 	)`,
+}
+
+// schemaV6 indexes the rows an agent-info apply marked as changed in name, ip, sync status or
+// labels (labels_digest set to followMark), so that the apply finds those few rows without
+// binding every agent of a document a second time. The mark lives only inside the apply's
+// transaction: no committed row holds it, and the index is empty between applies.
+var schemaV6 = []string{
+	`CREATE INDEX IF NOT EXISTS agent_info_follow ON agent (id) WHERE labels_digest = X''`,
 }
 
 func execAll(statements []string) func(ctx context.Context, tx *sql.Tx) error {

@@ -248,7 +248,13 @@ func (s *Store) tx(ctx context.Context, op string, opts *sql.TxOptions, fn func(
 	if s.closed.Load() {
 		return fmt.Errorf("%s: %w", op, ErrClosed)
 	}
-	tx, err := s.db.BeginTx(ctx, opts)
+	return s.txOn(ctx, op, s.db.BeginTx, opts, fn)
+}
+
+// txOn runs fn in a transaction begun by begin (on the pool, or on one connection).
+func (s *Store) txOn(ctx context.Context, op string, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error),
+	opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	tx, err := begin(ctx, opts)
 	if err != nil {
 		return s.wrap(op, err)
 	}
