@@ -2,7 +2,7 @@ package wazuhdb
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 )
 
 // CountAgentsByStatus returns how many agents (the manager's row aside) have each connection
@@ -19,24 +19,27 @@ func (s *Store) CountActiveByNode(ctx context.Context) (map[string]int, error) {
 		WHERE id > 0 AND connection_status = 'active' GROUP BY 1`)
 }
 
-// countBy runs a query of (key, count) rows into a map.
+// countBy runs a query of (key, count) rows into a map, on the read-only connections.
 func (s *Store) countBy(ctx context.Context, op, query string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	defer rows.Close()
 	counts := map[string]int{}
-	for rows.Next() {
-		var key string
-		var n int
-		if err := rows.Scan(&key, &n); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
+	err := s.read(ctx, op, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query)
+		if err != nil {
+			return err
 		}
-		counts[key] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+		defer rows.Close()
+		for rows.Next() {
+			var key string
+			var n int
+			if err := rows.Scan(&key, &n); err != nil {
+				return err
+			}
+			counts[key] = n
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
 	return counts, nil
 }
