@@ -7,13 +7,16 @@
 #
 # Environment: SHAPES (default "25x50000"; the growth grid is
 # "5x10000 10x10000 25x10000 5x50000 10x50000 25x50000 10x100000 25x100000"), STEADY (default
-# 3m), DATA (default var/bench-shape), PLOT (default docs/benchmarks-growth.png; "" for none).
+# 3m), DATA (default var/bench-shape), PLOT (default docs/benchmarks-growth.png; "" for none),
+# OTHERS_NICE (default 0: the niceness of the workers and agent simulators, which in Wazuh's shape
+# each have a host of their own; 10 lets the master run first, as on a host of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shapes=${SHAPES:-25x50000}
 steady=${STEADY:-3m}
 data=${DATA:-var/bench-shape}
 plot=${PLOT-docs/benchmarks-growth.png}
+others_nice=${OTHERS_NICE:-0}
 
 make build >/dev/null
 go build -o bin/benchshape ./cmd/benchshape
@@ -25,7 +28,7 @@ echo "machine: $(nproc) CPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2
 for shape in $shapes; do
   workers=${shape%x*} agents=${shape#*x}
   echo "== $workers workers, $agents agents"
-  ./bin/benchshape -workers "$workers" -agents "$agents" -steady "$steady" -data "$data/run" -summary "$summary"
+  ./bin/benchshape -workers "$workers" -agents "$agents" -steady "$steady" -others-nice "$others_nice" -data "$data/run" -summary "$summary"
 done
 echo
 column -t -s $'\t' "$summary"

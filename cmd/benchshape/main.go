@@ -31,6 +31,7 @@ func main() {
 	flag.StringVar(&c.Net, "net", "127.77", "first two octets of the loopback addresses")
 	flag.IntVar(&c.Port, "port", 1516, "cluster port (gossip on the next one)")
 	flag.IntVar(&c.Pprof, "pprof", 0, "serve the master's profiles on this local port, worker k's on the k-th after it (0: no)")
+	flag.IntVar(&c.OthersNice, "others-nice", 0, "niceness of the workers and agent simulators (0-19), so that the master runs first as on a host of its own")
 	flag.StringVar(&summary, "summary", "", "append the run's line of the growth table to this file")
 	flag.Parse()
 	c.Log = os.Stderr

@@ -25,7 +25,12 @@ type Config struct {
 	// Pprof, when set, is the local port where the master serves its runtime profiles
 	// (clusterd --pprof); worker k serves them on the k-th port after it.
 	Pprof int
-	Log   io.Writer
+	// OthersNice is the niceness of every process but the master (workers and agent
+	// simulators), 0 to 19. In Wazuh's shape each of them has a host of its own; on one machine
+	// they take the master's cores, and a higher niceness lets the master run first, as it
+	// would on its own host. 0 runs them all alike.
+	OthersNice int
+	Log        io.Writer
 }
 
 // Limits of this shape on one machine.
@@ -68,6 +73,9 @@ func (c Config) validate() error {
 	}
 	if per := (c.Agents + c.Workers - 1) / c.Workers; per > maxAgentsPerWorker {
 		return fmt.Errorf("%d agents per worker: at most %d fit a descriptor limit of 20,000", per, maxAgentsPerWorker)
+	}
+	if c.OthersNice < 0 || c.OthersNice > 19 {
+		return fmt.Errorf("niceness %d for the workers and agents: from 0 to 19", c.OthersNice)
 	}
 	if c.Bin == "" || c.Data == "" {
 		return fmt.Errorf("the binaries' folder and the data folder are required")

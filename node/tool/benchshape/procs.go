@@ -32,11 +32,19 @@ func (p *proc) exited() bool {
 	}
 }
 
-// startProc starts a binary with its output in logPath; onLine, when set, sees each line.
-func startProc(ctx context.Context, name, logPath string, onLine func(string), bin string, args ...string) (*proc, error) {
+// startProc starts a binary with its output in logPath, at the given niceness (0: the run's
+// own); onLine, when set, sees each line.
+func startProc(ctx context.Context, name, logPath string, onLine func(string), nice int, bin string, args ...string) (*proc, error) {
 	out, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	if nice != 0 {
+		// nice(1) execs the binary, so the process keeps its pid, and every thread the binary
+		// starts inherits the niceness (setpriority on a running process would reach only
+		// its first thread).
+		args = append([]string{"-n", strconv.Itoa(nice), bin}, args...)
+		bin = "nice"
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stderr = out
@@ -99,7 +107,11 @@ func startNode(ctx context.Context, c Config, n *node, index int) (*proc, error)
 	if c.Pprof > 0 {
 		args = append(args, "--pprof", fmt.Sprintf("127.0.0.1:%d", c.Pprof+index))
 	}
-	return startProc(ctx, n.name, filepath.Join(n.home, "logs", "stderr.log"), nil, filepath.Join(c.Bin, "clusterd"), args...)
+	nice := c.OthersNice
+	if index == 0 {
+		nice = 0 // the master
+	}
+	return startProc(ctx, n.name, filepath.Join(n.home, "logs", "stderr.log"), nil, nice, filepath.Join(c.Bin, "clusterd"), args...)
 }
 
 // agents is one agentsim process: the agents of one worker.
@@ -119,7 +131,7 @@ func startAgents(ctx context.Context, c Config, w *node) (*agents, error) {
 		}
 	}
 	p, err := startProc(ctx, "agents of "+w.name, filepath.Join(c.Data, "agents", w.name+".log"), onLine,
-		filepath.Join(c.Bin, "agentsim"),
+		c.OthersNice, filepath.Join(c.Bin, "agentsim"),
 		"-keys", w.keys, "-servers", fmt.Sprintf("%s:1514", w.ip),
 		"-notify", c.NotifyTime.String(), "-retry", "10s", "-report", "2s",
 		"-connect-concurrency", "64", "-log-level", "error")

@@ -38,6 +38,9 @@ var figureOrder = []string{"CPU(%)", "USS(KB)", "FD", "agent-info_sync", "integr
 func (r Result) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d workers, %d agents (%d in the default group at the steady window): setup %s, steady %s\n\n",
 		r.Workers, r.Agents, r.Grouped, r.Setup.Round(1e9), r.Steady)
+	if r.OthersNice != 0 {
+		fmt.Fprintf(w, "workers and agent simulators at niceness %d, the master at 0\n\n", r.OthersNice)
+	}
 	fmt.Fprintln(w, "| phase | figure | node | mean | max | reg_cof | Wazuh threshold mean / max | share of Wazuh's max |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	for _, phase := range phaseOrder {

@@ -19,6 +19,7 @@ import (
 // Result is what one run of the shape measured.
 type Result struct {
 	Workers, Agents int
+	OthersNice      int           // the workers' and agent simulators' niceness
 	Setup           time.Duration // from the master's start to every agent connected and reported
 	Grouped         int           // agents in the default group when the steady window began
 	Steady          time.Duration
@@ -37,7 +38,7 @@ const (
 // Run lays out the homes, runs the shape and stops every process it started.
 func Run(ctx context.Context, c Config) (Result, error) {
 	c = c.withDefaults()
-	res := Result{Workers: c.Workers, Agents: c.Agents, Steady: c.Steady}
+	res := Result{Workers: c.Workers, Agents: c.Agents, OthersNice: c.OthersNice, Steady: c.Steady}
 	if err := c.validate(); err != nil {
 		return res, err
 	}
