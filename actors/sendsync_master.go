@@ -44,6 +44,7 @@ type SendsyncQueue struct {
 	queued  int // bytes of the requests in queue or being served
 	running int
 	work    *offload
+	answers *peerSlots // the answers under way to each worker connection
 }
 
 // sendsyncJob is one worker request taken off the wire by its handler.
@@ -59,7 +60,8 @@ type sendsyncJobDone struct{ size int }
 // NewSendsyncQueue returns the producer of the master's sendsync actor.
 func NewSendsyncQueue(kit *Kit, settings Settings) actor.Producer {
 	return func() actor.Actor {
-		return &SendsyncQueue{kit: kit, settings: settings, log: kit.Logger("Master", "SendSync")}
+		return &SendsyncQueue{kit: kit, settings: settings, log: kit.Logger("Master", "SendSync"),
+			answers: newPeerSlots(maxAnswersInFlightPerWorker)}
 	}
 }
 
@@ -126,18 +128,30 @@ func (q *SendsyncQueue) serve(actorCtx context.Context, job *sendsyncJob) {
 	defer cancel()
 	r := NewRequester(q.kit, job.handler)
 	if err == nil {
-		var id string
-		id, err = wire.SendString(ctx, r, answer, wire.RequestChunk)
-		if err == nil {
-			res := messages.SendSyncResult{Client: job.req.Client, StringID: id}
-			if _, err = r.Request(ctx, messages.CmdSendSynRes, res.Encode()); err == nil {
-				return
-			}
+		if err = q.sendAnswer(ctx, r, job, answer); err == nil {
+			return
 		}
 	}
 	q.log.Errorf("Error in SendSync (parameters %s): %v", messages.ClipForLog(string(job.req.EncodeBody())), err)
 	e := messages.SendSyncError{Client: job.req.Client, Text: messages.ToWazuhError(err).Error()}
 	_, _ = r.Request(ctx, messages.CmdSendSynErr, e.Encode())
+}
+
+// sendAnswer sends the daemon's answer to the worker as a long string and names it in
+// sendsyn_res, once the worker connection has a free slot for it (maxAnswersInFlightPerWorker).
+func (q *SendsyncQueue) sendAnswer(ctx context.Context, r *Requester, job *sendsyncJob, answer []byte) error {
+	release, err := q.answers.acquire(ctx, job.handler.String())
+	if err != nil {
+		return fmt.Errorf("wait for the worker to take the answers before it: %w", err)
+	}
+	defer release()
+	id, err := wire.SendString(ctx, r, answer, wire.RequestChunk)
+	if err != nil {
+		return err
+	}
+	res := messages.SendSyncResult{Client: job.req.Client, StringID: id}
+	_, err = r.Request(ctx, messages.CmdSendSynRes, res.Encode())
+	return err
 }
 
 // dispatchDaemon runs one sendsync request against the master's daemons.
