@@ -294,7 +294,7 @@ func (r *run) stopAll() {
 func (r *run) collect(res Result, steadyFrom, end time.Time) (Result, error) {
 	res.WorkersWorst = nodeStats{}
 	for i, n := range r.nodes {
-		tasks, err := readTasks(filepath.Join(n.home, "logs", "cluster.log"))
+		tasks, err := readTasks(filepath.Join(n.home, "logs"))
 		if err != nil {
 			return res, err
 		}

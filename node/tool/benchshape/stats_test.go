@@ -1,6 +1,8 @@
 package benchshape
 
 import (
+	"bytes"
+	"compress/gzip"
 	"math"
 	"os"
 	"path/filepath"
@@ -64,19 +66,23 @@ func TestPhasesAreCutAtTheNodesIntegritySyncs(t *testing.T) {
 	}
 }
 
+// The tasks are read from the log rotated at midnight, then from cluster.log.
 func TestReadTasksTakesTheFinishedLinesOfTheThreeTasks(t *testing.T) {
-	log := `2026/12/06 10:00:01 INFO: [Worker worker_1] [Integrity check] Finished in 0.004s. Received metadata of 9 files. Sync required.
-2026/12/06 10:00:02 INFO: [Worker worker_1] [Integrity sync] Finished in 0.120s.
+	rotated := `2026/12/06 10:00:01 INFO: [Worker worker_1] [Integrity check] Finished in 0.004s. Received metadata of 9 files. Sync required.
+`
+	log := `2026/12/06 10:00:02 INFO: [Worker worker_1] [Integrity sync] Finished in 0.120s.
 2026/12/06 10:00:03 INFO: [Worker worker_1] [Agent-info sync] Finished in 0.010s. Updated 1 chunks.
 2026/12/06 10:00:03 INFO: [Worker worker_1] [Agent-groups send] Finished in 0.010s. Updated 1 chunks.
 2026/12/06 10:00:04 INFO: [Local integrity] Finished in 0.002s. Calculated metadata of 9 files.
 not a log line
 `
-	path := filepath.Join(t.TempDir(), "cluster.log")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cluster.log")
 	if err := os.WriteFile(path, []byte(log), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tasks, err := readTasks(path)
+	writeGzip(t, filepath.Join(dir, "cluster", "2026", "Dec", "cluster.log-06.gz"), rotated)
+	tasks, err := readTasks(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,5 +100,23 @@ not a log line
 	synced, err := agentInfoSyncedSince(path, time.Date(2026, 12, 6, 10, 0, 3, 0, time.Local))
 	if err != nil || !synced["worker_1"] || len(synced) != 1 {
 		t.Fatalf("agent-info synced since: %v, %v", synced, err)
+	}
+}
+
+func writeGzip(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write([]byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
