@@ -104,7 +104,7 @@ func (s *Store) agentWhere(ctx context.Context, op, where string, arg any) (Agen
 		a     Agent
 		found bool
 	)
-	err := s.readOnWriter(ctx, op, func(tx *sql.Tx) error {
+	err := s.read(ctx, op, func(tx *sql.Tx) error {
 		st, err := s.stmt(ctx, tx, agentWhereSQL(where))
 		if err != nil {
 			return err

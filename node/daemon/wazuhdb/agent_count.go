@@ -2,7 +2,7 @@ package wazuhdb
 
 import (
 	"context"
-	"database/sql"
+	"fmt"
 )
 
 // CountAgentsByStatus returns how many agents (the manager's row aside) have each connection
@@ -19,27 +19,24 @@ func (s *Store) CountActiveByNode(ctx context.Context) (map[string]int, error) {
 		WHERE id > 0 AND connection_status = 'active' GROUP BY 1`)
 }
 
-// countBy runs a query of (key, count) rows into a map, on the read-only connections.
+// countBy runs a query of (key, count) rows into a map.
 func (s *Store) countBy(ctx context.Context, op, query string) (map[string]int, error) {
-	counts := map[string]int{}
-	err := s.read(ctx, op, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var key string
-			var n int
-			if err := rows.Scan(&key, &n); err != nil {
-				return err
-			}
-			counts[key] = n
-		}
-		return rows.Err()
-	})
+	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		counts[key] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return counts, nil
 }

@@ -15,9 +15,9 @@ import (
 // ErrReadOnly is returned by SelectGlobal for a statement that would write.
 var ErrReadOnly = errors.New("the statement would change the database")
 
-// selectReaders is the number of read-only connections SelectGlobal and the store's own reads
-// run on. The journal is WAL, so they read beside the store's writer instead of queueing behind
-// it; two for the two cores the DAPI's requests and the node's tasks share.
+// selectReaders is the number of read-only connections SelectGlobal runs on. The journal is
+// WAL, so they read beside the store's writer instead of queueing behind it; two for the two
+// cores the DAPI's requests share.
 const selectReaders = 2
 
 // maxPreparedSelects bounds the statements SelectGlobal keeps prepared. The DAPI functions
@@ -111,20 +111,6 @@ func (p *selectPool) open(path string) error {
 		p.db = db
 	})
 	return p.err
-}
-
-// readers returns the read-only connections, opening them on first use; ErrClosed once the
-// store is closing.
-func (p *selectPool) readers(path string) (*sql.DB, error) {
-	if err := p.open(path); err != nil {
-		return nil, err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.db == nil {
-		return nil, ErrClosed
-	}
-	return p.db, nil
 }
 
 // statement returns query prepared on the read-only connections: the kept one, or a fresh

@@ -239,24 +239,8 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	return s.tx(ctx, op, nil, fn)
 }
 
-// read runs fn in a read transaction so multi-statement reads see one snapshot. It runs on the
-// read-only connections, beside the writer (the journal is WAL): a long read, such as every
-// agent's groups or the count of agents per node over 50,000 rows, no longer holds up the
-// workers' agent-info writes queued behind it on the one writing connection, nor they it.
+// read runs fn in a read transaction so multi-statement reads see one snapshot.
 func (s *Store) read(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	if s.closed.Load() {
-		return fmt.Errorf("%s: %w", op, ErrClosed)
-	}
-	readers, err := s.selects.readers(s.path)
-	if err != nil {
-		return s.wrap(op, err)
-	}
-	return s.txOn(ctx, op, readers.BeginTx, &sql.TxOptions{ReadOnly: true}, fn)
-}
-
-// readOnWriter runs fn in a read transaction on the writing connection, for the point reads
-// of every keepalive, whose statements are prepared on that connection (stmtCache).
-func (s *Store) readOnWriter(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
 	return s.tx(ctx, op, &sql.TxOptions{ReadOnly: true}, fn)
 }
 

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestOpenCreatesSchema(t *testing.T) {
@@ -143,44 +142,5 @@ func TestClosedStore(t *testing.T) {
 	}
 	if _, err := s.ChangedGroups(ctx); !errors.Is(err, ErrClosed) {
 		t.Errorf("ChangedGroups after Close: %v", err)
-	}
-}
-
-// The store's reads run beside its writer: a write transaction under way (a worker's
-// agent-info document being applied) holds up neither the count of agents per node nor the
-// listings, and they see what was committed before it.
-func TestReadsDoNotWaitForTheWriter(t *testing.T) {
-	s, _ := openTemp(t)
-	ctx := context.Background()
-	mustAdd(t, s, NewAgent{Name: "a1"})
-	inside, release := make(chan struct{}), make(chan struct{})
-	applied := make(chan error, 1)
-	go func() {
-		_, err := s.ApplyAgentInfoBatches(ctx, 1, func(w *AgentInfoWriter) error {
-			a := fullAgentInfo(1)
-			a.OSName = "during"
-			if err := w.Syncreq([]Agent{a}); err != nil {
-				return err
-			}
-			close(inside)
-			<-release
-			return nil
-		})
-		applied <- err
-	}()
-	<-inside
-	reads, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if _, err := s.CountActiveByNode(reads); err != nil {
-		close(release)
-		t.Fatalf("count during a write: %v", err)
-	}
-	agents, err := s.Agents(reads)
-	close(release)
-	if err != nil || len(agents) != 1 || agents[0].OSName == "during" {
-		t.Fatalf("agents during a write = %+v, %v; want the committed row", agents, err)
-	}
-	if err := <-applied; err != nil {
-		t.Fatal(err)
 	}
 }
