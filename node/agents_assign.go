@@ -85,6 +85,23 @@ func (d *defaultAssigner) flush(batch []assignRequest) {
 		answer(err)
 		return
 	}
+	// An agent that has groups already needs no write, and the workers no agent-groups round:
+	// a worker asks again for every agent it has not yet heard the groups of, and telling the
+	// agent-groups task of each such no-op kept it running every second at rest (each run a
+	// pass over every agent's groups, half the master's CPU with 50,000 agents).
+	var unassigned []assignRequest
+	for _, r := range batch {
+		groups, _, err := d.db.st.AgentGroupNames(ctx, r.id)
+		if err != nil || len(groups) == 0 {
+			unassigned = append(unassigned, r)
+			continue
+		}
+		r.done <- assignResult{groups: groups}
+	}
+	if len(unassigned) == 0 {
+		return
+	}
+	batch = unassigned
 	data := make([]wazuhdb.AgentGroups, len(batch))
 	for i, r := range batch {
 		data[i] = wazuhdb.AgentGroups{ID: r.id, Groups: []string{"default"}}

@@ -66,4 +66,17 @@ func TestDefaultGroupAssignmentsAreWrittenTogether(t *testing.T) {
 		t.Fatalf("the agent-groups were told of %d changes for %d writes", n, writes)
 	}
 	t.Logf("%d assignments in %d writes", agents, writes)
+
+	// Asked again (a worker that has not yet heard the agents' groups), the master answers
+	// with the groups they have, writing nothing and telling no one.
+	before, told := st.Generation(), changed.Load()
+	for _, id := range ids[:20] {
+		groups, err := db.assignDefaultGroup(ctx, id, func() { changed.Add(1) })
+		if err != nil || !slices.Equal(groups, []string{"default"}) {
+			t.Fatalf("agent %d asked again: groups %v, %v", id, groups, err)
+		}
+	}
+	if w, n := st.Generation()-before, changed.Load()-told; w != 0 || n != 0 {
+		t.Fatalf("assignments of agents that have groups: %d writes, %d changes told", w, n)
+	}
 }
