@@ -219,16 +219,15 @@ func (q *DAPIQueue) answer(ctx context.Context, o dapiOrigin, result []byte, ref
 	defer cancel()
 	r := newConnRequester(q.kit, o.handler, o.conn)
 	if refusal == "" {
-		id, err := wire.SendString(ctx, r, result, wire.RequestChunk)
-		if err == nil {
-			var resp messages.Frame
-			resp, err = r.Request(ctx, messages.CmdDapiRes, o.named(id))
+		err := sendLongString(ctx, q.kit, r, result, func(id string) error {
+			resp, err := r.Request(ctx, messages.CmdDapiRes, o.named(id))
 			if err == nil && resp.Command == messages.CmdErr {
 				q.log.Errorf("The answer to %s was refused: %s", o.from(), messages.ClipForLog(string(resp.Payload)))
 			}
-			if err == nil {
-				return
-			}
+			return err
+		})
+		if err == nil {
+			return
 		}
 		if stopping(err) {
 			abandonDapi(q.kit, o, ErrShuttingDown)

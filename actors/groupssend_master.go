@@ -9,7 +9,6 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/messages"
-	"github.com/clusterd/clusterd/wire"
 )
 
 // GroupsSend is the master's node/master/groups-send: it ships each agent-groups broadcast to every
@@ -181,7 +180,7 @@ func (g *GroupsSend) broadcast(c actor.Context, b *groupsBatch) {
 				defer wcancel()
 				stop := context.AfterFunc(w.ctx, wcancel)
 				defer stop()
-				results <- sendGroups(wctx, NewRequester(g.kit, w.pid), name, messages.CmdSynGMW, doc, log)
+				results <- sendGroups(wctx, g.kit, NewRequester(g.kit, w.pid), name, messages.CmdSynGMW, doc, log)
 			}()
 		}
 		failed := 0
@@ -250,7 +249,7 @@ func (g *GroupsSend) startFull(c actor.Context) {
 				wctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				defer context.AfterFunc(w.ctx, cancel)()
-				_ = sendGroups(wctx, NewRequester(g.kit, w.pid), name, messages.CmdSynGMWC, doc, logs[name])
+				_ = sendGroups(wctx, g.kit, NewRequester(g.kit, w.pid), name, messages.CmdSynGMWC, doc, logs[name])
 			}()
 		}
 		for range targets {
@@ -262,17 +261,16 @@ func (g *GroupsSend) startFull(c actor.Context) {
 
 // sendGroups sends one agent-groups document as a long string to worker and names it with
 // command.
-func sendGroups(ctx context.Context, r *Requester, worker, command string, doc []byte, log *logrus.Entry) error {
+func sendGroups(ctx context.Context, kit *Kit, r *Requester, worker, command string, doc []byte, log *logrus.Entry) error {
 	start := time.Now()
-	id, err := wire.SendString(ctx, r, doc, wire.RequestChunk)
-	if err == nil {
+	err := sendLongString(ctx, kit, r, doc, func(id string) error {
 		log.Debug("Sending chunks.")
-		var resp messages.Frame
-		resp, err = r.Request(ctx, command, []byte(id))
+		resp, err := r.Request(ctx, command, []byte(id))
 		if err == nil && resp.Command == messages.CmdErr {
 			err = fmt.Errorf("%w: %s", errGroupsRefused, messages.ClipForLog(string(resp.Payload)))
 		}
-	}
+		return err
+	})
 	if err != nil {
 		if !stopping(err) {
 			log.Errorf("Error sending agent-groups information to %s: %v", worker, err)

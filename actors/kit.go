@@ -37,6 +37,9 @@ type Kit struct {
 	// in the next one, rather than each adding a transaction of its own.
 	agentInfoApplies *agentInfoGroup
 
+	// peerStrings bounds the long strings under way to each peer connection (sendLongString).
+	peerStrings *peerSlots
+
 	// running counts the goroutines actors started (connections, offloaded work), so that
 	// shutdown can wait for every one of them; live is the same count, readable.
 	running sync.WaitGroup
@@ -74,6 +77,7 @@ func NewKit(log *logrus.Entry, faultSeed int64, opts ...actor.ConfigOption) *Kit
 		StringBudget:  wire.NewBudget(DefaultStringBudget),
 
 		agentInfoApplies: newAgentInfoGroup(),
+		peerStrings:      newPeerSlots(maxStringsInFlightPerPeer),
 	}
 	k.Registry.Subscribe(system)
 	return k

@@ -2,17 +2,37 @@ package actors
 
 import (
 	"context"
+	"fmt"
 	"sync"
+
+	"github.com/clusterd/clusterd/wire"
 )
 
-// maxAnswersInFlightPerWorker bounds the sendsync answers the master sends one worker at once.
-// Each answer is a long string that stays open on the worker until the sendsyn_res naming it
-// arrives, and a clusterd worker refuses a new_str beyond wire.DefaultMaxOpenStrings (64) open
-// strings per connection: with every new agent of a worker asking for its default group, the
-// master answered hundreds at once, the worker refused the ones past 64, and their agents asked
-// again later, so the refusals went on long after the agents connected. The margin under 64
-// leaves room for the other strings the master sends (DAPI results, agent-groups).
-const maxAnswersInFlightPerWorker = 48
+// maxStringsInFlightPerPeer bounds the long strings this node sends one peer connection at
+// once, whatever sends them (sendsync answers, DAPI results, agent-groups). A string stays open
+// on the receiver until the request naming it arrives, and a clusterd node refuses a new_str
+// beyond wire.DefaultMaxOpenStrings (64) open strings per connection: with every new agent of a
+// worker asking for its default group, the master answered hundreds at once, the worker refused
+// the ones past 64 (3018), and their agents asked again later, so the refusals went on long
+// after the agents connected. The margin under 64 leaves room for strings a peer's other
+// senders (its own actors) have open on the same connection.
+const maxStringsInFlightPerPeer = 48
+
+// sendLongString sends data to r's peer as a long string, then runs take with its id (the
+// request that names the string, after which the peer holds it no more), holding one of the
+// peer connection's string slots from the new_str to take's end.
+func sendLongString(ctx context.Context, kit *Kit, r *Requester, data []byte, take func(id string) error) error {
+	release, err := kit.peerStrings.acquire(ctx, r.handler.String())
+	if err != nil {
+		return fmt.Errorf("wait for the peer to take the strings sent before: %w", err)
+	}
+	defer release()
+	id, err := wire.SendString(ctx, r, data, wire.RequestChunk)
+	if err != nil {
+		return err
+	}
+	return take(id)
+}
 
 // peerSlots bounds how many of something each peer has under way at once. A peer's entry
 // exists only while someone holds or waits for one of its slots, so the map never outgrows the

@@ -9,7 +9,6 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/messages"
-	"github.com/clusterd/clusterd/wire"
 )
 
 // sendsyncWorkers is how many sendsync requests the master serves at once; the rest wait in the
@@ -44,7 +43,6 @@ type SendsyncQueue struct {
 	queued  int // bytes of the requests in queue or being served
 	running int
 	work    *offload
-	answers *peerSlots // the answers under way to each worker connection
 }
 
 // sendsyncJob is one worker request taken off the wire by its handler.
@@ -60,8 +58,7 @@ type sendsyncJobDone struct{ size int }
 // NewSendsyncQueue returns the producer of the master's sendsync actor.
 func NewSendsyncQueue(kit *Kit, settings Settings) actor.Producer {
 	return func() actor.Actor {
-		return &SendsyncQueue{kit: kit, settings: settings, log: kit.Logger("Master", "SendSync"),
-			answers: newPeerSlots(maxAnswersInFlightPerWorker)}
+		return &SendsyncQueue{kit: kit, settings: settings, log: kit.Logger("Master", "SendSync")}
 	}
 }
 
@@ -137,21 +134,13 @@ func (q *SendsyncQueue) serve(actorCtx context.Context, job *sendsyncJob) {
 	_, _ = r.Request(ctx, messages.CmdSendSynErr, e.Encode())
 }
 
-// sendAnswer sends the daemon's answer to the worker as a long string and names it in
-// sendsyn_res, once the worker connection has a free slot for it (maxAnswersInFlightPerWorker).
+// sendAnswer sends the daemon's answer to the worker as a long string named by sendsyn_res.
 func (q *SendsyncQueue) sendAnswer(ctx context.Context, r *Requester, job *sendsyncJob, answer []byte) error {
-	release, err := q.answers.acquire(ctx, job.handler.String())
-	if err != nil {
-		return fmt.Errorf("wait for the worker to take the answers before it: %w", err)
-	}
-	defer release()
-	id, err := wire.SendString(ctx, r, answer, wire.RequestChunk)
-	if err != nil {
+	return sendLongString(ctx, q.kit, r, answer, func(id string) error {
+		res := messages.SendSyncResult{Client: job.req.Client, StringID: id}
+		_, err := r.Request(ctx, messages.CmdSendSynRes, res.Encode())
 		return err
-	}
-	res := messages.SendSyncResult{Client: job.req.Client, StringID: id}
-	_, err = r.Request(ctx, messages.CmdSendSynRes, res.Encode())
-	return err
+	})
 }
 
 // dispatchDaemon runs one sendsync request against the master's daemons.

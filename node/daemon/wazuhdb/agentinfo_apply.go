@@ -42,7 +42,7 @@ import (
 // os_codename, os_build, os_platform, os_uname, os_arch, version,
 // config_sum, merged_sum, manager_host, node_name, last_keepalive,
 // connection_status, disconnection_time, group_config_status, status_code,
-// name (” keeps the stored one), ip, labels digest.
+// name (empty: keep the stored one), ip, labels digest.
 var applySyncreqSQL = `UPDATE OR FAIL agent SET
 		os_name = v.column2, os_version = v.column3, os_major = v.column4,
 		os_minor = v.column5, os_codename = v.column6, os_build = v.column7,
@@ -240,8 +240,11 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 	if len(agents) == 0 {
 		return 0, nil
 	}
+	// Each digest is computed once: the rows whose labels changed bind it again below.
+	digests := make([][]byte, len(agents))
 	updated, err := w.syncreq.exec(len(agents), func(i int, dst []any) {
 		a := &agents[i]
+		digests[i] = labelsDigest(a.Labels)
 		dst[0], dst[1], dst[2] = a.ID, nullString(a.OSName), nullString(a.OSVersion)
 		dst[3], dst[4], dst[5] = nullString(a.OSMajor), nullString(a.OSMinor), nullString(a.OSCodename)
 		dst[6], dst[7], dst[8] = nullString(a.OSBuild), nullString(a.OSPlatform), nullString(a.OSUname)
@@ -250,7 +253,7 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 		dst[15], dst[16] = nullInt(a.LastKeepalive), knownConnectionStatus(a.ConnectionStatus)
 		dst[17], dst[18] = a.DisconnectionTime, knownGroupConfigStatus(a.GroupConfigStatus)
 		dst[19], dst[20], dst[21] = a.StatusCode, reportedName(a.Name), nullString(a.IP)
-		dst[22] = labelsDigest(a.Labels)
+		dst[22] = digests[i]
 	})
 	if err != nil {
 		return 0, fmt.Errorf("update agents: %w", err)
@@ -258,15 +261,16 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 	if updated == 0 {
 		return 0, nil
 	}
-	if err := w.finishMarked(agents); err != nil {
+	if err := w.finishMarked(agents, digests); err != nil {
 		return 0, err
 	}
 	return updated, nil
 }
 
 // finishMarked writes name, ip, sync status, labels digest and labels of the rows
-// applySyncreqSQL marked, all of them agents of this batch, which leaves none marked.
-func (w *AgentInfoWriter) finishMarked(agents []Agent) error {
+// applySyncreqSQL marked, all of them agents of this batch, which leaves none marked. digests
+// are the agents' labels digests, in the same order.
+func (w *AgentInfoWriter) finishMarked(agents []Agent, digests [][]byte) error {
 	if w.marked == nil {
 		st, err := w.tx.PrepareContext(w.ctx, markedSQL)
 		if err != nil {
@@ -281,13 +285,17 @@ func (w *AgentInfoWriter) finishMarked(agents []Agent) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	changed := onlyIDs(agents, ids)
-	if len(changed) != len(ids) {
-		return fmt.Errorf("%d agents marked as changed, %d of them in the batch", len(ids), len(changed))
+	at := indexesOf(agents, ids)
+	if len(at) != len(ids) {
+		return fmt.Errorf("%d agents marked as changed, %d of them in the batch", len(ids), len(at))
 	}
-	_, err = w.follow.exec(len(changed), func(i int, dst []any) {
-		a := &changed[i]
-		dst[0], dst[1], dst[2], dst[3] = a.ID, reportedName(a.Name), nullString(a.IP), labelsDigest(a.Labels)
+	changed := make([]Agent, len(at))
+	for i, k := range at {
+		changed[i] = agents[k]
+	}
+	_, err = w.follow.exec(len(at), func(i int, dst []any) {
+		a := &agents[at[i]]
+		dst[0], dst[1], dst[2], dst[3] = a.ID, reportedName(a.Name), nullString(a.IP), digests[at[i]]
 	})
 	if err != nil {
 		return fmt.Errorf("update agent names, sync status and labels digests: %w", err)
@@ -305,20 +313,17 @@ func reportedName(name string) string {
 	return name
 }
 
-// onlyIDs returns the agents whose id is in ids (each id at most once in
-// both), keeping their order; agents itself when every one is listed.
-func onlyIDs(agents []Agent, ids []int) []Agent {
-	if len(ids) == len(agents) {
-		return agents
-	}
-	keep := make(map[int]struct{}, len(ids))
+// indexesOf returns the positions in agents of the agents whose id is in ids (each id at most
+// once in both), in agents' order.
+func indexesOf(agents []Agent, ids []int) []int {
+	want := make(map[int]struct{}, len(ids))
 	for _, id := range ids {
-		keep[id] = struct{}{}
+		want[id] = struct{}{}
 	}
-	out := make([]Agent, 0, len(ids))
+	out := make([]int, 0, len(ids))
 	for i := range agents {
-		if _, ok := keep[agents[i].ID]; ok {
-			out = append(out, agents[i])
+		if _, ok := want[agents[i].ID]; ok {
+			out = append(out, i)
 		}
 	}
 	return out
