@@ -5,7 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/clusterd/clusterd/actors/integrity"
 )
@@ -100,5 +104,27 @@ func TestApplyMasterPackageFailedStreamFromMemory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, "etc")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("something was applied: %v", err)
+	}
+}
+
+// The job that applies a package logs how it ended itself: the actor that started it may be
+// gone by then (its connection closed), and a sync that says "Starting." must say how it ended.
+func TestApplyReportLogsTheEnd(t *testing.T) {
+	home := t.TempDir()
+	rel := "queue/cluster/worker1/worker1-1.0-00.zip"
+	buildTestPackage(t, home, rel)
+	var out bytes.Buffer
+	logger := logrus.New()
+	logger.SetOutput(&out)
+	report := applyReport{log: logrus.NewEntry(logger), registry: NewRegistry(time.Now), path: "x",
+		now: time.Now, started: time.Now()}
+	report.write(applyMasterPackage(home, rel, 1<<30, nil))
+	if !strings.Contains(out.String(), "Finished in") {
+		t.Fatalf("an applied package logged %q, no end", out.String())
+	}
+	out.Reset()
+	report.write(applyMasterPackage(home, "queue/cluster/worker1/missing.zip", 1<<30, nil))
+	if !strings.Contains(out.String(), "Error updating the files from the master") {
+		t.Fatalf("a package that could not be read logged %q, no error", out.String())
 	}
 }

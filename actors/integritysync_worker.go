@@ -212,16 +212,19 @@ func (s *IntegritySync) checkSent(c actor.Context, m *integrityCheckSent) {
 func (s *IntegritySync) apply(c actor.Context, rel string) {
 	s.wait.stop()
 	s.state = integrityApplying
-	s.started = s.kit.Now()
 	s.syncLog.Info("Starting.")
 	home, maxZip, lock := s.settings.Home, s.settings.MaxZipSize, s.applying
 	stream := s.streams.claim(rel)
+	report := applyReport{log: s.syncLog, registry: s.kit.Registry, path: c.Self().Id, now: s.kit.Now, started: s.kit.Now()}
 	// Applying is not cut short by a stop: a package is applied whole (file by file, each
-	// renamed into place) once it started.
+	// renamed into place) once it started. So the job logs its own outcome: a sync whose
+	// connection closed meanwhile still says how it ended, though no actor hears of it.
 	s.work.Run(c, 0, func(context.Context) any {
 		lock.Lock()
 		defer lock.Unlock()
-		return applyMasterPackage(home, rel, maxZip, stream)
+		m := applyMasterPackage(home, rel, maxZip, stream)
+		report.write(m)
+		return m
 	})
 }
 
@@ -229,25 +232,36 @@ func (s *IntegritySync) applied(c actor.Context, m *integrityApplied) {
 	if s.state != integrityApplying {
 		return // applied for an instance that failed since; this one has its own cycle
 	}
-	if m.err != nil {
-		s.syncLog.Errorf("Error updating the files from the master: %v", m.err)
-		s.finish(c)
-		return
-	}
-	s.syncLog.Infof("Files to create: %d | Files to update: %d | Files to delete: %d",
-		len(m.diff.Missing), len(m.diff.Shared), len(m.diff.Extra))
-	if r := m.result; r.Errors.Overwriting+r.Errors.Creating+r.Errors.Removing > 0 {
-		s.syncLog.Error(r.Summary())
-		s.logApplyFailures(r.Messages)
-	}
-	if m.result.RulesetChanged {
-		s.syncLog.Warn("Rules, decoders or lists changed: the ruleset must be reloaded for them to take effect (reload or restart the manager).")
-		s.kit.Registry.SetNote(c.Self().Id, "ruleset reload pending since "+messages.FormatDate(s.kit.Now()))
-	}
-	s.syncLog.Infof("Finished in %.3fs.", s.kit.Now().Sub(s.started).Seconds())
 	// The files just written have new inodes and change times: the scanner's cache hashes
 	// exactly those again, and nothing else, at the next check.
 	s.finish(c)
+}
+
+// applyReport logs how the application of one master package ended.
+type applyReport struct {
+	log      *logrus.Entry
+	registry *Registry
+	path     string // the IntegritySync actor's, for its note
+	now      func() time.Time
+	started  time.Time
+}
+
+func (r applyReport) write(m *integrityApplied) {
+	if m.err != nil {
+		r.log.Errorf("Error updating the files from the master: %v", m.err)
+		return
+	}
+	r.log.Infof("Files to create: %d | Files to update: %d | Files to delete: %d",
+		len(m.diff.Missing), len(m.diff.Shared), len(m.diff.Extra))
+	if res := m.result; res.Errors.Overwriting+res.Errors.Creating+res.Errors.Removing > 0 {
+		r.log.Error(res.Summary())
+		logApplyFailures(r.log, res.Messages)
+	}
+	if m.result.RulesetChanged {
+		r.log.Warn("Rules, decoders or lists changed: the ruleset must be reloaded for them to take effect (reload or restart the manager).")
+		r.registry.SetNote(r.path, "ruleset reload pending since "+messages.FormatDate(r.now()))
+	}
+	r.log.Infof("Finished in %.3fs.", r.now().Sub(r.started).Seconds())
 }
 
 // failuresLogged is how many failed files one sync names at the default level; the rest go to
@@ -256,16 +270,16 @@ const failuresLogged = 10
 
 // logApplyFailures names each file the sync could not apply, with the reason. Wazuh keeps them
 // at debug level, which leaves an operator with "Found errors" every cycle and no cause.
-func (s *IntegritySync) logApplyFailures(msgs []string) {
+func logApplyFailures(log *logrus.Entry, msgs []string) {
 	for i, msg := range msgs {
 		if i < failuresLogged {
-			s.syncLog.Errorf("Could not apply %s", messages.ClipForLog(msg)) // "<path>: <reason>": the path is the master's
+			log.Errorf("Could not apply %s", messages.ClipForLog(msg)) // "<path>: <reason>": the path is the master's
 			continue
 		}
 		if i == failuresLogged {
-			s.syncLog.Errorf("%d more files could not be applied (listed at debug level).", len(msgs)-failuresLogged)
+			log.Errorf("%d more files could not be applied (listed at debug level).", len(msgs)-failuresLogged)
 		}
-		s.syncLog.Debugf("Could not apply %s", messages.ClipForLog(msg))
+		log.Debugf("Could not apply %s", messages.ClipForLog(msg))
 	}
 }
 

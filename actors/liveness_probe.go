@@ -11,7 +11,9 @@ import (
 // live connection then costs a reconnect and a resync; a reconnecting worker whose previous
 // connection the master still holds would be refused (3028). In both cases the handler that
 // owns the connection first sends an echo over it: any answer within the probe timeout keeps
-// it, silence closes it.
+// it, silence closes it. Any frame read from the peer while a probe waits answers it as well:
+// a peer busy sending (a file, agent-info) answers the echo only after what it queued before
+// it, and a link that delivers data is alive.
 
 // probeLink asks a handler to check that its connection answers, and to close it otherwise.
 type probeLink struct {
@@ -41,12 +43,18 @@ type linkProbe struct {
 	waiting []*probeLink
 }
 
-// probeTimeout is how long a probed connection has to answer: an echo over a live link comes
-// back in milliseconds even on a busy node, and every millisecond waited here is added to the
-// time a node cut off the network keeps its place (memberlist's ~2 s detection, plus this).
+// probeTimeout is how long a probed connection has to answer: a quarter of the request
+// timeout, at most maxProbeTimeout. Every second waited here is added to the time a node cut
+// off the network keeps its place (memberlist's ~2 s detection, plus this); too short a wait
+// turns a starved node into a storm of reconnections and restarted syncs, which starves it
+// more. In a shape run of 51 processes on two cores, a master took over a second to answer an
+// echo for minutes, and a 1 s timeout closed worker connections one after another.
 func probeTimeout(s Settings) time.Duration {
-	return max(min(s.RequestTimeout/2, time.Second), 100*time.Millisecond)
+	return max(min(s.RequestTimeout/4, maxProbeTimeout), 100*time.Millisecond)
 }
+
+// maxProbeTimeout bounds probeTimeout whatever timeout_cluster_request says.
+const maxProbeTimeout = 5 * time.Second
 
 // start sends command (an echo the peer answers) over sess unless a probe is in flight.
 func (p *linkProbe) start(c actor.Context, kit *Kit, sess *session, command string, timeout time.Duration, req *probeLink) {
@@ -68,6 +76,15 @@ func (p *linkProbe) answered(m *Response, tag probeTag) (settled []*probeLink, a
 		return nil, false
 	}
 	return p.settle(), m.Frame.Command != ""
+}
+
+// heard handles any frame read from the peer: it answers the probe in flight, if any. It
+// returns the probe requests settled (none when no probe waits).
+func (p *linkProbe) heard() []*probeLink {
+	if p.pending == 0 {
+		return nil
+	}
+	return p.settle()
 }
 
 // expired handles the probe's timer; it returns the probe requests settled (none for a stale shot).

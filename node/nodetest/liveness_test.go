@@ -45,14 +45,15 @@ func TestMasterClosesConnectionOfWorkerGoneFromMemberlist(t *testing.T) {
 	w := c.Workers()[0]
 	handler := actors.Path(actors.NamePeers) + "/" + w.Name
 	t0 := time.Now()
-	// The worker's connection actor ignores whatever the master sends: the probe goes
-	// unanswered, as it would from a vanished host.
-	w.Node().Kit().Faults.Set(actors.Path(actors.NameMaster), actors.Fault{DropProbability: 1, MessageType: "*actors.inboundFrame"})
+	// The master's handler hears nothing more from the worker: the probe goes unanswered and
+	// no other frame (a keepalive, agent-info) answers it, as from a vanished host.
+	faults := c.Master().Node().Kit().Faults
+	faults.Set(handler, actors.Fault{DropProbability: 1, MessageType: "*actors.inboundFrame"})
 	if err := w.Node().Gossip().Shutdown(); err != nil {
 		t.Fatal(err)
 	}
 	took := replacedSince(t, c.Master(), handler, t0, 5*time.Second)
-	w.Node().Kit().Faults.ClearAll()
+	faults.ClearAll()
 	if !c.Master().Logged("No answer to a liveness probe") {
 		t.Fatal("the connection was closed, but not for its unanswered probe")
 	}
