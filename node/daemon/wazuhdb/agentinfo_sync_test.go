@@ -226,7 +226,7 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`DROP INDEX agent_info_follow`, `DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
+	for _, q := range []string{`DROP INDEX agent_group_hash`, `DROP INDEX agent_info_follow`, `DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
 		`ALTER TABLE agent DROP COLUMN labels_digest`, `UPDATE schema_version SET version = 1`,
 		`INSERT INTO agent (id, name, date_add, sync_status) VALUES (5, 'old', 1, 'syncreq')`} {
 		if _, err := raw.Exec(q); err != nil {

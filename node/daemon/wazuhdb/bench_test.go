@@ -158,3 +158,26 @@ func seedGrouped(b *testing.B, n int) (*Store, []AgentGroups) {
 	}
 	return s, data
 }
+
+// BenchmarkGlobalGroupHash50kReported is the global group hash over 50,000 grouped agents whose
+// rows hold what their workers reported (system, version, sums, labels), as on a master at
+// rest: the rows are wide, the group hashes short.
+func BenchmarkGlobalGroupHash50kReported(b *testing.B) {
+	const n = 50000
+	s, groups := seedGrouped(b, n)
+	ctx := context.Background()
+	agents := make([]Agent, n)
+	for i := range agents {
+		agents[i] = fullAgentInfo(groups[i].ID)
+		agents[i].Name = groups[i].Name
+	}
+	if _, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: agents}, 1700000100); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok, err := s.GlobalGroupHash(ctx); err != nil || !ok {
+			b.Fatalf("hash: %v %v", ok, err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -310,5 +311,44 @@ func TestRecalculateGroupHashes(t *testing.T) {
 	}
 	if a := mustAgent(t, s, 1); !reflect.DeepEqual(a.Groups, []string{"default", "g1"}) || a.GroupSyncStatus != "synced" {
 		t.Fatalf("a1 = %+v", a)
+	}
+}
+
+// The global hash takes the agents' group hashes in id order whatever order they were written
+// in, and leaves out agents without groups.
+func TestGlobalGroupHashInIDOrder(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	const n = 300
+	entries := make([]clientkeys.Entry, n)
+	for i := range entries {
+		entries[i] = clientkeys.Entry{ID: i + 1, Name: fmt.Sprintf("agent%d", i+1), IP: "any", Key: fmt.Sprintf("k%d", i+1)}
+	}
+	if _, _, _, err := s.ImportClientKeys(ctx, entries); err != nil {
+		t.Fatal(err)
+	}
+	groupsOf := func(id int) []string {
+		if id%5 == 0 {
+			return nil
+		}
+		return []string{fmt.Sprintf("g%d", id%7), fmt.Sprintf("h%d", id%3)}
+	}
+	for id := n; id >= 1; id-- { // the last agent first
+		if g := groupsOf(id); g != nil {
+			err := s.SetAgentGroups(ctx, ModeOverride, "synced", []AgentGroups{{ID: id, Name: fmt.Sprintf("agent%d", id), Groups: g}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var hashes []string
+	for id := 1; id <= n; id++ {
+		if g := groupsOf(id); g != nil {
+			hashes = append(hashes, GroupHash(g))
+		}
+	}
+	got, ok, err := s.GlobalGroupHash(ctx)
+	if err != nil || !ok || got != GlobalHash(hashes) {
+		t.Fatalf("GlobalGroupHash = %q %v %v, want %q", got, ok, err, GlobalHash(hashes))
 	}
 }
