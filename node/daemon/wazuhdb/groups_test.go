@@ -352,3 +352,27 @@ func TestGlobalGroupHashInIDOrder(t *testing.T) {
 		t.Fatalf("GlobalGroupHash = %q %v %v, want %q", got, ok, err, GlobalHash(hashes))
 	}
 }
+
+func TestGroupNamesOf(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	a1 := mustAdd(t, s, NewAgent{Name: "a1", Groups: []string{"g2", "default"}}).ID
+	a2 := mustAdd(t, s, NewAgent{Name: "a2"}).ID
+	got, err := s.GroupNamesOf(ctx, []int{a1, a2, 999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int][]string{a1: {"g2", "default"}, a2: nil}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("GroupNamesOf = %#v, want %#v (the unknown agent left out)", got, want)
+	}
+	for _, id := range []int{a1, a2} {
+		one, _, err := s.AgentGroupNames(ctx, id)
+		if err != nil || !reflect.DeepEqual(one, got[id]) {
+			t.Fatalf("agent %d: AgentGroupNames %v %v, GroupNamesOf %v", id, one, err, got[id])
+		}
+	}
+	if got, err := s.GroupNamesOf(ctx, nil); err != nil || len(got) != 0 {
+		t.Fatalf("no agents: %v %v", got, err)
+	}
+}
