@@ -55,9 +55,16 @@ func (d *defaultAssigner) assign(ctx context.Context, id int) ([]string, error) 
 	}
 }
 
+// assignLinger is how long requests gather before each write. New agents' requests reach the
+// master one by one from every worker, and written as they came, nearly each one took a
+// transaction of its own: in a shape run the statements' parsing, the commits and their
+// writes to the log cost more than the assignments.
+const assignLinger = 50 * time.Millisecond
+
 // flushAll writes what is pending until nothing is.
 func (d *defaultAssigner) flushAll() {
 	for {
+		time.Sleep(assignLinger)
 		d.mu.Lock()
 		batch := d.pending
 		d.pending = nil

@@ -57,7 +57,7 @@ func (s *Store) AddAgent(ctx context.Context, a NewAgent) (Agent, error) {
 			return fmt.Errorf("insert agent %d: %w", id, err)
 		}
 		if len(a.Groups) > 0 {
-			gw, err := newGroupWriter(ctx, tx)
+			gw, err := s.newGroupWriter(ctx, tx)
 			if err != nil {
 				return err
 			}

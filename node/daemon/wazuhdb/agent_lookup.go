@@ -23,6 +23,8 @@ func (s *Store) AgentGroupNames(ctx context.Context, id int) ([]string, bool, er
 	return splitGroups(csv.String), true, nil
 }
 
+const groupNamesOfSQL = "SELECT id, `group` FROM agent WHERE id IN (SELECT value FROM json_each(?))"
+
 // GroupNamesOf returns the groups, in priority order, of each listed agent that exists (an
 // agent without groups maps to nil), in one query: the master looks up every agent of a batch
 // of default-group requests, before and after assigning them, and one query per agent cost
@@ -36,8 +38,7 @@ func (s *Store) GroupNamesOf(ctx context.Context, ids []int) (map[int][]string, 
 	if err != nil {
 		return nil, fmt.Errorf("read groups of %d agents: %w", len(ids), err)
 	}
-	rows, err := s.db.QueryContext(ctx,
-		"SELECT id, `group` FROM agent WHERE id IN (SELECT value FROM json_each(?))", string(list))
+	rows, err := s.queryCached(ctx, groupNamesOfSQL, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("read groups of %d agents: %w", len(ids), err)
 	}

@@ -58,7 +58,7 @@ func (s *Store) SetAgentGroups(ctx context.Context, mode SetMode, syncStatus str
 		return fmt.Errorf("set agent groups: %w: mode %q", ErrInvalidArgument, mode)
 	}
 	return s.write(ctx, "set agent groups", func(tx *sql.Tx) error {
-		w, err := newGroupWriter(ctx, tx)
+		w, err := s.newGroupWriter(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -82,12 +82,15 @@ func groupSyncStatus(s string) (string, error) {
 	return "", fmt.Errorf("%w: group sync status %q", ErrInvalidArgument, s)
 }
 
-// groupWriter applies set-agent-groups elements with statements prepared
-// once per transaction (on first use), so a 50,000-agent chunk does not
-// re-parse SQL and a single enrollment prepares only what it runs.
+// groupWriter applies set-agent-groups elements with statements the store
+// prepared once (groupStatements, see stmtCache), bound to the transaction on
+// first use: a master gives new agents their default group a few at a time,
+// and parsing the statements again for each transaction cost more than
+// running them.
 type groupWriter struct {
 	ctx   context.Context
 	tx    *sql.Tx
+	s     *Store
 	ids   map[string]int64
 	now   int64
 	stmts map[string]*sql.Stmt
@@ -104,8 +107,12 @@ const (
 	sqlAddGroup      = "INSERT INTO `group` (name) VALUES (?)"
 )
 
-func newGroupWriter(ctx context.Context, tx *sql.Tx) (*groupWriter, error) {
-	w := &groupWriter{ctx: ctx, tx: tx, ids: make(map[string]int64), now: time.Now().Unix(),
+// groupStatements are the statements of a groupWriter.
+var groupStatements = []string{sqlCurrentGroups, sqlInsertAgent, sqlClearBelongs, sqlDeleteBelong,
+	sqlInsertBelong, sqlMaxPriority, sqlSetContext, sqlAddGroup}
+
+func (s *Store) newGroupWriter(ctx context.Context, tx *sql.Tx) (*groupWriter, error) {
+	w := &groupWriter{ctx: ctx, tx: tx, s: s, ids: make(map[string]int64), now: time.Now().Unix(),
 		stmts: make(map[string]*sql.Stmt)}
 	rows, err := tx.QueryContext(ctx, "SELECT id, name FROM `group`")
 	if err != nil {
@@ -128,12 +135,12 @@ func newGroupWriter(ctx context.Context, tx *sql.Tx) (*groupWriter, error) {
 	return w, nil
 }
 
-// stmt returns the prepared form of query, preparing it the first time.
+// stmt returns the statement of query bound to the writer's transaction.
 func (w *groupWriter) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := w.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := w.tx.PrepareContext(w.ctx, query)
+	st, err := w.s.stmt(w.ctx, w.tx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare %q: %w", query, err)
 	}

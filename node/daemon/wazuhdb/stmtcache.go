@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -15,7 +16,8 @@ type stmtCache struct {
 	stmts map[string]*sql.Stmt
 }
 
-// hotStatements are prepared when the store opens: the writes and reads of every keepalive.
+// hotStatements are prepared when the store opens: the writes and reads of every keepalive,
+// and the read of a batch of default-group requests (with groupStatements, its writes).
 // (The store's single connection is busy inside a transaction, so a statement can only be
 // prepared for reuse outside one.)
 var hotStatements = []string{
@@ -23,14 +25,15 @@ var hotStatements = []string{
 	`DELETE FROM labels WHERE id = ?`,
 	`INSERT OR REPLACE INTO labels (id, key, value) VALUES (?, ?, ?)`,
 	agentWhereSQL("id = ?"), agentWhereSQL("name = ?"), agentWhereSQL("register_ip = ?"),
+	groupNamesOfSQL,
 }
 
 // prepareHot prepares hotStatements; called by Open before any transaction.
 func (s *Store) prepareHot(ctx context.Context) error {
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
-	s.cache.stmts = make(map[string]*sql.Stmt, len(hotStatements))
-	for _, q := range hotStatements {
+	s.cache.stmts = make(map[string]*sql.Stmt, len(hotStatements)+len(groupStatements))
+	for _, q := range slices.Concat(hotStatements, groupStatements) {
 		st, err := s.db.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare %.40q: %w", q, err)
@@ -73,4 +76,15 @@ func (s *Store) closeStatements() {
 		_ = st.Close()
 	}
 	s.cache.stmts = nil
+}
+
+// queryCached runs a cached statement on its own, outside any transaction.
+func (s *Store) queryCached(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s.cache.mu.Lock()
+	st, ok := s.cache.stmts[query]
+	s.cache.mu.Unlock()
+	if !ok {
+		return s.db.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
 }
