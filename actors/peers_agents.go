@@ -9,8 +9,9 @@ import (
 
 // activeAgentsPeriod is how often the master counts the active agents of each node for the
 // health report (n_active_agents). Wazuh counts on every request; a cached count keeps a health
-// request from ever waiting on the store.
-const activeAgentsPeriod = 5 * time.Second
+// request from ever waiting on the store. Each count reads every agent row and sorts the active
+// ones by node: every 5 s, with 50,000 agents, that was a seventh of the master's CPU at rest.
+const activeAgentsPeriod = 15 * time.Second
 
 // countActiveAgents asks for a new count; activeAgentsCounted carries it back.
 type (
