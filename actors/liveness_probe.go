@@ -45,7 +45,7 @@ type linkProbe struct {
 
 // probeTimeout is how long a probed connection has to answer: a quarter of the request
 // timeout, at most maxProbeTimeout. Every second waited here is added to the time a node cut
-// off the network keeps its place (memberlist's ~2 s detection, plus this); too short a wait
+// off the network keeps its place (memberlist's 2-3 s detection, plus this); too short a wait
 // turns a starved node into a storm of reconnections and restarted syncs, which starves it
 // more. In a shape run of 51 processes on two cores, a master took over a second to answer an
 // echo for minutes, and a 1 s timeout closed worker connections one after another.
@@ -53,8 +53,9 @@ func probeTimeout(s Settings) time.Duration {
 	return max(min(s.RequestTimeout/4, maxProbeTimeout), 100*time.Millisecond)
 }
 
-// maxProbeTimeout bounds probeTimeout whatever timeout_cluster_request says.
-const maxProbeTimeout = 5 * time.Second
+// maxProbeTimeout bounds probeTimeout whatever timeout_cluster_request says: twice the old
+// second, and a vanished host still gone from the master within about 5 s.
+const maxProbeTimeout = 2 * time.Second
 
 // start sends command (an echo the peer answers) over sess unless a probe is in flight.
 func (p *linkProbe) start(c actor.Context, kit *Kit, sess *session, command string, timeout time.Duration, req *probeLink) {

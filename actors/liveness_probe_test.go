@@ -33,8 +33,9 @@ func TestProbeAnsweredByAnyFrameHeard(t *testing.T) {
 
 func TestProbeTimeoutBounds(t *testing.T) {
 	for _, tc := range []struct{ request, want time.Duration }{
-		{20 * time.Second, 5 * time.Second}, // Wazuh's default timeout_cluster_request
+		{20 * time.Second, maxProbeTimeout}, // Wazuh's default timeout_cluster_request
 		{2 * time.Second, 500 * time.Millisecond},
+		{6 * time.Second, 1500 * time.Millisecond},
 		{time.Minute, maxProbeTimeout},
 		{100 * time.Millisecond, 100 * time.Millisecond},
 	} {

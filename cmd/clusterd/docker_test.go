@@ -24,9 +24,10 @@ const (
 	// dockerPoll is the start-to-start period of the cluster_control polls.
 	dockerPoll = 100 * time.Millisecond
 	// detectionBound is how soon the master must stop listing a worker whose host vanished:
-	// memberlist's detection with the production timers (3 s), then the one-second echo the
-	// master sends over the TCP connection before it believes gossip, plus one polling period.
-	detectionBound     = 4*time.Second + dockerPoll
+	// memberlist's detection with the production timers (3 s), then the echo the master sends
+	// over the TCP connection before it believes gossip (answered within 2 s, or by any other
+	// frame: a starved peer is given that long), plus one polling period.
+	detectionBound     = 5*time.Second + dockerPoll
 	dockerCmdTimeout   = 30 * time.Second
 	dockerBuildTimeout = 3 * time.Minute
 )
