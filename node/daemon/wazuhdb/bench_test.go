@@ -22,8 +22,8 @@ func BenchmarkAddAgent(b *testing.B) {
 	}
 }
 
-// seedAgents imports n keyed agents.
-func seedAgents(b *testing.B, s *Store, n int) {
+// seedAgents imports n keyed agents, ids 1 to n, named agent<id>.
+func seedAgents(b testing.TB, s *Store, n int) {
 	b.Helper()
 	entries := make([]clientkeys.Entry, n)
 	for i := range entries {

@@ -320,13 +320,7 @@ func TestGlobalGroupHashInIDOrder(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	const n = 300
-	entries := make([]clientkeys.Entry, n)
-	for i := range entries {
-		entries[i] = clientkeys.Entry{ID: i + 1, Name: fmt.Sprintf("agent%d", i+1), IP: "any", Key: fmt.Sprintf("k%d", i+1)}
-	}
-	if _, _, _, err := s.ImportClientKeys(ctx, entries); err != nil {
-		t.Fatal(err)
-	}
+	seedAgents(t, s, n)
 	groupsOf := func(id int) []string {
 		if id%5 == 0 {
 			return nil
