@@ -65,9 +65,7 @@ func (h *MasterHandler) Receive(c actor.Context) {
 		if m.link != h.conn.link {
 			return
 		}
-		if settled := h.probe.heard(); settled != nil {
-			probeOutcome(c, h.log, h.sess, settled, true, probeTimeout(h.settings))
-		}
+		probeOutcome(c, h.log, h.sess, h.probe.heard(), true, probeTimeout(h.settings))
 		if !h.sess.takeResponse(c, m.frame) {
 			h.request(c, m.frame)
 		}

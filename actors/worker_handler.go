@@ -108,9 +108,7 @@ func (w *WorkerHandler) Receive(c actor.Context) {
 		if w.sess == nil || m.link != w.sess.link {
 			return
 		}
-		if settled := w.probe.heard(); settled != nil {
-			probeOutcome(c, w.log, w.sess, settled, true, probeTimeout(w.settings))
-		}
+		probeOutcome(c, w.log, w.sess, w.probe.heard(), true, probeTimeout(w.settings))
 		if !w.sess.takeResponse(c, m.frame) {
 			w.request(c, m.frame)
 		}
