@@ -75,14 +75,23 @@ const (
 // is numeric), even when they contribute no row. It holds only the columns the statement
 // names: SQLite copies every column of the compound for every row, and the summaries, which
 // read one column of 10,000 rows, spent most of their time copying the other 25.
-func tableFor(rows tableRows, statement string) (table string, kept []int) {
+// A column the store holds elsewhere (ColumnsElsewhere) is read there under its own name.
+func tableFor(store Store, rows tableRows, statement string) (table string, kept []int) {
+	elsewhere, _ := store.(ColumnsElsewhere)
 	kept = []int{0} // id, always first: the manager's row is SELECT 0, ...
 	names := []string{agentColumnNames[0]}
 	for i, name := range agentColumnNames[1:] {
-		if namesColumn(statement, name) {
-			kept = append(kept, i+1)
-			names = append(names, quoteColumn(name))
+		if !namesColumn(statement, name) {
+			continue
 		}
+		kept = append(kept, i+1)
+		if elsewhere != nil {
+			if expr, ok := elsewhere.AgentColumnSQL(name); ok {
+				names = append(names, expr+" AS "+quoteColumn(name))
+				continue
+			}
+		}
+		names = append(names, quoteColumn(name))
 	}
 	cols := strings.Join(names, ", ")
 	switch rows {
@@ -146,7 +155,7 @@ func (db *agentDB) selectAgents(ctx context.Context, rows tableRows, statement s
 	case rows == allRows && !db.hasManager():
 		rows = storeRows
 	}
-	table, kept := tableFor(rows, statement)
+	table, kept := tableFor(db.store, rows, statement)
 	all := args
 	if rows != storeRows {
 		manager := db.managerRow()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/clusterd/clusterd/messages"
 	"github.com/clusterd/clusterd/messages/dapi"
+	"github.com/clusterd/clusterd/node/daemon/wazuhdb"
 )
 
 // agentsNode is a master with four agents (and the manager, 000):
@@ -329,5 +330,23 @@ func TestAgentsSummaryByStatusOSAndGroup(t *testing.T) {
 	none := n.run(request(t, "wazuh.agent", "get_agents_summary", `{}`, reqOpts{policies: `{"rbac_mode": "white"}`}))
 	if !strings.Contains(none, `{"status": {"active": 0, "disconnected": 0, "never_connected": 0, "pending": 0}, "os": {}, "groups": {}}`) {
 		t.Errorf("no agent readable: %s", none)
+	}
+}
+
+// The master keeps a keepalive-only report apart from the agent's row (wazuhdb's
+// agent_keepalive); a listing filters and shows the agent by it all the same.
+func TestGetAgentsReadsKeepalivesKeptApart(t *testing.T) {
+	n := agentsNode(t)
+	now := time.Now().Unix()
+	if _, err := n.store.ApplyAgentInfo(context.Background(), wazuhdb.AgentInfoBatch{
+		Keepalive: []wazuhdb.AgentKeepalive{{ID: 2}}}, now); err != nil {
+		t.Fatal(err)
+	}
+	a := affected(t, n.run(request(t, "wazuh.agent", "get_agents", `{"q": "lastKeepAlive<1h", "select": ["lastKeepAlive"]}`, reqOpts{})))
+	if got := strings.Join(itemValues(a.Items, "id"), ","); got != "001,002,004" {
+		t.Fatalf("agents kept alive within the hour: %s, want 001,002,004", got)
+	}
+	if got, _ := field(a.Items[1], "lastKeepAlive").(time.Time); got.Unix() != now {
+		t.Errorf("agent 002's lastKeepAlive %v, want %v", field(a.Items[1], "lastKeepAlive"), time.Unix(now, 0))
 	}
 }

@@ -41,6 +41,13 @@ type Store interface {
 	SelectGlobal(ctx context.Context, query string, args []any, row func(values []any) error) error
 }
 
+// ColumnsElsewhere is a Store whose agent table holds a column of Wazuh's agent table elsewhere
+// than in the agent's row: AgentColumnSQL returns the expression that reads it over a row of
+// the table named agent, and false for a column the row holds itself.
+type ColumnsElsewhere interface {
+	AgentColumnSQL(name string) (string, bool)
+}
+
 // Generational is a Store that tells when it changed: the executor keeps the agent ids it read
 // while Generation returns the value it read before them.
 type Generational interface {

@@ -28,7 +28,7 @@ type Agent struct {
 // agentColumns is the select list scanAgent reads, in its order.
 const agentColumns = "id, name, ip, register_ip, internal_key, os_name, os_version, os_major, " +
 	"os_minor, os_codename, os_build, os_platform, os_uname, os_arch, version, config_sum, " +
-	"merged_sum, manager_host, node_name, date_add, last_keepalive, connection_status, " +
+	"merged_sum, manager_host, node_name, date_add, " + LastKeepaliveSQL + ", connection_status, " +
 	"disconnection_time, group_config_status, status_code, `group`, group_hash, " +
 	"group_sync_status, sync_status"
 

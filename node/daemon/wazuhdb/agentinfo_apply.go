@@ -88,14 +88,27 @@ const markSyncedSQL = `UPDATE OR FAIL agent SET sync_status = 'synced'
 	WHERE sync_status IN ('syncreq', 'syncreq_keepalive', 'syncreq_status')
 		AND id IN (VALUES ` + valuesPlaceholder + `)`
 
-// applyKeepaliveSQL: the agent was alive at the worker, so it is active now.
-// An empty version keeps the stored one. VALUES columns: id, version, now.
-const applyKeepaliveSQL = `UPDATE OR FAIL agent SET
-		last_keepalive = v.column3, connection_status = 'active', disconnection_time = 0,
-		status_code = 0, version = COALESCE(NULLIF(v.column2, ''), agent.version)
-	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
+// applyKeepaliveSQL: the agent was alive at the worker, so its last keepalive is now. It goes to
+// agent_keepalive (see schemaV8), not to the agent's own row; an id the agent table does not
+// hold is skipped. VALUES columns: id, now.
+const applyKeepaliveSQL = `INSERT INTO agent_keepalive (id, last_keepalive)
+	SELECT v.column1, v.column2 FROM (VALUES ` + valuesPlaceholder + `) AS v
+		JOIN agent ON agent.id = v.column1 WHERE true
+	ON CONFLICT (id) DO UPDATE SET last_keepalive = excluded.last_keepalive`
 
-const applyKeepaliveWidth = 3
+const applyKeepaliveWidth = 2
+
+// applyAliveSQL: the agent was alive at the worker, so it is active, with no disconnection time
+// nor status code; an empty version keeps the stored one. Only the rows where one of those
+// changes are written, which at rest is none. VALUES columns: id, version.
+const applyAliveSQL = `UPDATE OR FAIL agent SET
+		connection_status = 'active', disconnection_time = 0, status_code = 0,
+		version = COALESCE(NULLIF(v.column2, ''), agent.version)
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1
+		AND (agent.connection_status != 'active' OR agent.disconnection_time != 0
+			OR agent.status_code != 0 OR (v.column2 != '' AND agent.version IS NOT v.column2))`
+
+const applyAliveWidth = 2
 
 // applyStatusSQL: VALUES columns are id, version, connection_status,
 // disconnection_time, status_code.
@@ -160,7 +173,7 @@ type AgentInfoWriter struct {
 	updated int64
 
 	syncreq, follow, clearLabels, insertLabels *rowsStatement
-	keepalive, status, synced                  *rowsStatement
+	keepalive, alive, status, synced           *rowsStatement
 	marked                                     *sql.Stmt // markedSQL, prepared at its first use
 }
 
@@ -171,6 +184,7 @@ func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWr
 		clearLabels:  newRowsStatement(ctx, tx, clearLabelsSQL, 1),
 		insertLabels: newRowsStatement(ctx, tx, insertLabelsSQL, 3),
 		keepalive:    newRowsStatement(ctx, tx, applyKeepaliveSQL, applyKeepaliveWidth),
+		alive:        newRowsStatement(ctx, tx, applyAliveSQL, applyAliveWidth),
 		status:       newRowsStatement(ctx, tx, applyStatusSQL, applyStatusWidth),
 		synced:       newRowsStatement(ctx, tx, markSyncedSQL, 1),
 	}
@@ -178,7 +192,7 @@ func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWr
 
 func (w *AgentInfoWriter) close() {
 	for _, st := range []*rowsStatement{w.syncreq, w.follow, w.clearLabels, w.insertLabels,
-		w.keepalive, w.status, w.synced} {
+		w.keepalive, w.alive, w.status, w.synced} {
 		st.close()
 	}
 	if w.marked != nil {
@@ -334,10 +348,15 @@ func (w *AgentInfoWriter) applyKeepalives(items []AgentKeepalive) (int64, error)
 		return 0, nil
 	}
 	n, err := w.keepalive.exec(len(items), func(i int, dst []any) {
-		dst[0], dst[1], dst[2] = items[i].ID, items[i].Version, w.now
+		dst[0], dst[1] = items[i].ID, w.now
 	})
 	if err != nil {
 		return 0, fmt.Errorf("update keepalives: %w", err)
+	}
+	if _, err := w.alive.exec(len(items), func(i int, dst []any) {
+		dst[0], dst[1] = items[i].ID, items[i].Version
+	}); err != nil {
+		return 0, fmt.Errorf("update keepalives' statuses: %w", err)
 	}
 	if err := markSynced(w.synced, items, func(k AgentKeepalive) int { return k.ID }); err != nil {
 		return 0, err

@@ -25,7 +25,7 @@ func (s *Store) DisconnectStale(ctx context.Context, olderThan int64, sync strin
 	err := s.write(ctx, op, func(tx *sql.Tx) error {
 		ids = ids[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM agent
-			WHERE id > 0 AND connection_status IN ('active', 'pending') AND last_keepalive < ?
+			WHERE id > 0 AND connection_status IN ('active', 'pending') AND `+LastKeepaliveSQL+` < ?
 			ORDER BY id`, olderThan)
 		if err != nil {
 			return err

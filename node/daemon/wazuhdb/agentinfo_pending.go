@@ -73,7 +73,7 @@ const pendingColumns = `id, name, IFNULL(ip, ''), IFNULL(os_name, ''), IFNULL(os
 	IFNULL(os_major, ''), IFNULL(os_minor, ''), IFNULL(os_codename, ''), IFNULL(os_build, ''),
 	IFNULL(os_platform, ''), IFNULL(os_uname, ''), IFNULL(os_arch, ''), IFNULL(version, ''),
 	IFNULL(config_sum, ''), IFNULL(merged_sum, ''), IFNULL(manager_host, ''),
-	IFNULL(node_name, ''), IFNULL(last_keepalive, 0), connection_status, disconnection_time,
+	IFNULL(node_name, ''), IFNULL(` + LastKeepaliveSQL + `, 0), connection_status, disconnection_time,
 	group_config_status, status_code, sync_status, info_seq`
 
 func scanPending(rows *sql.Rows) (Agent, int64, error) {
