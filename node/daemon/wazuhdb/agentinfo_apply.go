@@ -148,8 +148,12 @@ func (s *Store) ApplyAgentInfo(ctx context.Context, b AgentInfoBatch, now int64)
 // is written over the earlier one, as wazuh-db writes row after row.
 func (s *Store) ApplyAgentInfoBatches(ctx context.Context, now int64, fill func(w *AgentInfoWriter) error) (int, error) {
 	var updated int64
-	err := s.writeUnchecked(ctx, "apply agent info", func(tx *sql.Tx) error {
+	err := s.writeUnchecked(ctx, "apply agent info", func(tx *sql.Tx, uncheck func() error) error {
 		w := newAgentInfoWriter(ctx, tx, now)
+		w.uncheck = uncheck
+		for _, hot := range []*rowsStatement{w.keepalive, w.alive, w.synced} {
+			hot.cached = s.cached
+		}
 		defer w.close()
 		if err := fill(w); err != nil {
 			return err
@@ -174,7 +178,8 @@ type AgentInfoWriter struct {
 
 	syncreq, follow, clearLabels, insertLabels *rowsStatement
 	keepalive, alive, status, synced           *rowsStatement
-	marked                                     *sql.Stmt // markedSQL, prepared at its first use
+	marked                                     *sql.Stmt    // markedSQL, prepared at its first use
+	uncheck                                    func() error // see writeUnchecked
 }
 
 func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
@@ -202,6 +207,9 @@ func (w *AgentInfoWriter) close() {
 
 // Syncreq writes full rows ("syncreq" items), labels included.
 func (w *AgentInfoWriter) Syncreq(agents []Agent) error {
+	if err := w.uncheckRows(len(agents)); err != nil {
+		return err
+	}
 	n, err := w.applySyncreq(lastPerID(agents, func(a Agent) int { return a.ID }))
 	w.updated += n
 	return err
@@ -216,9 +224,21 @@ func (w *AgentInfoWriter) Keepalive(items []AgentKeepalive) error {
 
 // Status writes "syncreq_status" items.
 func (w *AgentInfoWriter) Status(items []AgentStatus) error {
+	if err := w.uncheckRows(len(items)); err != nil {
+		return err
+	}
 	n, err := w.applyStatuses(lastPerID(items, func(st AgentStatus) int { return st.ID }))
 	w.updated += n
 	return err
+}
+
+// uncheckRows has the statements that write checked columns of n rows compiled without the
+// checks (see writeUnchecked).
+func (w *AgentInfoWriter) uncheckRows(n int) error {
+	if n == 0 || w.uncheck == nil {
+		return nil
+	}
+	return w.uncheck()
 }
 
 // lastPerID drops entries with an id <= 0 and every entry but the last of

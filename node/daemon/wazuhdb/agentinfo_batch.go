@@ -25,6 +25,8 @@ type rowsStatement struct {
 	perExec  int
 	prepared map[int]*sql.Stmt
 	buf      []any
+	// cached, if set, returns the store's statement prepared once for a query, bound to tx.
+	cached func(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, bool)
 }
 
 const valuesPlaceholder = "{{VALUES}}"
@@ -32,9 +34,17 @@ const valuesPlaceholder = "{{VALUES}}"
 func newRowsStatement(ctx context.Context, tx *sql.Tx, sqlShape string, width int) *rowsStatement {
 	return &rowsStatement{
 		ctx: ctx, tx: tx, sqlShape: sqlShape, width: width,
-		perExec:  max(1, maxBatchParams/width),
+		perExec:  rowsPerExec(width),
 		prepared: make(map[int]*sql.Stmt),
 	}
+}
+
+// rowsPerExec is the most rows of the given width one execution binds.
+func rowsPerExec(width int) int { return max(1, maxBatchParams/width) }
+
+// rowsQuery is sqlShape over a VALUES list of rows rows of width columns.
+func rowsQuery(sqlShape string, rows, width int) string {
+	return strings.Replace(sqlShape, valuesPlaceholder, valuesTuples(rows, width), 1)
 }
 
 // exec runs the statement over n rows, fill writing the width arguments of
@@ -129,7 +139,13 @@ func (r *rowsStatement) stmt(rows int) (*sql.Stmt, error) {
 	if st, ok := r.prepared[rows]; ok {
 		return st, nil
 	}
-	query := strings.Replace(r.sqlShape, valuesPlaceholder, valuesTuples(rows, r.width), 1)
+	query := rowsQuery(r.sqlShape, rows, r.width)
+	if r.cached != nil {
+		if st, ok := r.cached(r.ctx, r.tx, query); ok {
+			r.prepared[rows] = st
+			return st, nil
+		}
+	}
 	st, err := r.tx.PrepareContext(r.ctx, query)
 	if err != nil {
 		return nil, err
