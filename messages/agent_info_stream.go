@@ -257,6 +257,7 @@ func (d *AgentInfoDocument) Walk(v AgentInfoVisitor) (oversized int, err error) 
 // batches.
 func walkList[T any](d *AgentInfoDocument, at int, name string, parse func(any) (T, error), apply func([]T) error) (oversized int, err error) {
 	s := scanner{data: d.data, pos: at + 1}
+	items := scanner{} // decodes each item; the keys it interns serve the whole list
 	var batch []T
 	batchBytes := 0
 	flush := func() error {
@@ -281,7 +282,7 @@ func walkList[T any](d *AgentInfoDocument, at int, name string, parse func(any) 
 		if size := s.pos - start; size > MaxAgentInfoItemSize {
 			oversized++
 		} else {
-			item, err := parseItemAt(d.data[:s.pos], start, parse)
+			item, err := parseItemAt(&items, d.data[:s.pos], start, parse)
 			if err != nil {
 				return oversized, fmt.Errorf("parse agent-info sync: %w: %s[%d]: %w", ErrAgentInfoSync, name, index, err)
 			}
@@ -304,9 +305,11 @@ func walkList[T any](d *AgentInfoDocument, at int, name string, parse func(any) 
 	return oversized, flush()
 }
 
-// parseItemAt decodes the one value that starts at start and ends data.
-func parseItemAt[T any](data []byte, start int, parse func(any) (T, error)) (T, error) {
-	s := scanner{data: data, pos: start}
+// parseItemAt decodes with s the one value that starts at start and ends data. s keeps the
+// keys it interned from one item to the next: a scanner of its own for each item made a map
+// of them for each, most of what a master allocated reading its workers' keepalives.
+func parseItemAt[T any](s *scanner, data []byte, start int, parse func(any) (T, error)) (T, error) {
+	s.data, s.pos = data, start
 	v, err := s.value(3)
 	if err != nil {
 		var zero T
