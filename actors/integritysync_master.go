@@ -439,6 +439,10 @@ func (h *MasterHandler) workerCapabilities(f messages.Frame) {
 			h.integ.format = integrity.FormatFramed
 			used = append(used, tok)
 		}
+		if tok == CapSendsyncInline {
+			h.sendsyncInline = true
+			used = append(used, tok)
+		}
 		if worker, ok := wire.ParseLinkOffer(tok); ok {
 			master := wire.NewLinkNonce()
 			switched, err := h.sess.link.conn.UseLinkCipher(worker, master, true)

@@ -23,16 +23,17 @@ type MasterHandler struct {
 	conn     *handlerConn
 	log      *logrus.Entry
 
-	sess          *session
-	status        messages.WorkerStatus
-	lastKeepalive time.Time
-	integ         masterIntegrity
-	agentInfoBusy bool // an agent-info sync of this worker is being applied
-	dropping      bool // the keepalive check already closed the connection
-	disconnected  bool // the connection's end was handled (it can be heard of twice, see started)
-	probe         linkProbe
-	work          *offload
-	dapi          dapiRelays // DAPI requests forwarded to the worker, waiting for its answer
+	sess           *session
+	status         messages.WorkerStatus
+	lastKeepalive  time.Time
+	integ          masterIntegrity
+	agentInfoBusy  bool // an agent-info sync of this worker is being applied
+	sendsyncInline bool // the worker announced CapSendsyncInline: answers go in CmdSendSyncInline
+	dropping       bool // the keepalive check already closed the connection
+	disconnected   bool // the connection's end was handled (it can be heard of twice, see started)
+	probe          linkProbe
+	work           *offload
+	dapi           dapiRelays // DAPI requests forwarded to the worker, waiting for its answer
 }
 
 // pushIntegrityCheck asks a handler to tell its (clusterd) worker to check integrity now.

@@ -50,7 +50,23 @@ type sendsyncJob struct {
 	handler *actor.PID
 	worker  string
 	req     messages.SendSync
+	inline  bool // the worker takes answers in CmdSendSyncInline (CapSendsyncInline)
 }
+
+// CapSendsyncInline is the cd_caps token of a worker that takes a sendsync answer inline
+// (CmdSendSyncInline, protocol §22.5).
+const CapSendsyncInline = "sendsync-inline"
+
+// CmdSendSyncInline is clusterd's own request from a master to a worker that announced
+// CapSendsyncInline: "<client> <answer>", the daemon's answer to a sendsync request in one
+// round trip instead of the three of a long string (new_str, str_upd, sendsyn_res). While
+// 50,000 new agents each asked for their default group, those round trips were most of the
+// frames the master handled.
+const CmdSendSyncInline = "cd_ssres"
+
+// maxInlineSendsyncAnswer is the largest answer sent inline; a larger one goes as a long
+// string, as to a Wazuh worker. The daemons answer in at most 64 KiB (OS_MAXSTR).
+const maxInlineSendsyncAnswer = 64 << 10
 
 // sendsyncJobDone frees a slot.
 type sendsyncJobDone struct{ size int }
@@ -136,6 +152,10 @@ func (q *SendsyncQueue) serve(actorCtx context.Context, job *sendsyncJob) {
 
 // sendAnswer sends the daemon's answer to the worker as a long string named by sendsyn_res.
 func (q *SendsyncQueue) sendAnswer(ctx context.Context, r *Requester, job *sendsyncJob, answer []byte) error {
+	if job.inline && len(answer) <= maxInlineSendsyncAnswer {
+		_, err := r.Request(ctx, CmdSendSyncInline, messages.SendSyncAnswer{Client: job.req.Client, Answer: answer}.Encode())
+		return err
+	}
 	return sendLongString(ctx, q.kit, r, answer, func(id string) error {
 		res := messages.SendSyncResult{Client: job.req.Client, StringID: id}
 		_, err := r.Request(ctx, messages.CmdSendSynRes, res.Encode())
@@ -169,5 +189,5 @@ func (h *MasterHandler) sendsync(c actor.Context, f messages.Frame) {
 		return
 	}
 	h.sess.respond(f.Counter, messages.CmdOK, []byte("Added request to SendSync requests queue"))
-	c.Send(h.role.Sendsync, &sendsyncJob{handler: c.Self(), worker: h.conn.info.Name, req: req})
+	c.Send(h.role.Sendsync, &sendsyncJob{handler: c.Self(), worker: h.conn.info.Name, req: req, inline: h.sendsyncInline})
 }

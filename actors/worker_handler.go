@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -245,7 +246,7 @@ func (w *WorkerHandler) helloAnswered(c actor.Context, m *Response) {
 	w.log.Info("Successfully connected to master.")
 	// Before any integrity check: the master handles a connection's requests in order.
 	caps := capsTag{link: w.sess.link, nonce: wire.NewLinkNonce()}
-	w.sess.request(c, &SendRequest{Command: CmdCapabilities, Payload: []byte(integrity.CapPackageS2 + " " + caps.nonce.Offer()),
+	w.sess.request(c, &SendRequest{Command: CmdCapabilities, Payload: []byte(integrity.CapPackageS2 + " " + CapSendsyncInline + " " + caps.nonce.Offer()),
 		Tag: caps, ReplyTo: c.Self()})
 	w.tellTasks(c, &masterLink{up: true})
 }
@@ -332,6 +333,14 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 			arrived.err = messages.ErrStringNotFound.With(res.StringID)
 		}
 		w.tell(c, w.tasks.Sendsync, arrived)
+	case CmdSendSyncInline:
+		res, err := messages.ParseSendSyncAnswer(f.Payload)
+		if err != nil {
+			w.sess.respondError(f.Counter, messages.ErrJSONNotLoaded.With(err.Error()))
+			return
+		}
+		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
+		w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: res.Client, data: bytes.Clone(res.Answer)})
 	case messages.CmdSendSynErr:
 		e, err := messages.ParseSendSyncError(f.Payload)
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))

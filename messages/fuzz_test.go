@@ -260,6 +260,9 @@ func FuzzSpacedPayloads(f *testing.F) {
 		if s, err := ParseSendSyncError(p); err == nil && !bytes.Equal(s.Encode(), p) {
 			t.Fatalf("sendsyn_err: %q", s.Encode())
 		}
+		if s, err := ParseSendSyncAnswer(p); err == nil && !bytes.Equal(s.Encode(), p) {
+			t.Fatalf("cd_ssres: %q", s.Encode())
+		}
 		if s, err := ParseSendSync(p); err == nil {
 			again, err := ParseSendSync(s.Encode())
 			if err != nil || again.DaemonName != s.DaemonName || !bytes.Equal(again.Message, s.Message) {

@@ -114,3 +114,23 @@ func ParseSendSyncError(p []byte) (SendSyncError, error) {
 
 // Encode builds the "<client> <text>" payload.
 func (s SendSyncError) Encode() []byte { return joinPair(s.Client, []byte(s.Text)) }
+
+// SendSyncAnswer is a `cd_ssres` payload (clusterd's own, protocol §22.5): "<local client
+// name> <the daemon's answer>", the answer carried in the request itself instead of in a long
+// string named by `sendsyn_res`.
+type SendSyncAnswer struct {
+	Client string
+	Answer []byte
+}
+
+// ParseSendSyncAnswer splits a "<client> <answer>" payload. Answer shares p's bytes.
+func ParseSendSyncAnswer(p []byte) (SendSyncAnswer, error) {
+	client, answer, err := splitPair(p)
+	if err != nil {
+		return SendSyncAnswer{}, err
+	}
+	return SendSyncAnswer{Client: string(client), Answer: answer}, nil
+}
+
+// Encode builds the "<client> <answer>" payload.
+func (s SendSyncAnswer) Encode() []byte { return joinPair(s.Client, s.Answer) }

@@ -42,6 +42,7 @@ func TestSpacedPayloadsWithoutSpaceAreError1000(t *testing.T) {
 		"sendsync":    func(p []byte) error { _, err := ParseSendSync(p); return err },
 		"sendsyn_res": func(p []byte) error { _, err := ParseSendSyncResult(p); return err },
 		"sendsyn_err": func(p []byte) error { _, err := ParseSendSyncError(p); return err },
+		"cd_ssres":    func(p []byte) error { _, err := ParseSendSyncAnswer(p); return err },
 	}
 	for name, parse := range parsers {
 		var we *WazuhError
