@@ -339,6 +339,10 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 			w.sess.respondError(f.Counter, messages.ErrJSONNotLoaded.With(err.Error()))
 			return
 		}
+		if len(res.Answer) > maxInlineSendsyncAnswer {
+			w.sess.respondError(f.Counter, messages.ErrPayloadTooLarge.With(fmt.Sprintf("sendsync answer of %d bytes", len(res.Answer))))
+			return
+		}
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
 		w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: res.Client, data: bytes.Clone(res.Answer)})
 	case messages.CmdSendSynErr:

@@ -1,9 +1,12 @@
 package nodetest_test
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/clusterd/clusterd/actors"
 	"github.com/clusterd/clusterd/messages"
@@ -72,5 +75,29 @@ func TestSendsyncAnswerInlineOnlyToWorkersThatAsked(t *testing.T) {
 				t.Errorf("the master sent %v before sendsyn_res, want one long string", seen)
 			}
 		})
+	}
+}
+
+// A worker takes an inline sendsync answer up to the size a daemon answers in, and refuses a
+// larger one (3050) without allocating it again; it keeps its connection.
+func TestWorkerBoundsInlineSendsyncAnswers(t *testing.T) {
+	fm := startFakeMaster(t)
+	w := nodetest.StartWorkerOf(t, fm.addr(), nodetest.Options{})
+	nodetest.Eventually(t, 15*time.Second, func() error {
+		if ok, err := w.WorkerConnected(); err != nil || !ok {
+			return fmt.Errorf("worker not connected (%v)", err)
+		}
+		return nil
+	})
+	big := messages.SendSyncAnswer{Client: "nobody", Answer: bytes.Repeat([]byte("x"), 64<<10+1)}
+	if code := nodetest.WazuhCode(t, fm.request(actors.CmdSendSyncInline, big.Encode())); code != 3050 {
+		t.Fatalf("an inline answer of %d bytes answered %d, want 3050", len(big.Answer), code)
+	}
+	small := messages.SendSyncAnswer{Client: "nobody", Answer: []byte(`{"error":0}`)}
+	if f := fm.request(actors.CmdSendSyncInline, small.Encode()); f.Command != messages.CmdOK {
+		t.Fatalf("an inline answer of %d bytes answered %s %q", len(small.Answer), f.Command, f.Payload)
+	}
+	if fm.accepts.Load() != 1 {
+		t.Fatalf("the worker connected %d times", fm.accepts.Load())
 	}
 }
