@@ -32,8 +32,8 @@ const maxSendsyncQueued = 64 << 20
 
 // SendsyncQueue is the master's node/master/sendsync: the queue of worker requests for the master's
 // daemons (§11). Each request runs on its own goroutine (at most sendsyncWorkers at a time):
-// the daemon's answer goes back to the worker as a long string named by sendsyn_res, or as
-// sendsyn_err with the error text.
+// the daemon's answer goes back to the worker as a long string named by sendsyn_res (inline in
+// CmdSendSyncInline to a clusterd worker that asked), or as sendsyn_err with the error text.
 type SendsyncQueue struct {
 	kit      *Kit
 	settings Settings
@@ -150,7 +150,8 @@ func (q *SendsyncQueue) serve(actorCtx context.Context, job *sendsyncJob) {
 	_, _ = r.Request(ctx, messages.CmdSendSynErr, e.Encode())
 }
 
-// sendAnswer sends the daemon's answer to the worker as a long string named by sendsyn_res.
+// sendAnswer sends the daemon's answer to the worker: in CmdSendSyncInline when the worker takes
+// it so and it is small enough, else as a long string named by sendsyn_res.
 func (q *SendsyncQueue) sendAnswer(ctx context.Context, r *Requester, job *sendsyncJob, answer []byte) error {
 	if job.inline && len(answer) <= maxInlineSendsyncAnswer {
 		_, err := r.Request(ctx, CmdSendSyncInline, messages.SendSyncAnswer{Client: job.req.Client, Answer: answer}.Encode())

@@ -1,7 +1,6 @@
 package actors
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -344,7 +343,7 @@ func (w *WorkerHandler) request(c actor.Context, f messages.Frame) {
 			return
 		}
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))
-		w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: res.Client, data: bytes.Clone(res.Answer)})
+		w.tell(c, w.tasks.Sendsync, &sendsyncArrived{client: res.Client, data: res.Answer})
 	case messages.CmdSendSynErr:
 		e, err := messages.ParseSendSyncError(f.Payload)
 		w.sess.respond(f.Counter, messages.CmdOK, []byte("Response forwarded to worker"))

@@ -149,11 +149,7 @@ func (s *Store) ApplyAgentInfo(ctx context.Context, b AgentInfoBatch, now int64)
 func (s *Store) ApplyAgentInfoBatches(ctx context.Context, now int64, fill func(w *AgentInfoWriter) error) (int, error) {
 	var updated int64
 	err := s.writeUnchecked(ctx, "apply agent info", func(tx *sql.Tx, uncheck func() error) error {
-		w := newAgentInfoWriter(ctx, tx, now)
-		w.uncheck = uncheck
-		for _, hot := range []*rowsStatement{w.keepalive, w.alive, w.synced} {
-			hot.cached = s.cached
-		}
+		w := s.newAgentInfoWriter(ctx, tx, now, uncheck)
 		defer w.close()
 		if err := fill(w); err != nil {
 			return err
@@ -182,8 +178,11 @@ type AgentInfoWriter struct {
 	uncheck                                    func() error // see writeUnchecked
 }
 
-func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
-	return &AgentInfoWriter{ctx: ctx, tx: tx, now: now,
+// newAgentInfoWriter returns the writer of one transaction. uncheck is writeUnchecked's; the
+// statements of keepalive-only items, what every document at rest holds, take the store's
+// prepared ones (hotRowsStatements).
+func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64, uncheck func() error) *AgentInfoWriter {
+	w := &AgentInfoWriter{ctx: ctx, tx: tx, now: now, uncheck: uncheck,
 		syncreq:      newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth),
 		follow:       newRowsStatement(ctx, tx, applyFollowSQL, applyFollowWidth),
 		clearLabels:  newRowsStatement(ctx, tx, clearLabelsSQL, 1),
@@ -193,6 +192,10 @@ func newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWr
 		status:       newRowsStatement(ctx, tx, applyStatusSQL, applyStatusWidth),
 		synced:       newRowsStatement(ctx, tx, markSyncedSQL, 1),
 	}
+	for _, hot := range []*rowsStatement{w.keepalive, w.alive, w.synced} {
+		hot.cached = s.cached
+	}
+	return w
 }
 
 func (w *AgentInfoWriter) close() {

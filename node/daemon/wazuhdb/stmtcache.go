@@ -69,11 +69,8 @@ func (s *Store) prepareHot(ctx context.Context) error {
 // stmt returns query's statement bound to tx: the prepared one when query is hot, else one
 // prepared for this transaction only.
 func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	s.cache.mu.Lock()
-	st, ok := s.cache.stmts[query]
-	s.cache.mu.Unlock()
-	if ok {
-		return tx.StmtContext(ctx, st), nil
+	if st, ok := s.cached(ctx, tx, query); ok {
+		return st, nil
 	}
 	st, err := tx.PrepareContext(ctx, query)
 	if err != nil {
@@ -85,13 +82,19 @@ func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, 
 // cached returns query's prepared statement bound to tx, if query is one of the store's hot
 // statements.
 func (s *Store) cached(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, bool) {
-	s.cache.mu.Lock()
-	st, ok := s.cache.stmts[query]
-	s.cache.mu.Unlock()
+	st, ok := s.cache.lookup(query)
 	if !ok {
 		return nil, false
 	}
 	return tx.StmtContext(ctx, st), true
+}
+
+// lookup returns query's statement prepared when the store opened, if query is hot.
+func (c *stmtCache) lookup(query string) (*sql.Stmt, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, ok := c.stmts[query]
+	return st, ok
 }
 
 // execCached runs a cached statement in tx.
@@ -115,9 +118,7 @@ func (s *Store) closeStatements() {
 
 // queryCached runs a cached statement on its own, outside any transaction.
 func (s *Store) queryCached(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s.cache.mu.Lock()
-	st, ok := s.cache.stmts[query]
-	s.cache.mu.Unlock()
+	st, ok := s.cache.lookup(query)
 	if !ok {
 		return s.db.QueryContext(ctx, query, args...)
 	}
