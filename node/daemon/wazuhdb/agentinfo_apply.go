@@ -22,8 +22,7 @@ import (
 // statements are UPDATE OR FAIL: with the default ABORT, a multi-row write on
 // a table with a trigger keeps a statement journal, which spills to a
 // temporary file once a batch dirties more than a few pages. The values bound
-// are checked beforehand, so no constraint can fail halfway, and the apply
-// runs with SQLite's CHECK constraints off (see writeUnchecked).
+// are checked beforehand, so no constraint can fail halfway.
 
 // applySyncreqSQL updates the keepalive-derived columns, as wazuh-db's
 // syncreq update does. One row is not taken: an agent that is not active,
@@ -148,8 +147,8 @@ func (s *Store) ApplyAgentInfo(ctx context.Context, b AgentInfoBatch, now int64)
 // is written over the earlier one, as wazuh-db writes row after row.
 func (s *Store) ApplyAgentInfoBatches(ctx context.Context, now int64, fill func(w *AgentInfoWriter) error) (int, error) {
 	var updated int64
-	err := s.writeUnchecked(ctx, "apply agent info", func(tx *sql.Tx, uncheck func() error) error {
-		w := s.newAgentInfoWriter(ctx, tx, now, uncheck)
+	err := s.write(ctx, "apply agent info", func(tx *sql.Tx) error {
+		w := s.newAgentInfoWriter(ctx, tx, now)
 		defer w.close()
 		if err := fill(w); err != nil {
 			return err
@@ -174,15 +173,14 @@ type AgentInfoWriter struct {
 
 	syncreq, follow, clearLabels, insertLabels *rowsStatement
 	keepalive, alive, status, synced           *rowsStatement
-	marked                                     *sql.Stmt    // markedSQL, prepared at its first use
-	uncheck                                    func() error // see writeUnchecked
+	marked                                     *sql.Stmt // markedSQL, bound to tx at its first use
+	s                                          *Store
 }
 
-// newAgentInfoWriter returns the writer of one transaction. uncheck is writeUnchecked's; the
-// statements of keepalive-only items, what every document at rest holds, take the store's
-// prepared ones (hotRowsStatements).
-func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64, uncheck func() error) *AgentInfoWriter {
-	w := &AgentInfoWriter{ctx: ctx, tx: tx, now: now, uncheck: uncheck,
+// newAgentInfoWriter returns the writer of one transaction. Its statements are the store's,
+// prepared when it opened (agentInfoStatements).
+func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
+	w := &AgentInfoWriter{ctx: ctx, tx: tx, now: now, s: s,
 		syncreq:      newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth),
 		follow:       newRowsStatement(ctx, tx, applyFollowSQL, applyFollowWidth),
 		clearLabels:  newRowsStatement(ctx, tx, clearLabelsSQL, 1),
@@ -192,15 +190,19 @@ func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64, u
 		status:       newRowsStatement(ctx, tx, applyStatusSQL, applyStatusWidth),
 		synced:       newRowsStatement(ctx, tx, markSyncedSQL, 1),
 	}
-	for _, hot := range []*rowsStatement{w.keepalive, w.alive, w.synced} {
-		hot.cached = s.cached
+	for _, st := range w.statements() {
+		st.cached = s.cached
 	}
 	return w
 }
 
+func (w *AgentInfoWriter) statements() []*rowsStatement {
+	return []*rowsStatement{w.syncreq, w.follow, w.clearLabels, w.insertLabels,
+		w.keepalive, w.alive, w.status, w.synced}
+}
+
 func (w *AgentInfoWriter) close() {
-	for _, st := range []*rowsStatement{w.syncreq, w.follow, w.clearLabels, w.insertLabels,
-		w.keepalive, w.alive, w.status, w.synced} {
+	for _, st := range w.statements() {
 		st.close()
 	}
 	if w.marked != nil {
@@ -210,9 +212,6 @@ func (w *AgentInfoWriter) close() {
 
 // Syncreq writes full rows ("syncreq" items), labels included.
 func (w *AgentInfoWriter) Syncreq(agents []Agent) error {
-	if err := w.uncheckRows(len(agents)); err != nil {
-		return err
-	}
 	n, err := w.applySyncreq(lastPerID(agents, func(a Agent) int { return a.ID }))
 	w.updated += n
 	return err
@@ -227,21 +226,9 @@ func (w *AgentInfoWriter) Keepalive(items []AgentKeepalive) error {
 
 // Status writes "syncreq_status" items.
 func (w *AgentInfoWriter) Status(items []AgentStatus) error {
-	if err := w.uncheckRows(len(items)); err != nil {
-		return err
-	}
 	n, err := w.applyStatuses(lastPerID(items, func(st AgentStatus) int { return st.ID }))
 	w.updated += n
 	return err
-}
-
-// uncheckRows has the statements that write checked columns of n rows compiled without the
-// checks (see writeUnchecked).
-func (w *AgentInfoWriter) uncheckRows(n int) error {
-	if n == 0 || w.uncheck == nil {
-		return nil
-	}
-	return w.uncheck()
 }
 
 // lastPerID drops entries with an id <= 0 and every entry but the last of
@@ -309,7 +296,7 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 // are the agents' labels digests, in the same order.
 func (w *AgentInfoWriter) finishMarked(agents []Agent, digests [][]byte) error {
 	if w.marked == nil {
-		st, err := w.tx.PrepareContext(w.ctx, markedSQL)
+		st, err := w.s.stmt(w.ctx, w.tx, markedSQL)
 		if err != nil {
 			return fmt.Errorf("prepare the list of changed agents: %w", err)
 		}

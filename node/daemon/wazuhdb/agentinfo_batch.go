@@ -15,8 +15,9 @@ const maxBatchParams = 8192
 // each, several rows per execution: the SQL text holds one "(?, ?, ...)"
 // tuple per row in place of the VALUES placeholder. The first value of every
 // row is an agent id; executions are padded with rows of id -1, which match
-// no agent, up to a few fixed sizes, so only a handful of statements are
-// prepared (once per transaction) whatever the row counts.
+// no agent, up to a few fixed sizes, so only a handful of statements exist
+// whatever the row counts; the store prepares them when it opens (see
+// agentInfoStatements).
 type rowsStatement struct {
 	ctx      context.Context
 	tx       *sql.Tx

@@ -226,6 +226,7 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rewriteTable(t, raw, agentTableOfVersion8)
 	for _, q := range []string{`DROP INDEX agent_group_hash`, `DROP INDEX agent_info_follow`, `DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
 		`ALTER TABLE agent DROP COLUMN labels_digest`, `UPDATE schema_version SET version = 1`,
 		`INSERT INTO agent (id, name, date_add, sync_status) VALUES (5, 'old', 1, 'syncreq')`} {
@@ -458,8 +459,8 @@ func markedRows(t *testing.T, s *Store) int {
 	return n
 }
 
-// The apply turns the CHECK constraints off for its own transaction only: afterwards, whether
-// it succeeded or failed, a value the table does not accept is refused again.
+// The CHECK constraints hold around every apply: afterwards, whether it succeeded or failed, a
+// value the table does not accept is refused.
 func TestApplyAgentInfoLeavesChecksOn(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()

@@ -1,6 +1,8 @@
 package wazuhdb
 
 import (
+	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 )
@@ -26,5 +28,31 @@ func TestStorePageCacheFollowsCacheMiB(t *testing.T) {
 		if size != tc.want {
 			t.Errorf("cache_size %d, want %d", size, tc.want)
 		}
+	}
+}
+
+// Every statement an agent-info apply runs, at every size, is one the store prepared when it
+// opened: none is parsed again in a document's transaction.
+func TestAgentInfoStatementsArePreparedOnce(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	err := s.write(ctx, "look", func(tx *sql.Tx) error {
+		w := s.newAgentInfoWriter(ctx, tx, 1)
+		defer w.close()
+		for _, st := range w.statements() {
+			for _, rows := range []int{1, 17, 100, 1000, 100000} {
+				size := st.paddedSize(rows)
+				if _, ok := s.cache.lookup(rowsQuery(st.sqlShape, size, st.width)); !ok {
+					t.Errorf("%.50q at %d rows is not prepared", st.sqlShape, size)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.cache.lookup(markedSQL); !ok {
+		t.Error("markedSQL is not prepared")
 	}
 }

@@ -1,0 +1,119 @@
+package wazuhdb
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A store of schema version 8 (the agent table's checks as IN lists) opens with the checks
+// rewritten as equalities, its rows untouched and the checks still refusing what they refused.
+func TestMigrationRewritesAgentChecks(t *testing.T) {
+	s, path := openTemp(t)
+	mustAdd(t, s, NewAgent{Name: "kept"})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewriteTable(t, raw, agentTableOfVersion8)
+	if _, err := raw.Exec(`UPDATE schema_version SET version = 8`); err != nil {
+		t.Fatal(err)
+	}
+	if table := agentTableSQL(t, raw); !strings.Contains(table, "connection_status IN (") {
+		t.Fatalf("the version 8 table was not rebuilt: %s", table)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s2.Close() })
+	table := agentTableSQL(t, s2.db)
+	for _, c := range agentChecks {
+		if strings.Contains(table, c.inList()) || !strings.Contains(table, c.equalities()) {
+			t.Errorf("%s not rewritten: %s", c.column, table)
+		}
+	}
+	var ok string
+	if err := s2.db.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity_check = %q, %v", ok, err)
+	}
+	if a, found, err := s2.AgentByName(context.Background(), "kept"); err != nil || !found || a.ID != 1 {
+		t.Fatalf("agent after migration = %+v, %v, %v", a, found, err)
+	}
+	assertChecksRefuse(t, s2.db)
+}
+
+// A new store's agent table accepts exactly the values Wazuh's does.
+func TestAgentChecksRefuseWhatWazuhRefuses(t *testing.T) {
+	s, _ := openTemp(t)
+	mustAdd(t, s, NewAgent{Name: "a1"})
+	assertChecksRefuse(t, s.db)
+	for _, c := range agentChecks {
+		for _, v := range c.values {
+			if _, err := s.db.Exec(`UPDATE agent SET `+c.column+` = ? WHERE id = 1`, v); err != nil {
+				t.Errorf("%s = %q refused: %v", c.column, v, err)
+			}
+		}
+	}
+}
+
+func assertChecksRefuse(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, c := range agentChecks {
+		for _, bad := range []string{"", "Active", c.values[0] + " "} {
+			_, err := db.Exec(`UPDATE agent SET `+c.column+` = ? WHERE id = 1`, bad)
+			if err == nil || !strings.Contains(err.Error(), "CHECK constraint failed") {
+				t.Errorf("%s = %q: err %v, want a CHECK constraint failure", c.column, bad, err)
+			}
+		}
+	}
+}
+
+// agentTableOfVersion8 turns the agent table's SQL back into what schema versions 1 to 8 wrote.
+func agentTableOfVersion8(table string) string {
+	for _, c := range agentChecks {
+		table = strings.Replace(table, c.equalities(), c.inList(), 1)
+	}
+	return table
+}
+
+// rewriteTable edits the agent table's SQL as a file of an earlier schema held it.
+func rewriteTable(t *testing.T, db *sql.DB, edit func(string) string) {
+	t.Helper()
+	var cookie int
+	if err := db.QueryRow(`PRAGMA schema_version`).Scan(&cookie); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	table := edit(agentTableSQL(t, db))
+	for _, q := range []string{`PRAGMA writable_schema = ON`,
+		`UPDATE sqlite_schema SET sql = '` + strings.ReplaceAll(table, "'", "''") + `' WHERE type = 'table' AND name = 'agent'`,
+		`PRAGMA schema_version = ` + strconv.Itoa(cookie+1), `PRAGMA writable_schema = OFF`} {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+func agentTableSQL(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var table string
+	err := db.QueryRow(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'agent'`).Scan(&table)
+	if err != nil {
+		t.Fatalf("read the agent table: %v", err)
+	}
+	return table
+}
