@@ -177,8 +177,8 @@ type AgentInfoWriter struct {
 	s                                          *Store
 }
 
-// newAgentInfoWriter returns the writer of one transaction. Its statements are the store's,
-// prepared when it opened (agentInfoStatements).
+// newAgentInfoWriter returns the writer of one transaction. Its statements are the ones the
+// store prepared when it opened (agentInfoStatements), save the few sizes it does not keep.
 func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
 	w := &AgentInfoWriter{ctx: ctx, tx: tx, now: now, s: s,
 		syncreq:      newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth),

@@ -10,8 +10,8 @@ import (
 
 // stmtCache keeps the prepared form of the statements every keepalive and every agent-info
 // document runs, so SQLite does not parse them again each time (parsing was a fifth of a busy
-// node's CPU). The store has one
-// connection, so a statement prepared once serves every transaction.
+// node's CPU). The store has one connection, so a statement prepared once serves every
+// transaction.
 type stmtCache struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
