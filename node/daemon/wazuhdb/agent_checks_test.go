@@ -13,29 +13,7 @@ import (
 func TestMigrationRewritesAgentChecks(t *testing.T) {
 	s, path := openTemp(t)
 	mustAdd(t, s, NewAgent{Name: "kept"})
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rewriteTable(t, raw, agentTableOfVersion8)
-	if _, err := raw.Exec(`UPDATE schema_version SET version = 8`); err != nil {
-		t.Fatal(err)
-	}
-	if table := agentTableSQL(t, raw); !strings.Contains(table, "connection_status IN (") {
-		t.Fatalf("the version 8 table was not rebuilt: %s", table)
-	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s2.Close() })
+	s2 := reopenAsEarlierVersion(t, s, path, `UPDATE schema_version SET version = 8`)
 	table := agentTableSQL(t, s2.db)
 	for _, c := range agentChecks {
 		if strings.Contains(table, c.inList()) || !strings.Contains(table, c.equalities()) {
@@ -76,6 +54,38 @@ func assertChecksRefuse(t *testing.T, db *sql.DB) {
 			}
 		}
 	}
+}
+
+// reopenAsEarlierVersion closes s, rebuilds its file as an earlier schema version wrote it (the
+// agent table's checks as schema versions 1 to 8 wrote them, then the statements) and opens it
+// again, which migrates it.
+func reopenAsEarlierVersion(t *testing.T, s *Store, path string, statements ...string) *Store {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewriteTable(t, raw, agentTableOfVersion8)
+	if table := agentTableSQL(t, raw); !strings.Contains(table, "connection_status IN (") {
+		t.Fatalf("the agent table was not rebuilt: %s", table)
+	}
+	for _, q := range statements {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s2.Close() })
+	return s2
 }
 
 // agentTableOfVersion8 turns the agent table's SQL back into what schema versions 1 to 8 wrote.

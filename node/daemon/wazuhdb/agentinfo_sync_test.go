@@ -2,7 +2,6 @@ package wazuhdb
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -218,30 +217,11 @@ func TestApplyAgentInfoManyRows(t *testing.T) {
 
 func TestMigrationFromFirstSchema(t *testing.T) {
 	s, path := openTemp(t)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
 	// Rebuild the file as the first schema version wrote it.
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rewriteTable(t, raw, agentTableOfVersion8)
-	for _, q := range []string{`DROP INDEX agent_group_hash`, `DROP INDEX agent_info_follow`, `DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
+	s2 := reopenAsEarlierVersion(t, s, path, `DROP INDEX agent_group_hash`, `DROP INDEX agent_info_follow`,
+		`DROP TRIGGER agent_info_seq`, `ALTER TABLE agent DROP COLUMN info_seq`,
 		`ALTER TABLE agent DROP COLUMN labels_digest`, `UPDATE schema_version SET version = 1`,
-		`INSERT INTO agent (id, name, date_add, sync_status) VALUES (5, 'old', 1, 'syncreq')`} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s2.Close() })
+		`INSERT INTO agent (id, name, date_add, sync_status) VALUES (5, 'old', 1, 'syncreq')`)
 	b, err := s2.PendingAgentInfo(context.Background(), 0)
 	if err != nil || len(b.Syncreq) != 1 || b.Marks[0] != (SyncMark{ID: 5, Seq: 0}) {
 		t.Fatalf("pending after migration = %+v, %v", b, err)
