@@ -3,7 +3,6 @@ package wazuhdb
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -99,22 +98,14 @@ func agentTableOfVersion8(table string) string {
 // rewriteTable edits the agent table's SQL as a file of an earlier schema held it.
 func rewriteTable(t *testing.T, db *sql.DB, edit func(string) string) {
 	t.Helper()
-	var cookie int
-	if err := db.QueryRow(`PRAGMA schema_version`).Scan(&cookie); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(context.Background())
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	table := edit(agentTableSQL(t, db))
-	for _, q := range []string{`PRAGMA writable_schema = ON`,
-		`UPDATE sqlite_schema SET sql = '` + strings.ReplaceAll(table, "'", "''") + `' WHERE type = 'table' AND name = 'agent'`,
-		`PRAGMA schema_version = ` + strconv.Itoa(cookie+1), `PRAGMA writable_schema = OFF`} {
-		if _, err := conn.ExecContext(context.Background(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+	if err := replaceTableSQL(ctx, conn, "agent", edit(agentTableSQL(t, db))); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -181,17 +181,14 @@ type AgentInfoWriter struct {
 // store prepared when it opened (agentInfoStatements), save the few sizes it does not keep.
 func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
 	w := &AgentInfoWriter{ctx: ctx, tx: tx, now: now, s: s,
-		syncreq:      newRowsStatement(ctx, tx, applySyncreqSQL, applySyncreqWidth),
-		follow:       newRowsStatement(ctx, tx, applyFollowSQL, applyFollowWidth),
-		clearLabels:  newRowsStatement(ctx, tx, clearLabelsSQL, 1),
-		insertLabels: newRowsStatement(ctx, tx, insertLabelsSQL, 3),
-		keepalive:    newRowsStatement(ctx, tx, applyKeepaliveSQL, applyKeepaliveWidth),
-		alive:        newRowsStatement(ctx, tx, applyAliveSQL, applyAliveWidth),
-		status:       newRowsStatement(ctx, tx, applyStatusSQL, applyStatusWidth),
-		synced:       newRowsStatement(ctx, tx, markSyncedSQL, 1),
-	}
-	for _, st := range w.statements() {
-		st.cached = s.cached
+		syncreq:      syncreqRows.statement(ctx, tx, s.cached),
+		follow:       followRows.statement(ctx, tx, s.cached),
+		clearLabels:  clearLabelsRows.statement(ctx, tx, s.cached),
+		insertLabels: insertLabelsRows.statement(ctx, tx, s.cached),
+		keepalive:    keepaliveRows.statement(ctx, tx, s.cached),
+		alive:        aliveRows.statement(ctx, tx, s.cached),
+		status:       statusRows.statement(ctx, tx, s.cached),
+		synced:       syncedRows.statement(ctx, tx, s.cached),
 	}
 	return w
 }

@@ -222,8 +222,18 @@ func agentChecksAsComparisons(ctx context.Context, tx *sql.Tx) error {
 		}
 		table = strings.Replace(table, in, c.equalities(), 1)
 	}
+	if err := replaceTableSQL(ctx, tx, "agent", table); err != nil {
+		return fmt.Errorf("rewrite the agent table's checks: %w", err)
+	}
+	return nil
+}
+
+// replaceTableSQL sets the SQL that sqlite_schema holds for a table, and bumps the schema
+// cookie, which tells every connection, q's included, to read the schema again. It is for the
+// changes SQLite's documentation allows this way, those that leave the stored rows valid.
+func replaceTableSQL(ctx context.Context, q queryer, table, createSQL string) error {
 	var cookie int
-	if err := tx.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&cookie); err != nil {
+	if err := q.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&cookie); err != nil {
 		return fmt.Errorf("read the schema cookie: %w", err)
 	}
 	steps := []struct {
@@ -231,14 +241,13 @@ func agentChecksAsComparisons(ctx context.Context, tx *sql.Tx) error {
 		args []any
 	}{
 		{q: `PRAGMA writable_schema = ON`},
-		{q: `UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'agent'`, args: []any{table}},
-		// The new cookie tells every connection, this one included, to read the schema again.
+		{q: `UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?`, args: []any{createSQL, table}},
 		{q: fmt.Sprintf(`PRAGMA schema_version = %d`, cookie+1)},
 		{q: `PRAGMA writable_schema = OFF`},
 	}
 	for _, st := range steps {
-		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
-			return fmt.Errorf("rewrite the agent table's checks: %s: %w", st.q, err)
+		if _, err := q.ExecContext(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("%s: %w", st.q, err)
 		}
 	}
 	return nil

@@ -30,25 +30,17 @@ var hotStatements = []string{
 }
 
 // agentInfoStatements are the multi-row statements of an agent-info apply (see
-// rowsStatement) at their padded sizes (see rowsStatement.paddedSize). Parsing them again in
-// every document's transaction was a fifth of the master's cost of applying the documents at
-// rest, and, while agents arrive, a twentieth of the master's CPU.
-//
-// The statements of every document at rest (keepalives, their marking as synced) are kept at
-// every size: a worker's document holds as many keepalives as it has agents. The others (full
-// rows, labels, statuses) are kept up to rareRowsCached rows: an execution of more rows comes
-// with a first sync, where the parse is a small share of the work; at every size they took
-// 10.5 MB of the master's memory, up to 256 rows 2.5 MB.
+// rowsStatement) at their padded sizes (see rowsStatement.paddedSize), up to each shape's
+// keptRows. Parsing them again in every document's transaction was a fifth of the master's
+// cost of applying the documents at rest, and, while agents arrive, a twentieth of the
+// master's CPU.
 var agentInfoStatements = func() []string {
 	var out []string
 	for _, shape := range agentInfoShapes {
-		perExec := rowsPerExec(shape.width)
-		if !shape.atRest {
-			perExec = min(perExec, rareRowsCached)
-		}
+		kept := shape.keptRows()
 		for size := minPaddedRows; ; size *= 2 {
-			out = append(out, rowsQuery(shape.sql, min(size, perExec), shape.width))
-			if size >= perExec {
+			out = append(out, rowsQuery(shape.sql, min(size, kept), shape.width))
+			if size >= kept {
 				break
 			}
 		}
@@ -56,21 +48,53 @@ var agentInfoStatements = func() []string {
 	return out
 }()
 
-// rareRowsCached is the largest execution of the statements not run at rest that the store
-// keeps prepared.
-const rareRowsCached = 256
-
-// agentInfoShapes are the statement shapes of an agent-info apply and their row widths.
-var agentInfoShapes = []struct {
+// rowsShape is one multi-row statement of an agent-info apply: its SQL (with the VALUES
+// placeholder), the width of a row, and whether every document at rest runs it.
+type rowsShape struct {
 	sql    string
 	width  int
 	atRest bool
-}{
-	{applySyncreqSQL, applySyncreqWidth, false}, {applyFollowSQL, applyFollowWidth, false},
-	{clearLabelsSQL, 1, false}, {insertLabelsSQL, 3, false},
-	{applyKeepaliveSQL, applyKeepaliveWidth, true}, {applyAliveSQL, applyAliveWidth, true},
-	{applyStatusSQL, applyStatusWidth, false}, {markSyncedSQL, 1, true},
 }
+
+// keptRows is the largest execution of the shape the store keeps prepared. The statements of
+// every document at rest (keepalives, their marking as synced) are kept at every size: a
+// worker's document holds as many keepalives as it has agents. The others (full rows, labels,
+// statuses) are kept up to rareRowsCached rows: an execution of more rows comes with a first
+// sync, where the parse is a small share of the work; at every size they took 10.5 MB of the
+// master's memory, up to 256 rows 2.5 MB.
+func (sh rowsShape) keptRows() int {
+	if sh.atRest {
+		return rowsPerExec(sh.width)
+	}
+	return min(rowsPerExec(sh.width), rareRowsCached)
+}
+
+// statement returns the shape's statement for one transaction, taking the store's prepared
+// ones through cached.
+func (sh rowsShape) statement(ctx context.Context, tx *sql.Tx,
+	cached func(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, bool)) *rowsStatement {
+	st := newRowsStatement(ctx, tx, sh.sql, sh.width)
+	st.cached = cached
+	return st
+}
+
+// rareRowsCached bounds keptRows for the shapes not run at rest.
+const rareRowsCached = 256
+
+// The shapes of an agent-info apply.
+var (
+	syncreqRows      = rowsShape{sql: applySyncreqSQL, width: applySyncreqWidth}
+	followRows       = rowsShape{sql: applyFollowSQL, width: applyFollowWidth}
+	clearLabelsRows  = rowsShape{sql: clearLabelsSQL, width: 1}
+	insertLabelsRows = rowsShape{sql: insertLabelsSQL, width: 3}
+	keepaliveRows    = rowsShape{sql: applyKeepaliveSQL, width: applyKeepaliveWidth, atRest: true}
+	aliveRows        = rowsShape{sql: applyAliveSQL, width: applyAliveWidth, atRest: true}
+	statusRows       = rowsShape{sql: applyStatusSQL, width: applyStatusWidth}
+	syncedRows       = rowsShape{sql: markSyncedSQL, width: 1, atRest: true}
+
+	agentInfoShapes = []rowsShape{syncreqRows, followRows, clearLabelsRows, insertLabelsRows,
+		keepaliveRows, aliveRows, statusRows, syncedRows}
+)
 
 // prepareHot prepares hotStatements, groupStatements and agentInfoStatements; called by Open
 // before any transaction.

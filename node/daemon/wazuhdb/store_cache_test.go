@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -40,14 +41,22 @@ func TestAgentInfoStatementsArePreparedOnce(t *testing.T) {
 	err := s.write(ctx, "look", func(tx *sql.Tx) error {
 		w := s.newAgentInfoWriter(ctx, tx, 1)
 		defer w.close()
-		atRest := map[*rowsStatement]bool{w.keepalive: true, w.alive: true, w.synced: true}
 		for _, st := range w.statements() {
+			i := slices.IndexFunc(agentInfoShapes, func(sh rowsShape) bool { return sh.sql == st.sqlShape })
+			if i < 0 {
+				t.Errorf("%.50q is not one of agentInfoShapes", st.sqlShape)
+				continue
+			}
+			kept := agentInfoShapes[i].keptRows()
 			for _, rows := range []int{1, 17, 100, 256, 1000, 100000} {
 				size := st.paddedSize(rows)
 				_, ok := s.cache.lookup(rowsQuery(st.sqlShape, size, st.width))
-				if want := atRest[st] || size <= rareRowsCached; ok != want {
+				if want := size <= kept; ok != want {
 					t.Errorf("%.50q at %d rows: prepared %v, want %v", st.sqlShape, size, ok, want)
 				}
+			}
+			if agentInfoShapes[i].atRest && kept != st.perExec {
+				t.Errorf("%.50q runs at rest but is kept only up to %d rows", st.sqlShape, kept)
 			}
 		}
 		return nil
