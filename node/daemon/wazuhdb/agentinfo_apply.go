@@ -15,14 +15,19 @@ import (
 //
 // What costs here is binding values (each bind takes the connection's mutex
 // and copies the value) and SQLite rewriting the entry of every index whose
-// column a statement assigns, even to the same value. So the indexed columns
-// (name, ip, sync_status) are assigned by a second, narrow statement, only on
-// the rows where one of them (or the labels) changes: the first statement
-// marks those rows, and an index of the marked rows finds them. The
-// statements are UPDATE OR FAIL: with the default ABORT, a multi-row write on
-// a table with a trigger keeps a statement journal, which spills to a
-// temporary file once a batch dirties more than a few pages. The values bound
-// are checked beforehand, so no constraint can fail halfway.
+// column a statement assigns, even to the same value, on a page of its own
+// that the commit writes to the journal. So the indexed columns (name, ip,
+// sync_status) are left out of the statement every row goes through: the
+// first statement marks the rows where one of them (or the labels) changes,
+// an index of the marked rows finds them, and each of those columns is then
+// assigned by a statement of its own, only on the rows where it changes. An
+// agent's first report changes its address and labels, never its name nor
+// (on the master) its sync status: assigning those too had doubled the pages
+// each first report wrote. The statements are UPDATE OR FAIL: with the
+// default ABORT, a multi-row write on a table with a trigger keeps a
+// statement journal, which spills to a temporary file once a batch dirties
+// more than a few pages. The values bound are checked beforehand, so no
+// constraint can fail halfway.
 
 // applySyncreqSQL updates the keepalive-derived columns, as wazuh-db's
 // syncreq update does. One row is not taken: an agent that is not active,
@@ -36,7 +41,7 @@ import (
 //
 // A row taken whose name, ip, sync status or labels would change gets
 // followMark as its labels digest (SET expressions see the row as it was);
-// applyFollowSQL then writes those and the true digest. VALUES columns are
+// finishMarked then writes those and the true digest. VALUES columns are
 // column1..column23: id, os_name, os_version, os_major, os_minor,
 // os_codename, os_build, os_platform, os_uname, os_arch, version,
 // config_sum, merged_sum, manager_host, node_name, last_keepalive,
@@ -66,20 +71,25 @@ const applySyncreqWidth = 23
 // index holds exactly the marked rows, and none is left marked when the transaction commits.
 const followMark = `X''`
 
-// markedSQL lists the marked rows, through the agent_info_follow index.
-const markedSQL = `SELECT id FROM agent WHERE labels_digest = ` + followMark
+// markedSQL lists the marked rows, through the agent_info_follow index, with the indexed
+// columns as they are, so that each is written only where it changes.
+const markedSQL = `SELECT id, name, ip, sync_status FROM agent WHERE labels_digest = ` + followMark
 
-// applyFollowSQL finishes the marked rows: name and ip, sync_status
-// 'synced' and the labels digest (their labels are rewritten too). A row
-// whose labels alone changed has its three index entries rewritten, which is
-// rare. An empty name keeps the stored one (the column can never be blank).
-// VALUES columns: id, name, ip, labels digest.
-var applyFollowSQL = `UPDATE OR FAIL agent SET
-		name = COALESCE(NULLIF(v.column2, ''), agent.name), ip = v.column3, sync_status = 'synced',
-		labels_digest = v.column4
+// The statements that finish the marked rows, after markSyncedSQL has left them 'synced' (so
+// that agent_info_seq, which counts writes of rows still pending, does not fire). VALUES
+// columns: id, then the values assigned.
+const (
+	// applyRenameSQL: the rows whose name changes (rare: the name comes from client.keys).
+	applyRenameSQL = `UPDATE OR FAIL agent SET name = v.column2
 	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
-
-const applyFollowWidth = 4
+	// applyAddressSQL: the rows whose address changes (every agent's first report), with
+	// their labels digest.
+	applyAddressSQL = `UPDATE OR FAIL agent SET ip = v.column2, labels_digest = v.column3
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
+	// applyDigestSQL: the other marked rows' labels digest.
+	applyDigestSQL = `UPDATE OR FAIL agent SET labels_digest = v.column2
+	FROM (VALUES ` + valuesPlaceholder + `) AS v WHERE agent.id = v.column1`
+)
 
 // markSyncedSQL leaves the listed rows 'synced'; the sync_status index finds
 // the few that are not.
@@ -171,10 +181,10 @@ type AgentInfoWriter struct {
 	now     int64
 	updated int64
 
-	syncreq, follow, clearLabels, insertLabels *rowsStatement
-	keepalive, alive, status, synced           *rowsStatement
-	marked                                     *sql.Stmt // markedSQL, bound to tx at its first use
-	s                                          *Store
+	syncreq, rename, address, digest, clearLabels, insertLabels *rowsStatement
+	keepalive, alive, status, synced                            *rowsStatement
+	marked                                                      *sql.Stmt // markedSQL, bound to tx at its first use
+	s                                                           *Store
 }
 
 // newAgentInfoWriter returns the writer of one transaction. Its statements are the ones the
@@ -182,7 +192,9 @@ type AgentInfoWriter struct {
 func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *AgentInfoWriter {
 	w := &AgentInfoWriter{ctx: ctx, tx: tx, now: now, s: s,
 		syncreq:      syncreqRows.statement(ctx, tx, s.cached),
-		follow:       followRows.statement(ctx, tx, s.cached),
+		rename:       renameRows.statement(ctx, tx, s.cached),
+		address:      addressRows.statement(ctx, tx, s.cached),
+		digest:       digestRows.statement(ctx, tx, s.cached),
 		clearLabels:  clearLabelsRows.statement(ctx, tx, s.cached),
 		insertLabels: insertLabelsRows.statement(ctx, tx, s.cached),
 		keepalive:    keepaliveRows.statement(ctx, tx, s.cached),
@@ -194,7 +206,7 @@ func (s *Store) newAgentInfoWriter(ctx context.Context, tx *sql.Tx, now int64) *
 }
 
 func (w *AgentInfoWriter) statements() []*rowsStatement {
-	return []*rowsStatement{w.syncreq, w.follow, w.clearLabels, w.insertLabels,
+	return []*rowsStatement{w.syncreq, w.rename, w.address, w.digest, w.clearLabels, w.insertLabels,
 		w.keepalive, w.alive, w.status, w.synced}
 }
 
@@ -288,40 +300,106 @@ func (w *AgentInfoWriter) applySyncreq(agents []Agent) (int64, error) {
 	return updated, nil
 }
 
-// finishMarked writes name, ip, sync status, labels digest and labels of the rows
-// applySyncreqSQL marked, all of them agents of this batch, which leaves none marked. digests
-// are the agents' labels digests, in the same order.
+// finishMarked writes sync status, name, ip, labels digest and labels of the rows
+// applySyncreqSQL marked, all of them agents of this batch, which leaves none marked; each
+// indexed column only on the rows where it changes. digests are the agents' labels digests, in
+// the same order.
 func (w *AgentInfoWriter) finishMarked(agents []Agent, digests [][]byte) error {
+	m, err := w.readMarked(agents)
+	if err != nil {
+		return err
+	}
+	if len(m.changed) == 0 {
+		return nil
+	}
+	if _, err := w.synced.exec(len(m.unsynced), func(i int, dst []any) { dst[0] = agents[m.unsynced[i]].ID }); err != nil {
+		return fmt.Errorf("mark changed agents synced: %w", err)
+	}
+	if _, err := w.rename.exec(len(m.renamed), func(i int, dst []any) {
+		a := &agents[m.renamed[i]]
+		dst[0], dst[1] = a.ID, a.Name
+	}); err != nil {
+		return fmt.Errorf("update agent names: %w", err)
+	}
+	if _, err := w.address.exec(len(m.moved), func(i int, dst []any) {
+		a := &agents[m.moved[i]]
+		dst[0], dst[1], dst[2] = a.ID, nullString(a.IP), digests[m.moved[i]]
+	}); err != nil {
+		return fmt.Errorf("update agent addresses: %w", err)
+	}
+	if _, err := w.digest.exec(len(m.relabelled), func(i int, dst []any) {
+		dst[0], dst[1] = agents[m.relabelled[i]].ID, digests[m.relabelled[i]]
+	}); err != nil {
+		return fmt.Errorf("update agent labels digests: %w", err)
+	}
+	labelled := make([]Agent, len(m.changed))
+	for i, k := range m.changed {
+		labelled[i] = agents[k]
+	}
+	return w.replaceLabels(labelled)
+}
+
+// marked sorts the marked rows, as positions in a batch of agents, by what must be written:
+// every one (changed) gets its labels; unsynced, its sync status; renamed, its name; moved,
+// its address and labels digest; relabelled (the rest), its labels digest alone.
+type marked struct {
+	changed, unsynced, renamed, moved, relabelled []int
+}
+
+// readMarked reads the rows applySyncreqSQL marked and compares their indexed columns with
+// what agents reported.
+func (w *AgentInfoWriter) readMarked(agents []Agent) (marked, error) {
+	var m marked
 	if w.marked == nil {
 		st, err := w.s.stmt(w.ctx, w.tx, markedSQL)
 		if err != nil {
-			return fmt.Errorf("prepare the list of changed agents: %w", err)
+			return m, fmt.Errorf("prepare the list of changed agents: %w", err)
 		}
 		w.marked = st
 	}
-	ids, err := scanIDs(w.ctx, w.marked, nil, nil)
+	rows, err := w.marked.QueryContext(w.ctx)
 	if err != nil {
-		return fmt.Errorf("list the agents whose name, ip or labels changed: %w", err)
+		return m, fmt.Errorf("list the agents whose name, ip or labels changed: %w", err)
 	}
-	if len(ids) == 0 {
-		return nil
+	defer rows.Close()
+	var (
+		at               map[int]int // position of each agent, built at the first marked row
+		id               int
+		name, ip, status sql.RawBytes // compared only, never kept: their buffers serve every row
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &name, &ip, &status); err != nil {
+			return m, fmt.Errorf("list the agents whose name, ip or labels changed: %w", err)
+		}
+		if at == nil {
+			at = make(map[int]int, len(agents))
+			for i := range agents {
+				at[agents[i].ID] = i
+			}
+		}
+		i, ok := at[id]
+		if !ok {
+			return m, fmt.Errorf("agent %03d marked as changed is not in the batch", id)
+		}
+		a := &agents[i]
+		m.changed = append(m.changed, i)
+		if string(status) != "synced" {
+			m.unsynced = append(m.unsynced, i)
+		}
+		if reported := reportedName(a.Name); reported != "" && reported != string(name) {
+			m.renamed = append(m.renamed, i)
+		}
+		// ip is NULL (nil) or text; a reported ip of "" is stored as NULL.
+		if (ip == nil) != (a.IP == "") || string(ip) != a.IP {
+			m.moved = append(m.moved, i)
+		} else {
+			m.relabelled = append(m.relabelled, i)
+		}
 	}
-	at := indexesOf(agents, ids)
-	if len(at) != len(ids) {
-		return fmt.Errorf("%d agents marked as changed, %d of them in the batch", len(ids), len(at))
+	if err := rows.Err(); err != nil {
+		return m, fmt.Errorf("list the agents whose name, ip or labels changed: %w", err)
 	}
-	changed := make([]Agent, len(at))
-	for i, k := range at {
-		changed[i] = agents[k]
-	}
-	_, err = w.follow.exec(len(at), func(i int, dst []any) {
-		a := &agents[at[i]]
-		dst[0], dst[1], dst[2], dst[3] = a.ID, reportedName(a.Name), nullString(a.IP), digests[at[i]]
-	})
-	if err != nil {
-		return fmt.Errorf("update agent names, sync status and labels digests: %w", err)
-	}
-	return w.replaceLabels(changed)
+	return m, nil
 }
 
 // reportedName is the name a worker reported for an agent, or "" (keep the stored one) when it
@@ -332,22 +410,6 @@ func reportedName(name string) string {
 		return ""
 	}
 	return name
-}
-
-// indexesOf returns the positions in agents of the agents whose id is in ids (each id at most
-// once in both), in agents' order.
-func indexesOf(agents []Agent, ids []int) []int {
-	want := make(map[int]struct{}, len(ids))
-	for _, id := range ids {
-		want[id] = struct{}{}
-	}
-	out := make([]int, 0, len(ids))
-	for i := range agents {
-		if _, ok := want[agents[i].ID]; ok {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 func (w *AgentInfoWriter) applyKeepalives(items []AgentKeepalive) (int64, error) {

@@ -65,23 +65,6 @@ func (r *rowsStatement) exec(n int, fill func(i int, dst []any)) (int64, error) 
 	return changed, nil
 }
 
-// scanIDs appends the integers a query yields, one per row, to ids.
-func scanIDs(ctx context.Context, stmt *sql.Stmt, args []any, ids []int) ([]int, error) {
-	result, err := stmt.QueryContext(ctx, args...)
-	if err != nil {
-		return ids, err
-	}
-	defer result.Close()
-	for result.Next() {
-		var id int
-		if err := result.Scan(&id); err != nil {
-			return ids, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, result.Err()
-}
-
 // execRows runs the statement once over exactly rows rows (at most
 // perExec), fill writing row i (0-based within this execution).
 func (r *rowsStatement) execRows(rows int, fill func(i int, dst []any)) (int64, error) {

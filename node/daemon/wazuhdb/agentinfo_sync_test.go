@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -478,5 +479,65 @@ func TestApplyAgentInfoLeavesChecksOn(t *testing.T) {
 	refused("after a cancelled apply")
 	if n := markedRows(t, s); n != 0 {
 		t.Fatalf("%d rows left marked", n)
+	}
+}
+
+// An indexed column is assigned only on the rows where it changes: SQLite rewrites the index
+// entry of every column a statement assigns, on a page the commit then writes, and an agent's
+// first report (a new address and labels) had rewritten its name and sync status entries too.
+// Triggers on UPDATE OF each column record which ones a statement assigned.
+func TestApplyAgentInfoAssignsOnlyTheIndexedColumnsThatChange(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	mustAdd(t, s, NewAgent{Name: "a1", IP: "any"})
+	for _, q := range []string{`CREATE TABLE assigned (col TEXT)`,
+		`CREATE TRIGGER assigned_name AFTER UPDATE OF name ON agent BEGIN INSERT INTO assigned VALUES ('name'); END`,
+		`CREATE TRIGGER assigned_ip AFTER UPDATE OF ip ON agent BEGIN INSERT INTO assigned VALUES ('ip'); END`,
+		`CREATE TRIGGER assigned_sync AFTER UPDATE OF sync_status ON agent BEGIN INSERT INTO assigned VALUES ('sync_status'); END`,
+	} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report := fullAgentInfo(1)
+	report.Name = "a1"
+	apply := func(step string, edit func(a *Agent), want ...string) {
+		t.Helper()
+		edit(&report)
+		if n, err := s.ApplyAgentInfo(ctx, AgentInfoBatch{Syncreq: []Agent{report}}, 1); err != nil || n != 1 {
+			t.Fatalf("%s: apply = %d, %v", step, n, err)
+		}
+		var got []string
+		rows, err := s.db.Query(`SELECT col FROM assigned ORDER BY col`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, c)
+		}
+		rows.Close()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: assigned %v, want %v", step, got, want)
+		}
+		if _, err := s.db.Exec(`DELETE FROM assigned`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply("first report", func(*Agent) {}, "ip")
+	apply("the same report", func(*Agent) {})
+	apply("new labels", func(a *Agent) { a.Labels = []Label{{"env", "prod"}} })
+	apply("new address", func(a *Agent) { a.IP = "10.3.3.3" }, "ip")
+	apply("renamed", func(a *Agent) { a.Name = "a1-renamed" }, "name")
+	if _, err := s.db.Exec(`UPDATE agent SET sync_status = 'syncreq' WHERE id = 1; DELETE FROM assigned`); err != nil {
+		t.Fatal(err)
+	}
+	apply("a pending row", func(*Agent) {}, "sync_status")
+	if got := mustAgent(t, s, 1); got.Name != "a1-renamed" || got.IP != "10.3.3.3" || got.SyncStatus != "synced" ||
+		!reflect.DeepEqual(got.Labels, []Label{{"env", "prod"}}) {
+		t.Fatalf("agent after the reports: %+v", got)
 	}
 }

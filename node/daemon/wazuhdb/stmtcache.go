@@ -84,7 +84,8 @@ const rareRowsCached = 256
 // The shapes of an agent-info apply.
 var (
 	syncreqRows      = rowsShape{sql: applySyncreqSQL, width: applySyncreqWidth}
-	followRows       = rowsShape{sql: applyFollowSQL, width: applyFollowWidth}
+	addressRows      = rowsShape{sql: applyAddressSQL, width: 3}
+	digestRows       = rowsShape{sql: applyDigestSQL, width: 2}
 	clearLabelsRows  = rowsShape{sql: clearLabelsSQL, width: 1}
 	insertLabelsRows = rowsShape{sql: insertLabelsSQL, width: 3}
 	keepaliveRows    = rowsShape{sql: applyKeepaliveSQL, width: applyKeepaliveWidth, atRest: true}
@@ -92,8 +93,12 @@ var (
 	statusRows       = rowsShape{sql: applyStatusSQL, width: applyStatusWidth}
 	syncedRows       = rowsShape{sql: markSyncedSQL, width: 1, atRest: true}
 
-	agentInfoShapes = []rowsShape{syncreqRows, followRows, clearLabelsRows, insertLabelsRows,
+	agentInfoShapes = []rowsShape{syncreqRows, addressRows, digestRows, clearLabelsRows, insertLabelsRows,
 		keepaliveRows, aliveRows, statusRows, syncedRows}
+
+	// renameRows is not kept prepared: a worker renames an agent only when its client.keys
+	// entry changed under the same id.
+	renameRows = rowsShape{sql: applyRenameSQL, width: 2}
 )
 
 // prepareHot prepares hotStatements, groupStatements and agentInfoStatements; called by Open

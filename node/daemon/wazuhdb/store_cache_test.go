@@ -34,7 +34,7 @@ func TestStorePageCacheFollowsCacheMiB(t *testing.T) {
 
 // Every statement an agent-info document at rest runs, at every size, and those of first
 // syncs up to rareRowsCached rows, are ones the store prepared when it opened: none is parsed
-// again in a document's transaction.
+// again in a document's transaction. Renames alone are prepared when they happen.
 func TestAgentInfoStatementsArePreparedOnce(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
@@ -42,6 +42,9 @@ func TestAgentInfoStatementsArePreparedOnce(t *testing.T) {
 		w := s.newAgentInfoWriter(ctx, tx, 1)
 		defer w.close()
 		for _, st := range w.statements() {
+			if st.sqlShape == renameRows.sql {
+				continue
+			}
 			i := slices.IndexFunc(agentInfoShapes, func(sh rowsShape) bool { return sh.sql == st.sqlShape })
 			if i < 0 {
 				t.Errorf("%.50q is not one of agentInfoShapes", st.sqlShape)
