@@ -27,6 +27,9 @@ func BenchmarkApplyAgentInfoFirstReports(b *testing.B) {
 		s, _ = openTemp(b)
 		seedAgents(b, s, n)
 		// The journal is copied back only by this benchmark, which counts its pages first.
+		if err := s.checkpoints.close(); err != nil {
+			b.Fatal(err)
+		}
 		if _, err := s.db.Exec("PRAGMA wal_autocheckpoint(0)"); err != nil {
 			b.Fatal(err)
 		}

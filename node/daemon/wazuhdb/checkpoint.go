@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -41,9 +42,11 @@ const journalSizeLimit = 64 << 20
 
 // checkpointer runs PASSIVE checkpoints every checkpointEvery while the store is written.
 type checkpointer struct {
-	db   *sql.DB
-	stop chan struct{}
-	done chan struct{}
+	db      *sql.DB
+	stop    chan struct{}
+	done    chan struct{}
+	stopped sync.Once
+	err     error // of closing db
 }
 
 // startCheckpointer opens the checkpoint connection on the store's file and starts its loop;
@@ -100,12 +103,15 @@ func (c *checkpointer) checkpoint(ctx context.Context) (logFrames, copied int, e
 }
 
 // close stops the loop, waiting for a pass under way, and closes the connection, so that the
-// writer's connection is the last one and checkpoints the rest of the log as it closes.
+// writer's connection is the last one and checkpoints the rest of the log as it closes. It may
+// be called again.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
-	if err := c.db.Close(); err != nil {
-		return fmt.Errorf("close the checkpoint connection: %w", err)
-	}
-	return nil
+	c.stopped.Do(func() {
+		close(c.stop)
+		<-c.done
+		if err := c.db.Close(); err != nil {
+			c.err = fmt.Errorf("close the checkpoint connection: %w", err)
+		}
+	})
+	return c.err
 }
