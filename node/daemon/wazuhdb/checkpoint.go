@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"sync"
 	"time"
 )
@@ -52,10 +50,7 @@ type checkpointer struct {
 // startCheckpointer opens the checkpoint connection on the store's file and starts its loop;
 // generation tells it whether anything was committed since it last looked.
 func startCheckpointer(path string, generation func() uint64) (*checkpointer, error) {
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis))
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := sql.Open("sqlite", connectionURI(path, nil))
 	if err != nil {
 		return nil, fmt.Errorf("open the checkpoint connection: %w", err)
 	}

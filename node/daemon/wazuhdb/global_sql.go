@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"sync"
 
 	"modernc.org/sqlite"
@@ -95,13 +93,7 @@ func runSelect(ctx context.Context, st *sql.Stmt, args []any, row func(values []
 // open opens the read-only connections on first use.
 func (p *selectPool) open(path string) error {
 	p.once.Do(func() {
-		q := url.Values{}
-		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis))
-		q.Add("_pragma", "query_only(1)")
-		q.Add("_pragma", "temp_store(MEMORY)")
-		q.Add("_pragma", "cache_size(-8192)")
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
-		db, err := sql.Open("sqlite", u.String())
+		db, err := sql.Open("sqlite", connectionURI(path, nil, "query_only(1)", "temp_store(MEMORY)", "cache_size(-8192)"))
 		if err != nil {
 			p.err = fmt.Errorf("open the read-only connections: %w", err)
 			return

@@ -124,23 +124,32 @@ func Open(path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// dataSourceName builds the modernc.org/sqlite URI: WAL journal, NORMAL
-// synchronous (durable at checkpoints, never corrupt), foreign keys on and
-// write transactions started IMMEDIATE so a lock conflict surfaces at BEGIN
-// (where busy_timeout applies) instead of failing mid-transaction.
+// dataSourceName builds the writer's URI: WAL journal, NORMAL synchronous
+// (durable at checkpoints, never corrupt), foreign keys on and write
+// transactions started IMMEDIATE so a lock conflict surfaces at BEGIN (where
+// busy_timeout applies) instead of failing mid-transaction.
 func dataSourceName(abs string, cacheMiB int) string {
+	return connectionURI(abs, url.Values{"_txlock": {"immediate"}},
+		"foreign_keys(1)", "journal_mode(WAL)", "synchronous(NORMAL)", "temp_store(MEMORY)",
+		// The page cache (CacheMiB): a store of 50,000 agents is about 41 MB.
+		fmt.Sprintf("cache_size(%d)", -cacheMiB<<10),
+		// Checkpoints are the checkpointer's (checkpoint.go); the writer's is only a bound.
+		fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages),
+		fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit))
+}
+
+// connectionURI is the modernc.org/sqlite URI of a connection to the file at abs that waits
+// busyTimeoutMillis for a lock and runs pragmas (each "name(value)") when it opens; params are
+// the driver's other settings.
+func connectionURI(abs string, params url.Values, pragmas ...string) string {
 	q := url.Values{}
+	for k, v := range params {
+		q[k] = v
+	}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis))
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "temp_store(MEMORY)")
-	// The page cache (CacheMiB): a store of 50,000 agents is about 41 MB.
-	q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -cacheMiB<<10))
-	// Checkpoints are the checkpointer's (checkpoint.go); the writer's is only a bound.
-	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages))
-	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit))
-	q.Set("_txlock", "immediate")
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()
 }
