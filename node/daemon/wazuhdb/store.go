@@ -101,10 +101,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	// One connection: every statement is serialised in process, so write
 	// transactions never race each other for the SQLite lock.
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
+	keepOneConnection(db)
 
 	s := &Store{db: db, path: abs}
 	if err := s.init(context.Background(), existed && !o.acceptBlank); err != nil {
@@ -136,6 +133,14 @@ func dataSourceName(abs string, cacheMiB int) string {
 		// Checkpoints are the checkpointer's (checkpoint.go); the writer's is only a bound.
 		fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages),
 		fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit))
+}
+
+// keepOneConnection makes db a single connection, opened once and kept.
+func keepOneConnection(db *sql.DB) {
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 }
 
 // connectionURI is the modernc.org/sqlite URI of a connection to the file at abs that waits
